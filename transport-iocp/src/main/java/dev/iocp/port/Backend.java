@@ -1,0 +1,40 @@
+package dev.iocp.port;
+
+import java.io.IOException;
+import java.net.ProtocolFamily;
+
+/**
+ * A way to run completion ports on this machine: io_uring on Linux, or the portable emulation
+ * over java.nio readiness. {@link Backends} chooses one.
+ */
+public interface Backend {
+
+    /** The name users select it by with {@code -Ddev.iocp.backend=}, e.g. {@code io_uring}. */
+    String name();
+
+    /** Whether ports can be opened here. Probed once, then remembered. */
+    boolean isAvailable();
+
+    /**
+     * Why this backend cannot run here, with what a user can do about it; {@code null} when it
+     * is available.
+     */
+    Throwable unavailabilityCause();
+
+    /** One line describing what the backend found, e.g. kernel features; for logs and benchmarks. */
+    String description();
+
+    /**
+     * Opens a TCP socket, not yet on any port; any thread. {@code INET6} sockets are dual-stack.
+     *
+     * @throws IOException if the backend is unavailable or the system refuses
+     */
+    PortSocket openSocket(ProtocolFamily family) throws IOException;
+
+    /**
+     * Opens a port. The thread that first dequeues from it becomes its owner.
+     *
+     * @throws IOException if the backend is unavailable or the kernel refuses
+     */
+    CompletionPort openPort(PortConfig config) throws IOException;
+}

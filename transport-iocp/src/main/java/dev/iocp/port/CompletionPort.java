@@ -1,0 +1,123 @@
+package dev.iocp.port;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * An I/O completion port: sockets, the operations submitted on them, and the queue of their
+ * completions. See the {@linkplain dev.iocp.port package documentation} for the rules every
+ * backend keeps.
+ *
+ * <p><b>Threads.</b> The first thread to register, submit or dequeue owns the port; only it may
+ * do those things and close the port. {@link #post} and {@link #wakeup} may be called from any
+ * thread. Sockets are opened by the {@link Backend} from any thread and join a port when they
+ * are {@linkplain #register registered}.
+ *
+ * <p><b>Operation ids.</b> Every {@code submit*} method returns a non-zero id that the
+ * completion carries back and that {@link #submitCancel} takes. Submitting never runs the
+ * handler and never blocks; when the backend's submission queue is full the operation waits
+ * in the port and reaches the kernel with the next batch.
+ *
+ * <p><b>Buffers.</b> Buffers must be direct. The port does not move their positions: a receive
+ * writes {@code result} bytes starting at the buffer's position, a send reads from each buffer's
+ * position. The port keeps the buffers reachable until the completion is dequeued; the caller
+ * must not free or reuse their memory before then.
+ */
+public interface CompletionPort extends AutoCloseable {
+
+    /** The backend that runs this port. */
+    Backend backend();
+
+    /**
+     * Associates a socket of this port's backend with a key that every completion of its
+     * operations carries, as {@code CreateIoCompletionPort} associates a handle with a completion
+     * key. A socket can be registered once; from then on the port owns it and closes it when the
+     * port closes.
+     */
+    void register(PortSocket socket, long key);
+
+    /**
+     * Turns the result of a successful {@link Operation#ACCEPT} completion into a socket, not yet
+     * registered. Must be called from the completion handler: a connection not adopted by the
+     * time {@link #dequeue} returns is closed, so that declining one leaks nothing.
+     */
+    PortSocket adoptAccepted(PortSocket listener, int acceptResult) throws IOException;
+
+    /** Accepts one connection on a listening socket. */
+    long submitAccept(PortSocket listener);
+
+    /** Connects to a resolved remote address. */
+    long submitConnect(PortSocket socket, InetSocketAddress remote);
+
+    /** Receives up to {@code buffer.remaining()} bytes into {@code buffer}, from its position. */
+    long submitReceive(PortSocket socket, ByteBuffer buffer);
+
+    /** Sends the remaining bytes of one buffer (possibly partially: see the result). */
+    long submitSend(PortSocket socket, ByteBuffer buffer);
+
+    /**
+     * Gathering send: the remaining bytes of {@code buffers[offset .. offset+length)} in one
+     * operation, in order. The result may be fewer bytes than offered.
+     */
+    long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length);
+
+    /** Shuts down one or both directions of a connected socket. */
+    long submitShutdown(PortSocket socket, ShutdownMode mode);
+
+    /**
+     * Closes a socket: its operations in flight are cancelled, and the {@link Operation#CLOSE}
+     * completion is delivered after each of them has completed. No operation may be submitted on
+     * the socket afterwards.
+     */
+    long submitClose(PortSocket socket);
+
+    /**
+     * Asks to cancel one operation: of {@code socket}, or, when {@code socket} is null, a timer
+     * or no-op. The target still completes (usually with {@code -ECANCELED}); this request
+     * completes as {@link Operation#CANCEL}, with the socket's key (0 without a socket) and
+     * result 0 if it found the target, {@code -ENOENT} if the target had already completed, or
+     * {@code -EALREADY} if it was too far along to stop.
+     */
+    long submitCancel(PortSocket socket, long operationId);
+
+    /** A timer: completes as {@link Operation#TIMEOUT} with 0 after {@code nanos}, or -ECANCELED. */
+    long submitTimeout(long key, long nanos);
+
+    /** An operation that does nothing and completes with 0. */
+    long submitNop(long key);
+
+    /**
+     * Delivers completions to {@code handler}, at most {@code max} of them.
+     * Operations submitted since the last call are handed to the kernel first, in the same
+     * system call where the backend can. If nothing is ready it waits: up to
+     * {@code timeoutNanos}, forever when negative, not at all when 0. A {@link #wakeup()} or
+     * {@link #post} from another thread ends the wait.
+     *
+     * @return how many completions were delivered (0 after a timeout or a wake-up)
+     */
+    int dequeue(CompletionHandler handler, int max, long timeoutNanos) throws IOException;
+
+    /**
+     * Queues a completion ({@code key}, {@link Operation#POST}, {@code value}) from any thread,
+     * like {@code PostQueuedCompletionStatus}, and wakes the owner if it waits.
+     */
+    void post(long key, int value);
+
+    /**
+     * Makes the owner's current or next wait return, from any thread. Calls before the owner
+     * waits again coalesce into one.
+     */
+    void wakeup();
+
+    /** Operations submitted and not yet completed, over all sockets. */
+    int pendingOperations();
+
+    /**
+     * Cancels every operation in flight, waits for their completions (which are dropped), closes
+     * every socket of this port that is still open and frees the port's memory. Called by the
+     * owner; idempotent.
+     */
+    @Override
+    void close() throws IOException;
+}

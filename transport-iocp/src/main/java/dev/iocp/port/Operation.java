@@ -1,0 +1,35 @@
+package dev.iocp.port;
+
+/**
+ * The kinds of operation a {@link CompletionPort} completes. A completion names the kind of the
+ * operation it ends, so a handler can dispatch on it without looking anything up.
+ */
+public enum Operation {
+    /** A listening socket accepted a connection: the result is a handle to adopt. */
+    ACCEPT,
+    /** An outgoing connection was established (result 0) or failed. */
+    CONNECT,
+    /** Bytes were received into the buffer (result: the count; 0 means end of stream). */
+    RECEIVE,
+    /** Bytes were sent from the buffers (result: the count, possibly fewer than offered). */
+    SEND,
+    /** A direction of the connection was shut down. */
+    SHUTDOWN,
+    /** The socket was closed; every operation it had in flight has completed before this. */
+    CLOSE,
+    /** A cancellation request finished: 0 or a count when it found its target, else -ENOENT/-EALREADY. */
+    CANCEL,
+    /** A timer expired (result 0) or was cancelled (-ECANCELED). */
+    TIMEOUT,
+    /** A no-op completed (result 0). */
+    NOP,
+    /** A packet posted with {@link CompletionPort#post}: the result is the posted value. */
+    POST;
+
+    private static final Operation[] VALUES = values();
+
+    /** The operation with the given ordinal; used by backends that pack the kind into a number. */
+    public static Operation ofOrdinal(int ordinal) {
+        return VALUES[ordinal];
+    }
+}

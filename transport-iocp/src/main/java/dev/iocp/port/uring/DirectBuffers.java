@@ -1,0 +1,25 @@
+package dev.iocp.port.uring;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
+/** Native addresses of direct buffers, which is what the kernel is handed. */
+final class DirectBuffers {
+    private DirectBuffers() {
+    }
+
+    /**
+     * The address of {@code buffer}'s position.
+     *
+     * @throws IllegalArgumentException for a heap buffer: its memory can move, so the kernel
+     *                                  cannot be given its address
+     */
+    static long address(ByteBuffer buffer) {
+        if (!buffer.isDirect()) {
+            throw new IllegalArgumentException("io_uring needs direct buffers (the kernel is handed their address); got "
+                    + buffer);
+        }
+        // A segment over a buffer starts at the buffer's position.
+        return MemorySegment.ofBuffer(buffer).address();
+    }
+}

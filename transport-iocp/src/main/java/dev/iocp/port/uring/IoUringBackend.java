@@ -1,0 +1,76 @@
+package dev.iocp.port.uring;
+
+import dev.iocp.port.Backend;
+import dev.iocp.port.BackendUnavailableException;
+import dev.iocp.port.CompletionPort;
+import dev.iocp.port.PortConfig;
+import dev.iocp.port.PortSocket;
+
+import java.io.IOException;
+import java.net.ProtocolFamily;
+
+/**
+ * Completion ports on Linux io_uring (5.19 or newer), called from pure Java through
+ * {@code java.lang.foreign}.
+ */
+public final class IoUringBackend implements Backend {
+
+    public static final IoUringBackend INSTANCE = new IoUringBackend();
+
+    private IoUringBackend() {
+    }
+
+    @Override
+    public String name() {
+        return "io_uring";
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return IoUringProbe.RESULT.cause() == null;
+    }
+
+    @Override
+    public Throwable unavailabilityCause() {
+        return IoUringProbe.RESULT.cause();
+    }
+
+    @Override
+    public String description() {
+        IoUringProbe.Result result = IoUringProbe.RESULT;
+        return result.cause() == null ? "io_uring on Linux " + System.getProperty("os.version") + " (" + result.features() + ")"
+                : "io_uring unavailable: " + result.cause().getMessage();
+    }
+
+    @Override
+    public PortSocket openSocket(ProtocolFamily family) throws IOException {
+        ensureAvailable();
+        return new UringSocket(UringSocket.openDescriptor(family), family);
+    }
+
+    @Override
+    public CompletionPort openPort(PortConfig config) throws IOException {
+        return openPort(config, 0);
+    }
+
+    /**
+     * Opens a port starting from the given entry of {@link Ring#SETUP_PROFILES}; tests use it to
+     * run the contract on the setup an older kernel gets.
+     */
+    CompletionPort openPort(PortConfig config, int firstSetupProfile) throws IOException {
+        ensureAvailable();
+        return new IoUringPort(this, config, firstSetupProfile);
+    }
+
+    private void ensureAvailable() throws BackendUnavailableException {
+        Throwable cause = unavailabilityCause();
+        if (cause != null) {
+            throw new BackendUnavailableException("io_uring is unavailable: " + cause.getMessage(), cause);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

@@ -1,0 +1,641 @@
+package dev.iocp.port.uring;
+
+import dev.iocp.port.Backend;
+import dev.iocp.port.CompletionFlags;
+import dev.iocp.port.CompletionHandler;
+import dev.iocp.port.CompletionPort;
+import dev.iocp.port.Errno;
+import dev.iocp.port.Operation;
+import dev.iocp.port.PortConfig;
+import dev.iocp.port.PortException;
+import dev.iocp.port.PortSocket;
+import dev.iocp.port.PostQueue;
+import dev.iocp.port.ShutdownMode;
+import dev.iocp.port.uring.sys.IoUringLayouts;
+import dev.iocp.port.uring.sys.Sockaddr;
+import dev.iocp.port.uring.sys.Syscalls;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static dev.iocp.port.uring.sys.LinuxConstants.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A completion port on one io_uring instance.
+ *
+ * <p>Each {@link #dequeue} makes one {@code io_uring_enter}: it submits everything staged since
+ * the last call and, when nothing is ready, waits in the same call, with the timeout passed
+ * through {@code IORING_ENTER_EXT_ARG} rather than a timeout SQE. Completions are read in place
+ * from the CQ ring. Wake-ups come through an eventfd read kept armed ({@link EventFdWaker}).
+ */
+public final class IoUringPort implements CompletionPort {
+    private static final Logger LOG = Logger.getLogger(IoUringPort.class.getName());
+
+    private static final long INTERNAL_CANCEL = UserData.encode(0, UserData.KIND_INTERNAL_CANCEL, 0);
+    private static final int IOV_MAX = 1024;
+    /** How long close() waits for cancelled operations before it gives up on freeing their memory. */
+    private static final long CLOSE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final CompletionHandler DROP = (key, operation, result, flags, id) -> { };
+
+    private final IoUringBackend backend;
+    private final Arena arena = Arena.ofShared();
+    private final Ring ring;
+    private final SubmissionQueue submissions;
+    private final CompletionQueue completions;
+    private final OperationTable operations;
+    private final EventFdWaker waker;
+    private final PostQueue posts = new PostQueue();
+    /** getevents_arg followed by the timespec it points to. */
+    private final MemorySegment waitArgument;
+    private final Set<UringSocket> sockets = new HashSet<>();
+    private final ArrayDeque<UringSocket> heldCloses = new ArrayDeque<>();
+    private int[] unadopted = new int[8];
+    private int unadoptedCount;
+
+    private Thread owner;
+    private int enterFd;
+    private int enterFlags;
+    private boolean wakerArmed;
+    private boolean dequeuing;
+    private volatile boolean closed;
+
+    IoUringPort(IoUringBackend backend, PortConfig config, int firstSetupProfile) throws IOException {
+        this.backend = backend;
+        Ring r = null;
+        EventFdWaker w = null;
+        try {
+            r = Ring.open(config.submissionQueueEntries(), config.completionQueueEntries(), firstSetupProfile);
+            w = new EventFdWaker(arena);
+        } catch (IOException | RuntimeException e) {
+            if (r != null) {
+                r.close();
+            }
+            arena.close();
+            throw e;
+        }
+        this.ring = r;
+        this.waker = w;
+        this.submissions = r.submissions;
+        this.completions = r.completions;
+        this.operations = new OperationTable(arena);
+        this.waitArgument = arena.allocate(IoUringLayouts.GETEVENTS_ARG.byteSize() + IoUringLayouts.TIMESPEC.byteSize(), 8);
+        this.enterFd = r.fd;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The io_uring setup flags this port's ring was created with. */
+    public int setupFlags() {
+        return ring.setupFlags;
+    }
+
+    // ---- ownership ------------------------------------------------------------------------
+
+    /** Binds the port to the calling thread on first use, and refuses every other thread after. */
+    void checkOwner() {
+        Thread current = Thread.currentThread();
+        if (current != owner) {
+            bindOwner(current);
+        }
+    }
+
+    private void bindOwner(Thread thread) {
+        if (owner != null) {
+            throw new IllegalStateException("this port is owned by thread '" + owner.getName()
+                    + "'; it was used from '" + thread.getName() + "' (only post() and wakeup() may be called from other threads)");
+        }
+        ensurePortOpen();
+        if (thread.isVirtual()) {
+            // SINGLE_ISSUER binds the ring to a kernel task; a virtual thread can change carrier.
+            throw new IllegalStateException("a port must be owned by a platform thread, not a virtual thread");
+        }
+        int rc = Syscalls.ioUringRegister(ring.fd, IORING_REGISTER_ENABLE_RINGS, 0L, 0);
+        if (rc < 0) {
+            throw new IllegalStateException("io_uring_register(ENABLE_RINGS): " + Errno.describe(rc));
+        }
+        owner = thread;
+        registerRingFd();
+        armWaker();
+    }
+
+    /**
+     * Registers the ring fd with the owner task (5.18), so each enter skips the fd table
+     * lookup and reference count a threaded process otherwise pays. Optional: on failure the
+     * plain fd is used.
+     */
+    private void registerRingFd() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment update = a.allocate(IoUringLayouts.RSRC_UPDATE);
+            update.set(JAVA_INT, 0, -1);
+            update.set(JAVA_LONG, 8, ring.fd);
+            int rc = Syscalls.ioUringRegister(ring.fd, IORING_REGISTER_RING_FDS, update.address(), 1);
+            if (rc == 1) {
+                enterFd = update.get(JAVA_INT, 0);
+                enterFlags = IORING_ENTER_REGISTERED_RING;
+            }
+        }
+    }
+
+    private void ensurePortOpen() {
+        if (closed) {
+            throw new IllegalStateException("port is closed");
+        }
+    }
+
+    private UringSocket own(PortSocket socket) {
+        checkOwner();
+        ensurePortOpen();
+        if (!(socket instanceof UringSocket s) || s.port != this) {
+            throw new IllegalArgumentException(socket + " is not registered with this port");
+        }
+        s.ensureOpen();
+        return s;
+    }
+
+    // ---- sockets --------------------------------------------------------------------------
+
+    @Override
+    public void register(PortSocket socket, long key) {
+        checkOwner();
+        ensurePortOpen();
+        if (!(socket instanceof UringSocket s)) {
+            throw new IllegalArgumentException(socket + " is not an io_uring socket");
+        }
+        if (s.port != null) {
+            throw new IllegalStateException(s + " is already registered" + (s.port == this ? "" : " with another port"));
+        }
+        s.ensureOpen();
+        s.port = this;
+        s.key = key;
+        sockets.add(s);
+    }
+
+    @Override
+    public PortSocket adoptAccepted(PortSocket listener, int acceptResult) {
+        UringSocket l = own(listener);
+        for (int i = 0; i < unadoptedCount; i++) {
+            if (unadopted[i] == acceptResult) {
+                unadopted[i] = unadopted[--unadoptedCount];
+                return new UringSocket(acceptResult, l.family());
+            }
+        }
+        throw new IllegalArgumentException(acceptResult + " is not the result of an accept completion being handled");
+    }
+
+    void forget(UringSocket socket) {
+        sockets.remove(socket);
+    }
+
+    // ---- submissions ----------------------------------------------------------------------
+
+    private long begin(Operation operation, UringSocket socket) {
+        socket.inFlight++;
+        return operations.acquire(operation.ordinal(), socket.key, socket);
+    }
+
+    @Override
+    public long submitAccept(PortSocket listener) {
+        UringSocket s = own(listener);
+        long id = begin(Operation.ACCEPT, s);
+        submissions.prepare(IORING_OP_ACCEPT, s.fd, id).opFlags(SOCK_NONBLOCK | SOCK_CLOEXEC);
+        return id;
+    }
+
+    @Override
+    public long submitConnect(PortSocket socket, InetSocketAddress remote) {
+        UringSocket s = own(socket);
+        if (remote.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved address: " + remote);
+        }
+        long id = begin(Operation.CONNECT, s);
+        int slot = UserData.slot(id);
+        MemorySegment scratch = operations.scratch(slot);
+        long at = operations.scratchBase(slot) + OperationTable.SOCKADDR;
+        int length = Sockaddr.encode(scratch, at, remote, s.domain);
+        submissions.prepare(IORING_OP_CONNECT, s.fd, id).address(scratch.address() + at).offset(length);
+        return id;
+    }
+
+    @Override
+    public long submitReceive(PortSocket socket, ByteBuffer buffer) {
+        UringSocket s = own(socket);
+        long address = DirectBuffers.address(buffer);
+        long id = begin(Operation.RECEIVE, s);
+        operations.pin(UserData.slot(id), buffer);
+        submissions.prepare(IORING_OP_RECV, s.fd, id).address(address).length(buffer.remaining());
+        return id;
+    }
+
+    @Override
+    public long submitSend(PortSocket socket, ByteBuffer buffer) {
+        UringSocket s = own(socket);
+        long address = DirectBuffers.address(buffer);
+        long id = begin(Operation.SEND, s);
+        operations.pin(UserData.slot(id), buffer);
+        submissions.prepare(IORING_OP_SEND, s.fd, id).address(address).length(buffer.remaining()).opFlags(MSG_NOSIGNAL);
+        return id;
+    }
+
+    @Override
+    public long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length) {
+        if (length == 1) {
+            return submitSend(socket, buffers[offset]);
+        }
+        UringSocket s = own(socket);
+        java.util.Objects.checkFromIndexSize(offset, length, buffers.length);
+        if (length < 1 || length > IOV_MAX) {
+            throw new IllegalArgumentException("a send takes 1 to " + IOV_MAX + " buffers, not " + length);
+        }
+        for (int i = offset; i < offset + length; i++) {
+            DirectBuffers.address(buffers[i]); // rejects heap buffers before anything is claimed
+        }
+        long id = begin(Operation.SEND, s);
+        int slot = UserData.slot(id);
+        operations.pin(slot, buffers, offset, length);
+        long iovecs = operations.writeIovecs(slot, buffers, offset, length);
+        MemorySegment scratch = operations.scratch(slot);
+        long msghdr = operations.scratchBase(slot) + OperationTable.MSGHDR;
+        scratch.asSlice(msghdr, 56).fill((byte) 0);
+        scratch.set(JAVA_LONG, msghdr + 16, iovecs);   // msg_iov
+        scratch.set(JAVA_LONG, msghdr + 24, length);   // msg_iovlen
+        submissions.prepare(IORING_OP_SENDMSG, s.fd, id).address(scratch.address() + msghdr).opFlags(MSG_NOSIGNAL);
+        return id;
+    }
+
+    @Override
+    public long submitShutdown(PortSocket socket, ShutdownMode mode) {
+        UringSocket s = own(socket);
+        int how = switch (mode) {
+            case INPUT -> SHUT_RD;
+            case OUTPUT -> SHUT_WR;
+            case BOTH -> SHUT_RDWR;
+        };
+        long id = begin(Operation.SHUTDOWN, s);
+        submissions.prepare(IORING_OP_SHUTDOWN, s.fd, id).length(how);
+        return id;
+    }
+
+    @Override
+    public long submitClose(PortSocket socket) {
+        UringSocket s = own(socket);
+        s.state = UringSocket.State.CLOSING;
+        if (s.inFlight > 0) {
+            // Closing an fd does not cancel io_uring requests on it (they hold their own file
+            // reference), so cancel them first. Cancellation runs synchronously at submit time,
+            // in SQE order, so their completions are posted before the close's.
+            submissions.prepare(IORING_OP_ASYNC_CANCEL, s.fd, INTERNAL_CANCEL)
+                    .opFlags(IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL);
+        }
+        // The close itself is not counted in inFlight: inFlight tells when it may be delivered.
+        long id = operations.acquire(Operation.CLOSE.ordinal(), s.key, s);
+        submissions.prepare(IORING_OP_CLOSE, s.fd, id);
+        return id;
+    }
+
+    @Override
+    public long submitCancel(PortSocket socket, long operationId) {
+        UringSocket s = socket == null ? null : own(socket);
+        checkOwner();
+        ensurePortOpen();
+        if (operations.isInFlight(operationId) && operations.socket(UserData.slot(operationId)) != s) {
+            throw new IllegalArgumentException("operation 0x" + Long.toHexString(operationId) + " is not one of "
+                    + (s == null ? "the port's timers" : s));
+        }
+        long id = s == null ? operations.acquire(Operation.CANCEL.ordinal(), 0L, null) : begin(Operation.CANCEL, s);
+        submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, id).address(operationId);
+        return id;
+    }
+
+    @Override
+    public long submitTimeout(long key, long nanos) {
+        checkOwner();
+        ensurePortOpen();
+        if (nanos < 0) {
+            throw new IllegalArgumentException("timeout must not be negative: " + nanos);
+        }
+        long id = operations.acquire(Operation.TIMEOUT.ordinal(), key, null);
+        int slot = UserData.slot(id);
+        MemorySegment scratch = operations.scratch(slot);
+        long at = operations.scratchBase(slot) + OperationTable.TIMESPEC;
+        scratch.set(JAVA_LONG, at, nanos / 1_000_000_000L);
+        scratch.set(JAVA_LONG, at + 8, nanos % 1_000_000_000L);
+        submissions.prepare(IORING_OP_TIMEOUT, -1, id).address(scratch.address() + at).length(1);
+        return id;
+    }
+
+    @Override
+    public long submitNop(long key) {
+        checkOwner();
+        ensurePortOpen();
+        long id = operations.acquire(Operation.NOP.ordinal(), key, null);
+        submissions.prepare(IORING_OP_NOP, -1, id);
+        return id;
+    }
+
+    private void armWaker() {
+        waker.arm(submissions);
+        wakerArmed = true;
+    }
+
+    // ---- dequeue --------------------------------------------------------------------------
+
+    @Override
+    public int dequeue(CompletionHandler handler, int max, long timeoutNanos) throws IOException {
+        checkOwner();
+        ensurePortOpen();
+        if (max <= 0) {
+            throw new IllegalArgumentException("max must be positive: " + max);
+        }
+        if (dequeuing) {
+            throw new IllegalStateException("dequeue called from its own completion handler");
+        }
+        dequeuing = true;
+        try {
+            boolean ready = completions.ready() > 0 || !posts.isEmpty() || !heldCloses.isEmpty();
+            submitAndWait(ready ? 0 : timeoutNanos);
+            int delivered = reap(handler, max);
+            delivered += deliverHeldCloses(handler, max - delivered);
+            if (delivered < max) {
+                delivered += posts.drain(handler, max - delivered);
+            }
+            return delivered;
+        } finally {
+            dequeuing = false;
+            closeUnadopted();
+        }
+    }
+
+    /**
+     * Hands staged operations to the kernel and, if {@code timeoutNanos != 0}, waits for a
+     * completion in the same system call.
+     */
+    private void submitAndWait(long timeoutNanos) throws PortException {
+        while (submissions.flushBacklog() > 0) {
+            // More is staged than the ring holds: submit a ringful and keep going.
+            submissions.publish();
+            int rc = enter(submissions.unsubmitted(), 0, IORING_ENTER_GETEVENTS, 0L, 0L);
+            if (rc == -Errno.EBUSY || rc == -Errno.EAGAIN) {
+                break; // the kernel wants its completions reaped first; the rest waits
+            }
+        }
+        submissions.publish();
+        int toSubmit = submissions.unsubmitted();
+        boolean wait = timeoutNanos != 0 && submissions.backlogged() == 0;
+        if (wait && !waker.prepareToWait()) {
+            wait = false;
+        } else if (wait && (!posts.isEmpty() || completions.ready() > 0)) {
+            // A post raced with us between the caller's check and prepareToWait.
+            waker.awake();
+            wait = false;
+        }
+        if (!wait) {
+            // DEFER_TASKRUN: network completions wait as task work until we enter with
+            // GETEVENTS; TASKRUN says some is pending, CQ_OVERFLOW that the kernel holds CQEs back.
+            if (toSubmit > 0 || (submissions.ringFlags() & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW)) != 0) {
+                enter(toSubmit, 0, IORING_ENTER_GETEVENTS, 0L, 0L);
+            }
+            return;
+        }
+        try {
+            waitFor(toSubmit, timeoutNanos);
+        } finally {
+            waker.awake();
+        }
+    }
+
+    /**
+     * Submits and waits for one completion, at most {@code timeoutNanos} (forever when
+     * negative), passing the timeout through {@code IORING_ENTER_EXT_ARG} (5.11).
+     */
+    private void waitFor(int toSubmit, long timeoutNanos) throws PortException {
+        long timespec = 0L; // NULL: no timeout
+        if (timeoutNanos > 0) {
+            long at = IoUringLayouts.GETEVENTS_ARG.byteSize();
+            waitArgument.set(JAVA_LONG, at, timeoutNanos / 1_000_000_000L);
+            waitArgument.set(JAVA_LONG, at + 8, timeoutNanos % 1_000_000_000L);
+            timespec = waitArgument.address() + at;
+        }
+        waitArgument.set(JAVA_LONG, 0, 0L); // no signal mask
+        waitArgument.set(JAVA_INT, IoUringLayouts.GETEVENTS_SIGMASK_SZ, 8);
+        waitArgument.set(JAVA_LONG, IoUringLayouts.GETEVENTS_TS, timespec);
+        enter(toSubmit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, waitArgument.address(),
+                IoUringLayouts.GETEVENTS_ARG.byteSize());
+    }
+
+    private int enter(int toSubmit, int minComplete, int flags, long argument, long argumentSize) throws PortException {
+        int rc = Syscalls.ioUringEnter(enterFd, toSubmit, minComplete, flags | enterFlags, argument, argumentSize);
+        if (rc >= 0 || rc == -Errno.ETIME || rc == -Errno.EINTR || rc == -Errno.EBUSY || rc == -Errno.EAGAIN) {
+            return rc;
+        }
+        throw new PortException("io_uring_enter(submit " + toSubmit + ", wait " + minComplete + "): "
+                + Errno.describe(rc), rc);
+    }
+
+    /** Delivers up to {@code budget} CQEs; internal ones are consumed without counting. */
+    private int reap(CompletionHandler handler, int budget) {
+        int delivered = 0;
+        int ready;
+        while (delivered < budget && (ready = completions.ready()) > 0) {
+            int consumed = 0;
+            try {
+                while (consumed < ready && delivered < budget) {
+                    long entry = completions.entry(consumed);
+                    long userData = completions.userData(entry);
+                    int result = completions.result(entry);
+                    int flags = completions.flags(entry);
+                    consumed++;
+                    delivered += complete(userData, result, flags, handler);
+                }
+            } finally {
+                completions.advance(consumed);
+            }
+        }
+        return delivered;
+    }
+
+    /** Routes one CQE; returns how many completions reached the handler (0 or 1). */
+    private int complete(long userData, int result, int cqeFlags, CompletionHandler handler) {
+        int kind = UserData.kind(userData);
+        if (kind == UserData.KIND_WAKEUP) {
+            wakerArmed = false;
+            if (!closed) {
+                armWaker();
+            }
+            return 0;
+        }
+        if (kind == UserData.KIND_INTERNAL_CANCEL) {
+            return 0;
+        }
+        int slot = operations.slotOf(userData);
+        long key = operations.key(slot);
+        UringSocket socket = operations.socket(slot);
+        operations.release(slot); // the kernel is done with the slot's memory
+        Operation operation = Operation.ofOrdinal(kind);
+        int flags = 0;
+        switch (operation) {
+            case CLOSE -> {
+                return closeCompleted(socket, userData, result, handler);
+            }
+            case TIMEOUT -> result = result == -Errno.ETIME ? 0 : result;
+            case ACCEPT -> {
+                if (result >= 0) {
+                    rememberUnadopted(result);
+                }
+            }
+            case RECEIVE -> flags = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0 ? CompletionFlags.INPUT_PENDING : 0;
+            default -> { }
+        }
+        if (socket != null && --socket.inFlight == 0 && socket.heldCloseId != 0) {
+            heldCloses.add(socket);
+        }
+        handler.onCompletion(key, operation, result, flags, userData);
+        return 1;
+    }
+
+    private int closeCompleted(UringSocket socket, long userData, int result, CompletionHandler handler) {
+        socket.state = UringSocket.State.CLOSED;
+        forget(socket);
+        if (socket.inFlight > 0) {
+            // A cancelled operation has not reported yet (EALREADY): the close waits for it, so
+            // the handler never sees a completion of a socket after its close.
+            socket.heldCloseId = userData;
+            socket.heldCloseResult = result;
+            return 0;
+        }
+        handler.onCompletion(socket.key, Operation.CLOSE, result, 0, userData);
+        return 1;
+    }
+
+    private int deliverHeldCloses(CompletionHandler handler, int budget) {
+        int delivered = 0;
+        while (delivered < budget && !heldCloses.isEmpty()) {
+            UringSocket socket = heldCloses.poll();
+            long id = socket.heldCloseId;
+            socket.heldCloseId = 0;
+            delivered++;
+            handler.onCompletion(socket.key, Operation.CLOSE, socket.heldCloseResult, 0, id);
+        }
+        return delivered;
+    }
+
+    private void rememberUnadopted(int fd) {
+        if (unadoptedCount == unadopted.length) {
+            unadopted = Arrays.copyOf(unadopted, unadoptedCount * 2);
+        }
+        unadopted[unadoptedCount++] = fd;
+    }
+
+    /** Closes accepted connections the handler did not adopt: declined, not leaked. */
+    private void closeUnadopted() {
+        while (unadoptedCount > 0) {
+            Syscalls.close(unadopted[--unadoptedCount]);
+        }
+    }
+
+    // ---- any thread -----------------------------------------------------------------------
+
+    @Override
+    public void post(long key, int value) {
+        ensurePortOpen();
+        posts.add(key, value);
+        waker.wakeup();
+    }
+
+    @Override
+    public void wakeup() {
+        waker.wakeup();
+    }
+
+    /** How often a wake-up had to write the eventfd; coalesced wake-ups do not count. */
+    long wakeupSignals() {
+        return waker.signals();
+    }
+
+    @Override
+    public int pendingOperations() {
+        return operations.inUse();
+    }
+
+    // ---- close ----------------------------------------------------------------------------
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        if (owner != null) {
+            checkOwner();
+        }
+        if (dequeuing) {
+            throw new IllegalStateException("close called from a completion handler");
+        }
+        boolean drained = owner == null || drainInFlight();
+        closed = true;
+        for (UringSocket socket : new ArrayList<>(sockets)) {
+            // A socket still CLOSING has a close the kernel never finished: leave its fd alone.
+            if (socket.state == UringSocket.State.OPEN) {
+                socket.state = UringSocket.State.CLOSED;
+                Syscalls.close(socket.fd);
+            }
+        }
+        sockets.clear();
+        closeUnadopted();
+        waker.close();
+        ring.close();
+        if (drained) {
+            arena.close();
+        } else {
+            // Freeing memory the kernel may still write would be a use-after-free; keep it.
+            LOG.log(Level.WARNING, "io_uring port closed with {0} operation(s) that did not complete within {1} s "
+                    + "of being cancelled; their memory is kept, not freed",
+                    new Object[] {operations.inUse(), TimeUnit.NANOSECONDS.toSeconds(CLOSE_DRAIN_NANOS)});
+        }
+    }
+
+    /**
+     * Cancels everything in flight and reaps until every operation (and the waker's read) has
+     * completed.
+     *
+     * @return whether all completed in time
+     */
+    private boolean drainInFlight() throws PortException {
+        closed = true; // from here on, completions do not re-arm the waker
+        submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, INTERNAL_CANCEL)
+                .opFlags(IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
+        long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
+        while (operations.inUse() > 0 || wakerArmed || submissions.backlogged() > 0 || submissions.unsubmitted() > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            submissions.flushBacklog();
+            submissions.publish();
+            waitFor(submissions.unsubmitted(), Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+            reap(DROP, Integer.MAX_VALUE);
+            heldCloses.clear();
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "IoUringPort[fd=" + ring.fd + ", " + IoUringProbe.setupFlagNames(ring.setupFlags) + ", in flight "
+                + operations.inUse() + "]";
+    }
+}

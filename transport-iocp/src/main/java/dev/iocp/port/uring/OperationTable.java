@@ -1,0 +1,186 @@
+package dev.iocp.port.uring;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The operations in flight on one port: io_uring's equivalent of the OVERLAPPED structures of
+ * Windows. Each operation occupies a slot from submission until its completion is dequeued, and
+ * the slot holds everything that must outlive the submit call:
+ * <ul>
+ *   <li>the key and socket the completion is routed to;</li>
+ *   <li>references to the caller's buffers, so that memory the kernel reads or writes cannot be
+ *       collected before the kernel is done with it;</li>
+ *   <li>native scratch the kernel reads during the operation: a sockaddr to connect to, a
+ *       timespec, a msghdr and its iovec array.</li>
+ * </ul>
+ * Slots are recycled, and their scratch and pin arrays with them, so a steady stream of
+ * operations allocates nothing.
+ */
+final class OperationTable {
+
+    // Scratch layout of one slot: iovec[8] | msghdr | sockaddr_in6 | timespec.
+    static final int INLINE_IOVECS = 8;
+    static final long IOVECS = 0;
+    static final long MSGHDR = 128;
+    static final long SOCKADDR = 192;
+    static final long TIMESPEC = 224;
+    static final long SCRATCH_BYTES = 256;
+    static final long IOVEC_BYTES = 16;
+
+    private static final int CHUNK_SHIFT = 8;
+    private static final int CHUNK_SLOTS = 1 << CHUNK_SHIFT;
+
+    private final Arena arena;
+    private long[] keys = new long[0];
+    private UringSocket[] sockets = new UringSocket[0];
+    private int[] generations = new int[0];
+    private ByteBuffer[] pins = new ByteBuffer[0];
+    private ByteBuffer[][] gatherPins = new ByteBuffer[0][];
+    private MemorySegment[] iovecOverflow = new MemorySegment[0];
+    private MemorySegment[] chunks = new MemorySegment[0];
+    private int[] free = new int[0];
+    private int freeCount;
+    private int inUse;
+
+    OperationTable(Arena arena) {
+        this.arena = arena;
+    }
+
+    /** Takes a slot for an operation of {@code kind} and returns its user_data. */
+    long acquire(int kind, long key, UringSocket socket) {
+        if (freeCount == 0) {
+            grow();
+        }
+        int slot = free[--freeCount];
+        keys[slot] = key;
+        sockets[slot] = socket;
+        inUse++;
+        return UserData.encode(slot, kind, generations[slot]);
+    }
+
+    /**
+     * Checks that {@code userData} names the operation occupying its slot.
+     *
+     * @throws IllegalStateException for a completion no slot is waiting for: a bug that would
+     *                               otherwise misroute a completion
+     */
+    int slotOf(long userData) {
+        int slot = UserData.slot(userData);
+        if (slot < 0 || slot >= keys.length || generations[slot] != UserData.generation(userData)) {
+            throw new IllegalStateException("completion for an operation not in flight: user_data=0x"
+                    + Long.toHexString(userData));
+        }
+        return slot;
+    }
+
+    /** Whether {@code userData} names an operation still in flight. */
+    boolean isInFlight(long userData) {
+        int slot = UserData.slot(userData);
+        // release() bumps the generation, so a free slot never matches an id handed out before
+        return slot >= 0 && slot < keys.length && generations[slot] == UserData.generation(userData)
+                && UserData.kind(userData) < UserData.KIND_INTERNAL_CANCEL;
+    }
+
+    long key(int slot) {
+        return keys[slot];
+    }
+
+    UringSocket socket(int slot) {
+        return sockets[slot];
+    }
+
+    /** Keeps one buffer reachable until the slot is released. */
+    void pin(int slot, ByteBuffer buffer) {
+        pins[slot] = buffer;
+    }
+
+    /** Keeps {@code buffers[offset..offset+length)} reachable until the slot is released. */
+    void pin(int slot, ByteBuffer[] buffers, int offset, int length) {
+        ByteBuffer[] held = gatherPins[slot];
+        if (held == null || held.length < length) {
+            held = new ByteBuffer[Math.max(length, INLINE_IOVECS)];
+            gatherPins[slot] = held;
+        }
+        System.arraycopy(buffers, offset, held, 0, length);
+    }
+
+    /** The native scratch of a slot (see the layout constants). */
+    MemorySegment scratch(int slot) {
+        return chunks[slot >>> CHUNK_SHIFT];
+    }
+
+    /** The offset of a slot's scratch inside {@link #scratch(int)}. */
+    long scratchBase(int slot) {
+        return (long) (slot & (CHUNK_SLOTS - 1)) * SCRATCH_BYTES;
+    }
+
+    /**
+     * Writes an iovec for each buffer's remaining bytes into the slot's inline array, or into a
+     * larger array kept with the slot for reuse.
+     *
+     * @return the native address of the iovec array
+     */
+    long writeIovecs(int slot, ByteBuffer[] buffers, int offset, int length) {
+        MemorySegment target;
+        long at;
+        if (length <= INLINE_IOVECS) {
+            target = scratch(slot);
+            at = scratchBase(slot) + IOVECS;
+        } else {
+            target = iovecOverflow[slot];
+            if (target == null || target.byteSize() < length * IOVEC_BYTES) {
+                target = arena.allocate(Integer.highestOneBit(length - 1) * 2L * IOVEC_BYTES, 8);
+                iovecOverflow[slot] = target;
+            }
+            at = 0;
+        }
+        for (int i = 0; i < length; i++) {
+            ByteBuffer buffer = buffers[offset + i];
+            target.set(JAVA_LONG, at + i * IOVEC_BYTES, DirectBuffers.address(buffer));
+            target.set(JAVA_LONG, at + i * IOVEC_BYTES + 8, buffer.remaining());
+        }
+        return target.address() + at;
+    }
+
+    /** Frees a slot once its completion is in: the memory it held is no longer the kernel's. */
+    void release(int slot) {
+        sockets[slot] = null;
+        pins[slot] = null;
+        ByteBuffer[] held = gatherPins[slot];
+        if (held != null) {
+            Arrays.fill(held, null);
+        }
+        generations[slot] = UserData.nextGeneration(generations[slot]);
+        free[freeCount++] = slot;
+        inUse--;
+    }
+
+    /** Operations in flight. */
+    int inUse() {
+        return inUse;
+    }
+
+    private void grow() {
+        int oldCapacity = keys.length;
+        int capacity = oldCapacity + CHUNK_SLOTS;
+        keys = Arrays.copyOf(keys, capacity);
+        sockets = Arrays.copyOf(sockets, capacity);
+        generations = Arrays.copyOf(generations, capacity);
+        pins = Arrays.copyOf(pins, capacity);
+        gatherPins = Arrays.copyOf(gatherPins, capacity);
+        iovecOverflow = Arrays.copyOf(iovecOverflow, capacity);
+        chunks = Arrays.copyOf(chunks, chunks.length + 1);
+        chunks[chunks.length - 1] = arena.allocate(CHUNK_SLOTS * SCRATCH_BYTES, 8);
+        free = Arrays.copyOf(free, capacity);
+        // Hand out low slots first: they were allocated first and are warm.
+        for (int slot = capacity - 1; slot >= oldCapacity; slot--) {
+            free[freeCount++] = slot;
+            generations[slot] = 1;
+        }
+    }
+}

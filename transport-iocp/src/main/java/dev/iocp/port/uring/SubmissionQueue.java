@@ -1,0 +1,172 @@
+package dev.iocp.port.uring;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+import static dev.iocp.port.uring.sys.IoUringLayouts.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The submission side of a {@link Ring}, and a flyweight over the entry being written: {@link
+ * #prepare} claims an SQE and the setters fill its fields by name.
+ *
+ * <p><b>Nothing is lost when the ring is full.</b> An entry that finds no free SQE is written to
+ * a backlog in heap memory instead, and so is every entry after it, to keep submission order
+ * (a socket's cancellation must reach the kernel before its close). {@link #flushBacklog()}
+ * moves the backlog into the ring as the kernel consumes entries.
+ */
+final class SubmissionQueue {
+    private static final VarHandle RING_INT = JAVA_INT.varHandle();
+    private static final int SQE_LONGS = (int) (SQE_SIZE / 8);
+
+    private final MemorySegment ring;
+    private final MemorySegment sqes;
+    private final long headOffset;
+    private final long tailOffset;
+    private final long flagsOffset;
+    private final int mask;
+    private final int entries;
+
+    /** Our tail: entries written, published to the kernel by {@link #publish()}. */
+    private int tail;
+    /** The kernel's head as last read; refreshed only when the ring looks full. */
+    private int cachedHead;
+
+    private long[] backlog = new long[0];
+    private MemorySegment backlogMemory = MemorySegment.ofArray(backlog);
+    private int backlogCount;
+
+    /** Where the entry being prepared lives: an SQE in the ring, or a backlog slot. */
+    private MemorySegment target;
+    private long base;
+
+    /**
+     * @param ring      the mapped rings
+     * @param offsets   the kernel's {@code io_sqring_offsets}: where in {@code ring} each field is
+     * @param sqes      the mapped SQE array
+     */
+    SubmissionQueue(MemorySegment ring, MemorySegment offsets, MemorySegment sqes) {
+        this.ring = ring;
+        this.sqes = sqes;
+        this.headOffset = offsets.get(JAVA_INT, RING_HEAD);
+        this.tailOffset = offsets.get(JAVA_INT, RING_TAIL);
+        this.flagsOffset = offsets.get(JAVA_INT, SQ_FLAGS);
+        this.mask = ring.get(JAVA_INT, offsets.get(JAVA_INT, RING_MASK));
+        this.entries = ring.get(JAVA_INT, offsets.get(JAVA_INT, RING_ENTRIES));
+        this.tail = ring.get(JAVA_INT, tailOffset);
+        this.cachedHead = tail;
+    }
+
+    /** Claims an entry, zeroes it and sets the fields every operation has. */
+    SubmissionQueue prepare(byte opcode, int fd, long userData) {
+        if (backlogCount == 0 && hasFreeEntry()) {
+            target = sqes;
+            base = (tail & mask) * SQE_SIZE;
+            tail++;
+        } else {
+            target = backlogSlot();
+            base = (backlogCount++) * SQE_SIZE;
+        }
+        for (int i = 0; i < SQE_LONGS; i++) {
+            target.set(JAVA_LONG, base + i * 8L, 0L);
+        }
+        target.set(JAVA_BYTE, base + SQE_OPCODE, opcode);
+        target.set(JAVA_INT, base + SQE_FD, fd);
+        target.set(JAVA_LONG, base + SQE_USER_DATA, userData);
+        return this;
+    }
+
+    SubmissionQueue address(long address) {
+        target.set(JAVA_LONG, base + SQE_ADDR, address);
+        return this;
+    }
+
+    SubmissionQueue length(int length) {
+        target.set(JAVA_INT, base + SQE_LEN, length);
+        return this;
+    }
+
+    /** The {@code off}/{@code addr2} union: a file offset, a sockaddr length pointer, a timeout count. */
+    SubmissionQueue offset(long offset) {
+        target.set(JAVA_LONG, base + SQE_OFF, offset);
+        return this;
+    }
+
+    /** The per-opcode flags union: {@code msg_flags}, {@code accept_flags}, {@code cancel_flags}... */
+    SubmissionQueue opFlags(int flags) {
+        target.set(JAVA_INT, base + SQE_OP_FLAGS, flags);
+        return this;
+    }
+
+    SubmissionQueue ioprio(short ioprio) {
+        target.set(JAVA_SHORT, base + SQE_IOPRIO, ioprio);
+        return this;
+    }
+
+    private boolean hasFreeEntry() {
+        if (tail - cachedHead < entries) {
+            return true;
+        }
+        cachedHead = (int) RING_INT.getAcquire(ring, headOffset);
+        return tail - cachedHead < entries;
+    }
+
+    private MemorySegment backlogSlot() {
+        if ((backlogCount + 1) * SQE_LONGS > backlog.length) {
+            backlog = Arrays.copyOf(backlog, Math.max(SQE_LONGS * 64, backlog.length * 2));
+            backlogMemory = MemorySegment.ofArray(backlog);
+        }
+        return backlogMemory;
+    }
+
+    /**
+     * Moves backlogged entries into free SQEs, oldest first.
+     *
+     * @return how many are still waiting for room
+     */
+    int flushBacklog() {
+        int moved = 0;
+        while (moved < backlogCount && hasFreeEntry()) {
+            MemorySegment.copy(backlogMemory, moved * SQE_SIZE, sqes, (tail & mask) * SQE_SIZE, SQE_SIZE);
+            tail++;
+            moved++;
+        }
+        if (moved > 0) {
+            System.arraycopy(backlog, moved * SQE_LONGS, backlog, 0, (backlogCount - moved) * SQE_LONGS);
+            backlogCount -= moved;
+        }
+        return backlogCount;
+    }
+
+    int backlogged() {
+        return backlogCount;
+    }
+
+    /** Entries written to the ring and not yet consumed by the kernel. */
+    int unsubmitted() {
+        cachedHead = (int) RING_INT.getAcquire(ring, headOffset);
+        return tail - cachedHead;
+    }
+
+    /**
+     * Makes written entries visible to the kernel. A release store: the SQE contents must be
+     * visible before the tail that covers them (without SQPOLL the following syscall would also
+     * order them, but the store costs nothing extra on x86).
+     */
+    void publish() {
+        RING_INT.setRelease(ring, tailOffset, tail);
+    }
+
+    /** The SQ ring flags: {@code IORING_SQ_CQ_OVERFLOW}, {@code IORING_SQ_TASKRUN}. */
+    int ringFlags() {
+        return (int) RING_INT.getVolatile(ring, flagsOffset);
+    }
+
+    int capacity() {
+        return entries;
+    }
+}

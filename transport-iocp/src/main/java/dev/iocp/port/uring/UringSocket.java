@@ -1,0 +1,253 @@
+package dev.iocp.port.uring;
+
+import dev.iocp.port.Errno;
+import dev.iocp.port.PortException;
+import dev.iocp.port.PortSocket;
+import dev.iocp.port.uring.sys.LinuxConstants;
+import dev.iocp.port.uring.sys.Sockaddr;
+import dev.iocp.port.uring.sys.Syscalls;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketOption;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.util.Set;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * A TCP socket as a file descriptor. The synchronous calls run here; the asynchronous ones are
+ * submitted by {@link IoUringPort}, which also keeps the bookkeeping that a close needs: how many
+ * operations are in flight, and the close completion held back until they have all completed.
+ */
+final class UringSocket implements PortSocket {
+    enum State { OPEN, CLOSING, CLOSED }
+
+    /** The port it is registered with; null before. */
+    IoUringPort port;
+    final int fd;
+    final int domain;
+    private final ProtocolFamily family;
+
+    long key;
+    boolean registered;
+    State state = State.OPEN;
+    int inFlight;
+    /** A CLOSE completion that came in while operations were still in flight. */
+    long heldCloseId;
+    int heldCloseResult;
+
+    UringSocket(int fd, ProtocolFamily family) {
+        this.fd = fd;
+        this.family = family;
+        this.domain = family == StandardProtocolFamily.INET6 ? LinuxConstants.AF_INET6 : LinuxConstants.AF_INET;
+    }
+
+    /** Opens a non-blocking stream socket; an IPv6 one is made dual-stack. */
+    static int openDescriptor(ProtocolFamily family) throws PortException {
+        if (family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
+            throw new UnsupportedOperationException("io_uring sockets are INET or INET6, not " + family);
+        }
+        int domain = family == StandardProtocolFamily.INET6 ? LinuxConstants.AF_INET6 : LinuxConstants.AF_INET;
+        int fd = Syscalls.socket(domain,
+                LinuxConstants.SOCK_STREAM | LinuxConstants.SOCK_NONBLOCK | LinuxConstants.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new PortException("socket(" + family + "): " + Errno.describe(fd), fd);
+        }
+        if (domain == LinuxConstants.AF_INET6) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment zero = arena.allocate(JAVA_INT);
+                int rc = Syscalls.setsockopt(fd, LinuxConstants.IPPROTO_IPV6, LinuxConstants.IPV6_V6ONLY, zero.address(), 4);
+                if (rc < 0) {
+                    Syscalls.close(fd);
+                    throw new PortException("setsockopt(IPV6_V6ONLY=0): " + Errno.describe(rc), rc);
+                }
+            }
+        }
+        return fd;
+    }
+
+    @Override
+    public ProtocolFamily family() {
+        return family;
+    }
+
+    void ensureOpen() {
+        if (state != State.OPEN) {
+            throw new IllegalStateException("socket is " + (state == State.CLOSING ? "closing" : "closed") + ": fd " + fd);
+        }
+    }
+
+    @Override
+    public void bind(InetSocketAddress local) throws IOException {
+        ensureOpen();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment address = arena.allocate(Sockaddr.MAX_SIZE, 8);
+            int length = Sockaddr.encode(address, 0, local, domain);
+            int rc = Syscalls.bind(fd, address.address(), length);
+            if (rc < 0) {
+                throw PortException.of("bind", local, rc);
+            }
+        }
+    }
+
+    @Override
+    public void listen(int backlog) throws IOException {
+        ensureOpen();
+        int rc = Syscalls.listen(fd, backlog);
+        if (rc < 0) {
+            throw PortException.of("listen", localAddress(), rc);
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() throws IOException {
+        return name(true);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() throws IOException {
+        return name(false);
+    }
+
+    private InetSocketAddress name(boolean local) throws IOException {
+        ensureOpen();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment address = arena.allocate(Sockaddr.MAX_SIZE, 8);
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, Sockaddr.MAX_SIZE);
+            int rc = local ? Syscalls.getsockname(fd, address.address(), length.address())
+                    : Syscalls.getpeername(fd, address.address(), length.address());
+            if (rc == -Errno.ENOTCONN) {
+                return null;
+            }
+            if (rc < 0) {
+                throw new PortException((local ? "getsockname" : "getpeername") + "(fd " + fd + "): "
+                        + Errno.describe(rc), rc);
+            }
+            InetSocketAddress decoded = Sockaddr.decode(address, 0);
+            // An unbound socket reports the wildcard address with port 0.
+            return local && decoded != null && decoded.getPort() == 0 && decoded.getAddress().isAnyLocalAddress()
+                    ? null : decoded;
+        }
+    }
+
+    @Override
+    public <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        ensureOpen();
+        UringSocketOptions.Mapping mapping = mappingFor(option);
+        int first;
+        int second = 0;
+        switch (mapping.kind()) {
+            case BOOLEAN -> first = (Boolean) value ? 1 : 0;
+            case INT -> {
+                first = (Integer) value;
+                if (first < 0) {
+                    throw new IllegalArgumentException(option.name() + " must not be negative: " + value);
+                }
+            }
+            case LINGER -> {
+                int seconds = (Integer) value;
+                first = seconds >= 0 ? 1 : 0;
+                second = Math.max(seconds, 0);
+            }
+            default -> throw new AssertionError(mapping.kind());
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(8, 4);
+            v.set(JAVA_INT, 0, first);
+            v.set(JAVA_INT, 4, second);
+            int length = mapping.kind() == UringSocketOptions.Kind.LINGER ? 8 : 4;
+            int rc = Syscalls.setsockopt(fd, mapping.level(), mapping.name(), v.address(), length);
+            if (rc < 0) {
+                throw new PortException("setsockopt(" + option.name() + "=" + value + "): " + Errno.describe(rc), rc);
+            }
+            if (option == StandardSocketOptions.IP_TOS && domain == LinuxConstants.AF_INET6) {
+                // A dual-stack socket may carry IPv4 traffic too: set both, as the JDK does.
+                Syscalls.setsockopt(fd, LinuxConstants.IPPROTO_IP, LinuxConstants.IP_TOS, v.address(), 4);
+            }
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        ensureOpen();
+        UringSocketOptions.Mapping mapping = mappingFor(option);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(8, 4);
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, 8);
+            int rc = Syscalls.getsockopt(fd, mapping.level(), mapping.name(), v.address(), length.address());
+            if (rc < 0) {
+                throw new PortException("getsockopt(" + option.name() + "): " + Errno.describe(rc), rc);
+            }
+            int first = v.get(JAVA_INT, 0);
+            return (T) switch (mapping.kind()) {
+                case BOOLEAN -> first != 0;
+                case INT -> first;
+                case LINGER -> first != 0 ? v.get(JAVA_INT, 4) : -1;
+            };
+        }
+    }
+
+    private UringSocketOptions.Mapping mappingFor(SocketOption<?> option) {
+        UringSocketOptions.Mapping mapping = UringSocketOptions.mapping(option);
+        if (option == StandardSocketOptions.IP_TOS && domain == LinuxConstants.AF_INET6) {
+            return new UringSocketOptions.Mapping(LinuxConstants.IPPROTO_IPV6, LinuxConstants.IPV6_TCLASS,
+                    UringSocketOptions.Kind.INT);
+        }
+        return mapping;
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return UringSocketOptions.SUPPORTED;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    @Override
+    public int pendingOperations() {
+        return inFlight;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (port != null) {
+            port.checkOwner();
+        }
+        if (state != State.OPEN) {
+            return;
+        }
+        if (inFlight > 0) {
+            throw new IllegalStateException(inFlight + " operation(s) in flight on fd " + fd
+                    + ": close it with CompletionPort.submitClose, which cancels them first");
+        }
+        closeDescriptor();
+    }
+
+    /** Closes the fd now; the caller has made sure the kernel holds no operation on it. */
+    void closeDescriptor() throws PortException {
+        state = State.CLOSED;
+        if (port != null) {
+            port.forget(this);
+        }
+        int rc = Syscalls.close(fd);
+        if (rc < 0) {
+            throw new PortException("close(fd " + fd + "): " + Errno.describe(rc), rc);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UringSocket[fd=" + fd + ", " + family + ", " + state + "]";
+    }
+}

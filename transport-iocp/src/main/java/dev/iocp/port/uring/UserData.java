@@ -1,0 +1,55 @@
+package dev.iocp.port.uring;
+
+/**
+ * The 64-bit {@code user_data} an SQE carries and its CQE returns. It is also the operation id
+ * users see.
+ *
+ * <pre>
+ *  63            40 39      32 31                              0
+ * +----------------+----------+--------------------------------+
+ * |   generation   |   kind   |            slot                |
+ * +----------------+----------+--------------------------------+
+ * </pre>
+ *
+ * <ul>
+ *   <li><b>slot</b>: the index of the operation's entry in the {@link OperationTable}, which holds
+ *       its key, its socket and the memory the kernel uses;</li>
+ *   <li><b>kind</b>: the {@link dev.iocp.port.Operation} ordinal, or one of the port's internal
+ *       kinds, which never reach a handler;</li>
+ *   <li><b>generation</b>: bumped each time a slot is reused, so a completion that does not
+ *       match its slot is caught rather than misrouted. Never 0, so no id is 0.</li>
+ * </ul>
+ */
+final class UserData {
+    /** The armed read of the wake-up eventfd. */
+    static final int KIND_WAKEUP = 0xFF;
+    /** A cancellation the port submits for itself (closing a socket, closing the port). */
+    static final int KIND_INTERNAL_CANCEL = 0xFE;
+
+    static final int GENERATION_MASK = 0xFF_FFFF;
+
+    private UserData() {
+    }
+
+    static long encode(int slot, int kind, int generation) {
+        return ((long) (generation & GENERATION_MASK) << 40) | ((long) (kind & 0xFF) << 32) | (slot & 0xFFFF_FFFFL);
+    }
+
+    static int slot(long userData) {
+        return (int) userData;
+    }
+
+    static int kind(long userData) {
+        return (int) (userData >>> 32) & 0xFF;
+    }
+
+    static int generation(long userData) {
+        return (int) (userData >>> 40) & GENERATION_MASK;
+    }
+
+    /** The next generation after {@code generation}, skipping 0. */
+    static int nextGeneration(int generation) {
+        int next = (generation + 1) & GENERATION_MASK;
+        return next == 0 ? 1 : next;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.iocp.port.uring.sys;
+
+/**
+ * Numbers from the Linux UAPI headers that the io_uring backend passes to the kernel
+ * ({@code io_uring.h}, {@code socket.h}, {@code in.h}, {@code tcp.h}). Values are the same on
+ * every architecture Linux supports for io_uring except where noted.
+ */
+public final class LinuxConstants {
+    // io_uring_setup flags (io_uring_setup(2))
+    public static final int IORING_SETUP_CQSIZE = 1 << 3;
+    public static final int IORING_SETUP_CLAMP = 1 << 4;
+    public static final int IORING_SETUP_R_DISABLED = 1 << 6;
+    public static final int IORING_SETUP_SUBMIT_ALL = 1 << 7;
+    public static final int IORING_SETUP_COOP_TASKRUN = 1 << 8;
+    public static final int IORING_SETUP_TASKRUN_FLAG = 1 << 9;
+    public static final int IORING_SETUP_SINGLE_ISSUER = 1 << 12;
+    public static final int IORING_SETUP_DEFER_TASKRUN = 1 << 13;
+    public static final int IORING_SETUP_NO_SQARRAY = 1 << 16;
+
+    // io_uring_params.features
+    public static final int IORING_FEAT_SINGLE_MMAP = 1;
+    public static final int IORING_FEAT_NODROP = 1 << 1;
+    public static final int IORING_FEAT_SUBMIT_STABLE = 1 << 2;
+    public static final int IORING_FEAT_FAST_POLL = 1 << 5;
+    public static final int IORING_FEAT_EXT_ARG = 1 << 8;
+
+    // io_uring_enter flags
+    public static final int IORING_ENTER_GETEVENTS = 1;
+    public static final int IORING_ENTER_EXT_ARG = 1 << 3;
+    public static final int IORING_ENTER_REGISTERED_RING = 1 << 4;
+
+    // SQ ring flags
+    public static final int IORING_SQ_CQ_OVERFLOW = 1 << 1;
+    public static final int IORING_SQ_TASKRUN = 1 << 2;
+
+    // mmap offsets of the rings
+    public static final long IORING_OFF_SQ_RING = 0L;
+    public static final long IORING_OFF_SQES = 0x10000000L;
+
+    // io_uring_register opcodes
+    public static final int IORING_REGISTER_PROBE = 8;
+    public static final int IORING_REGISTER_ENABLE_RINGS = 12;
+    public static final int IORING_REGISTER_RING_FDS = 20;
+    public static final int IO_URING_OP_SUPPORTED = 1;
+
+    // opcodes
+    public static final byte IORING_OP_NOP = 0;
+    public static final byte IORING_OP_SENDMSG = 9;
+    public static final byte IORING_OP_TIMEOUT = 11;
+    public static final byte IORING_OP_ACCEPT = 13;
+    public static final byte IORING_OP_ASYNC_CANCEL = 14;
+    public static final byte IORING_OP_CONNECT = 16;
+    public static final byte IORING_OP_CLOSE = 19;
+    public static final byte IORING_OP_READ = 22;
+    public static final byte IORING_OP_SEND = 26;
+    public static final byte IORING_OP_RECV = 27;
+    public static final byte IORING_OP_SHUTDOWN = 34;
+    /** Not used; its presence marks a 5.19 kernel (as Netty infers multishot accept from it). */
+    public static final byte IORING_OP_SOCKET = 45;
+
+    // async cancel flags (5.19)
+    public static final int IORING_ASYNC_CANCEL_ALL = 1;
+    public static final int IORING_ASYNC_CANCEL_FD = 1 << 1;
+    public static final int IORING_ASYNC_CANCEL_ANY = 1 << 2;
+
+    // CQE flags
+    public static final int IORING_CQE_F_SOCK_NONEMPTY = 1 << 2;
+
+    // mmap
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+    public static final int MAP_POPULATE = 0x8000;
+
+    // eventfd
+    public static final int EFD_CLOEXEC = 0x80000;
+
+    // sockets
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_NONBLOCK = 0x800;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_KEEPALIVE = 9;
+    public static final int SO_LINGER = 13;
+    public static final int SO_REUSEPORT = 15;
+
+    public static final int IPPROTO_IP = 0;
+    public static final int IP_TOS = 1;
+    public static final int IPPROTO_TCP = 6;
+    public static final int TCP_NODELAY = 1;
+    public static final int TCP_KEEPIDLE = 4;
+    public static final int TCP_KEEPINTVL = 5;
+    public static final int TCP_KEEPCNT = 6;
+    public static final int TCP_QUICKACK = 12;
+    public static final int TCP_USER_TIMEOUT = 18;
+    public static final int TCP_FASTOPEN = 23;
+    public static final int TCP_FASTOPEN_CONNECT = 30;
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IPV6_V6ONLY = 26;
+    public static final int IPV6_TCLASS = 67;
+
+    public static final int RLIMIT_MEMLOCK = 8;
+
+    private LinuxConstants() {
+    }
+}

@@ -1,0 +1,573 @@
+package dev.iocp.port;
+
+import jdk.net.ExtendedSocketOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.lang.ref.WeakReference;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The behaviour every {@link CompletionPort} backend must show. A backend's test extends this
+ * and names the backend; where the backend cannot run, every test is skipped with the cause
+ * printed.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+public abstract class CompletionPortContract {
+
+    protected CompletionPort port;
+    protected PortDriver driver;
+
+    protected abstract Backend backend();
+
+    /** Opens the port under test; subclasses may open it differently (another setup profile). */
+    protected CompletionPort openPort(PortConfig config) throws IOException {
+        return backend().openPort(config);
+    }
+
+    @BeforeEach
+    void openPort() throws IOException {
+        Backend backend = backend();
+        if (!backend.isAvailable()) {
+            System.err.println("SKIPPED " + getClass().getSimpleName() + ": " + backend.name() + " is unavailable: "
+                    + backend.unavailabilityCause().getMessage());
+        }
+        Assumptions.assumeTrue(backend.isAvailable(),
+                () -> backend.name() + " is unavailable: " + backend.unavailabilityCause().getMessage());
+        port = openPort(PortConfig.DEFAULT);
+        driver = new PortDriver(port);
+    }
+
+    @AfterEach
+    void closePort() throws IOException {
+        if (port != null) {
+            port.close();
+        }
+    }
+
+    // ---- posts and wake-ups -----------------------------------------------------------------
+
+    @Test
+    void postsFromTwoThreadsAreAllDequeuedInOrderPerThread() throws Exception {
+        int perThread = 50_000;
+        CountDownLatch start = new CountDownLatch(1);
+        Thread[] posters = new Thread[2];
+        for (int t = 0; t < 2; t++) {
+            long key = t + 1;
+            posters[t] = Thread.ofPlatform().start(() -> {
+                awaitQuietly(start);
+                for (int i = 0; i < perThread; i++) {
+                    port.post(key, i);
+                }
+            });
+        }
+        start.countDown();
+        int[] next = new int[3];
+        int total = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (total < 2 * perThread && System.nanoTime() < deadline) {
+            total += port.dequeue((key, operation, result, flags, id) -> {
+                assertEquals(Operation.POST, operation);
+                assertEquals(next[(int) key]++, result, "posts from one thread arrive in order");
+            }, 1024, TimeUnit.SECONDS.toNanos(1));
+        }
+        for (Thread poster : posters) {
+            poster.join();
+        }
+        assertEquals(2 * perThread, total);
+        assertEquals(perThread, next[1]);
+        assertEquals(perThread, next[2]);
+        assertEquals(0, port.dequeue((k, o, r, f, i) -> { }, 16, 0), "nothing is delivered twice");
+    }
+
+    @Test
+    void blockedDequeueReturnsOnWakeupFromAnotherThread() throws Exception {
+        // The port is owned by the thread that first uses it, so this one runs on its own thread.
+        CompletionPort own = openPort(PortConfig.DEFAULT);
+        CountDownLatch aboutToWait = new CountDownLatch(1);
+        CompletableFuture<Integer> returned = new CompletableFuture<>();
+        AtomicReference<String> delivered = new AtomicReference<>();
+        Thread owner = Thread.ofPlatform().start(() -> {
+            try (own) {
+                own.submitNop(1); // bind ownership and drain the nop first
+                own.dequeue((k, o, r, f, i) -> { }, 16, TimeUnit.SECONDS.toNanos(5));
+                aboutToWait.countDown();
+                // No timeout: only a wake-up can end this wait.
+                returned.complete(own.dequeue((k, o, r, f, i) -> delivered.set(o.name()), 16, -1));
+            } catch (Throwable t) {
+                returned.completeExceptionally(t);
+            }
+        });
+        aboutToWait.await();
+        Thread.sleep(100); // let the owner block, though a wake-up before the wait must work too
+        own.wakeup();
+        assertEquals(0, returned.get(30, TimeUnit.SECONDS), "the wait ended with no completion: woken");
+        assertNull(delivered.get());
+        owner.join();
+    }
+
+    @Test
+    void wakeupBeforeTheWaitIsNotLost() throws IOException {
+        port.submitNop(1);
+        driver.awaitCount(1);
+        for (int i = 0; i < 1000; i++) {
+            port.wakeup(); // coalesced: the owner is not waiting
+        }
+        // An hour-long wait returns at once, because a wake-up came in since the last wait.
+        assertEquals(0, port.dequeue((k, o, r, f, i) -> { }, 16, TimeUnit.HOURS.toNanos(1)));
+    }
+
+    @Test
+    void postWakesABlockedDequeueAndDeliversThePacket() throws Exception {
+        port.submitNop(1);
+        driver.awaitCount(1);
+        Thread poster = Thread.ofPlatform().start(() -> {
+            sleepQuietly(100);
+            port.post(77, 1234);
+        });
+        List<Completion> got = new java.util.ArrayList<>();
+        port.dequeue((k, o, r, f, i) -> got.add(new Completion(k, o, r, f, i)), 16, TimeUnit.HOURS.toNanos(1));
+        poster.join();
+        assertEquals(List.of(new Completion(77, Operation.POST, 1234, 0, 0)), got);
+    }
+
+    @Test
+    void dequeueWithZeroTimeoutDoesNotWait() throws IOException {
+        assertEquals(0, port.dequeue((k, o, r, f, i) -> { }, 16, 0));
+    }
+
+    // ---- operations without sockets -------------------------------------------------------
+
+    @Test
+    void nopAndTimeoutComplete() throws IOException {
+        long nop = port.submitNop(5);
+        long timer = port.submitTimeout(6, TimeUnit.MILLISECONDS.toNanos(1));
+        List<Completion> all = driver.awaitCount(2);
+        assertTrue(all.contains(new Completion(5, Operation.NOP, 0, 0, nop)), all::toString);
+        assertTrue(all.contains(new Completion(6, Operation.TIMEOUT, 0, 0, timer)), all::toString);
+        assertEquals(0, port.pendingOperations());
+    }
+
+    @Test
+    void cancelledTimeoutCompletesCancelled() throws IOException {
+        long timer = port.submitTimeout(6, TimeUnit.HOURS.toNanos(1));
+        long cancel = port.submitCancel(null, timer);
+        List<Completion> all = driver.awaitCount(2);
+        assertTrue(all.contains(new Completion(6, Operation.TIMEOUT, -Errno.ECANCELED, 0, timer)), all::toString);
+        assertTrue(all.contains(new Completion(0, Operation.CANCEL, 0, 0, cancel)), all::toString);
+    }
+
+    @Test
+    void burstLargerThanBothQueuesCompletesEveryOperationOnce() throws IOException {
+        port.close();
+        port = openPort(new PortConfig(8, 16)); // 10 000 operations against 8 SQEs and 16 CQEs
+        int count = 10_000;
+        Map<Long, Integer> ids = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            long id = i % 10 == 0 ? port.submitTimeout(i, 0) : port.submitNop(i);
+            assertTrue(ids.put(id, i) == null, "ids are unique among operations in flight");
+        }
+        assertEquals(count, port.pendingOperations());
+        int[] seen = new int[count];
+        int total = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (total < count && System.nanoTime() < deadline) {
+            total += port.dequeue((key, operation, result, flags, id) -> {
+                assertEquals(0, result);
+                assertEquals(ids.get(id).longValue(), key);
+                seen[(int) key]++;
+            }, 100, TimeUnit.SECONDS.toNanos(1));
+        }
+        assertEquals(count, total);
+        assertTrue(java.util.Arrays.stream(seen).allMatch(n -> n == 1), "each operation completed exactly once");
+        assertEquals(0, port.pendingOperations());
+    }
+
+    // ---- connections ----------------------------------------------------------------------
+
+    @Test
+    void thousandConnectionsEachSendOneMebibyteInGatheringSends() throws IOException {
+        new LoopbackTransfer(port, 1000, 1 << 20).run();
+        assertEquals(0, port.pendingOperations());
+    }
+
+    @Test
+    void connectToAClosedPortCompletesWithEconnrefused() throws IOException {
+        InetSocketAddress closedPort = unusedLoopbackPort();
+        PortSocket client = open(StandardProtocolFamily.INET, 1);
+        long id = port.submitConnect(client, closedPort);
+        Completion c = driver.await(x -> x.id() == id, "connect");
+        assertEquals(-Errno.ECONNREFUSED, c.result());
+        PortException error = PortException.of(Operation.CONNECT, closedPort, c.result());
+        assertEquals("connect(127.0.0.1:" + closedPort.getPort() + "): ECONNREFUSED (Connection refused)",
+                error.getMessage());
+        assertEquals("ECONNREFUSED", error.errnoName());
+    }
+
+    @Test
+    void peerResetCompletesAPendingReceiveWithEconnreset() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(64);
+        long receive = port.submitReceive(pair.client, buffer);
+        pair.server.setOption(StandardSocketOptions.SO_LINGER, 0); // close sends RST
+        port.submitClose(pair.server);
+        Completion c = driver.await(x -> x.id() == receive, "receive");
+        assertEquals(-Errno.ECONNRESET, c.result(), c::toString);
+        assertTrue(PortException.of(Operation.RECEIVE, pair.client.localAddress(), c.result()).getMessage()
+                .matches("receive\\(127\\.0\\.0\\.1:\\d+\\): ECONNRESET \\(Connection reset by peer\\)"));
+    }
+
+    @Test
+    void cancelledReceiveCompletesCancelledAndKeepsItsBufferUntilThen() throws Exception {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
+        WeakReference<ByteBuffer> held = new WeakReference<>(buffer);
+        long receive = port.submitReceive(pair.client, buffer);
+        buffer = null;
+        long cancel = port.submitCancel(pair.client, receive);
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        assertNotNull(held.get(), "the port holds the buffer while the receive is in flight");
+        List<Completion> all = driver.awaitCount(2);
+        assertTrue(all.contains(new Completion(1, Operation.RECEIVE, -Errno.ECANCELED, 0, receive)), all::toString);
+        assertTrue(all.contains(new Completion(1, Operation.CANCEL, 0, 0, cancel)), all::toString);
+        for (int i = 0; i < 50 && held.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(held.get(), "the port let the buffer go once the receive completed");
+    }
+
+    @Test
+    void closingASocketWithReceiveAndSendInFlightCompletesEachOnceThenTheClose() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        pair.client.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
+        pair.server.setOption(StandardSocketOptions.SO_RCVBUF, 16 * 1024);
+        ByteBuffer big = ByteBuffer.allocateDirect(16 << 20);
+        long first = port.submitSend(pair.client, big);
+        Completion c = driver.await(x -> x.id() == first, "first send");
+        assertTrue(c.result() > 0 && c.result() < big.capacity(), "the first send fills the buffers: " + c);
+        long send = port.submitSend(pair.client, big);       // waits: nobody reads
+        long receive = port.submitReceive(pair.client, ByteBuffer.allocateDirect(64)); // waits: nobody writes
+        long close = port.submitClose(pair.client);
+        driver.await(x -> x.id() == close, "close");
+        // Anything delivered twice would be ready by now.
+        port.dequeue((k, o, r, f, i) -> driver.seen().add(new Completion(k, o, r, f, i)), 64, 0);
+        List<Completion> all = driver.seen();
+        assertEquals(1, all.stream().filter(x -> x.id() == send).count(), all::toString);
+        assertEquals(1, all.stream().filter(x -> x.id() == receive).count(), all::toString);
+        assertEquals(-Errno.ECANCELED, all.stream().filter(x -> x.id() == receive).findFirst().orElseThrow().result());
+        int closeAt = indexOf(all, close);
+        assertTrue(indexOf(all, send) < closeAt && indexOf(all, receive) < closeAt, "the close comes last: " + all);
+        assertEquals(0, all.get(closeAt).result());
+        assertFalse(pair.client.isOpen());
+    }
+
+    @Test
+    void descriptorCountIsUnchangedAfterTenThousandOpenCloseCycles() throws IOException {
+        PortSocket listener = listener(StandardProtocolFamily.INET);
+        InetSocketAddress target = listener.localAddress();
+        long before = openDescriptors();
+        int cycles = 10_000;
+        int batch = 100;
+        for (int done = 0; done < cycles; done += batch) {
+            PortSocket[] clients = new PortSocket[batch];
+            for (int i = 0; i < batch; i++) {
+                clients[i] = open(StandardProtocolFamily.INET, 10 + i);
+                clients[i].setOption(StandardSocketOptions.SO_LINGER, 0); // RST: no TIME_WAIT pile-up
+                port.submitConnect(clients[i], target);
+                port.submitAccept(listener);
+            }
+            int[] closes = new int[1];
+            int[] accepted = new int[1];
+            int[] connected = new int[1];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (closes[0] < 2 * batch && System.nanoTime() < deadline) {
+                port.dequeue((key, operation, result, flags, id) -> {
+                    try {
+                        switch (operation) {
+                            case ACCEPT -> {
+                                assertTrue(result >= 0, () -> Errno.describe(result));
+                                PortSocket server = port.adoptAccepted(listener, result);
+                                port.register(server, 1000);
+                                // A FIN, not a RST: the client's connect may still be completing.
+                                port.submitClose(server);
+                                accepted[0]++;
+                            }
+                            case CONNECT -> {
+                                assertEquals(0, result, () -> Errno.describe(result));
+                                port.submitClose(clients[(int) key - 10]);
+                                connected[0]++;
+                            }
+                            case CLOSE -> closes[0]++;
+                            default -> throw new AssertionError(operation);
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, 256, TimeUnit.SECONDS.toNanos(1));
+            }
+            assertEquals(batch, accepted[0]);
+            assertEquals(batch, connected[0]);
+            assertEquals(2 * batch, closes[0]);
+        }
+        assertEquals(before, openDescriptors(), "descriptors after " + cycles + " cycles");
+        listener.close();
+        for (int i = 0; i < 200; i++) {
+            openPort(PortConfig.DEFAULT).close();
+        }
+        for (int i = 0; i < 200; i++) {
+            CompletionPort used = openPort(PortConfig.DEFAULT);
+            used.submitNop(1);
+            used.dequeue((k, o, r, f, id) -> { }, 1, TimeUnit.SECONDS.toNanos(5));
+            used.close();
+        }
+        assertEquals(before - 1, openDescriptors(), "descriptors after opening and closing 400 ports");
+    }
+
+    @Test
+    void closingThePortCancelsWhatIsInFlightAndClosesItsSockets() throws IOException {
+        long before = openDescriptors();
+        CompletionPort other = openPort(PortConfig.DEFAULT);
+        PortSocket listener = backend().openSocket(StandardProtocolFamily.INET);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        listener.listen(8);
+        other.register(listener, 1);
+        other.submitAccept(listener);
+        other.submitTimeout(2, TimeUnit.HOURS.toNanos(1));
+        PortSocket client = backend().openSocket(StandardProtocolFamily.INET);
+        other.register(client, 3);
+        other.submitConnect(client, listener.localAddress());
+        other.dequeue((k, o, r, f, i) -> { }, 16, 0);
+        assertTrue(other.pendingOperations() >= 1, "the timer at least is in flight");
+        other.close();
+        assertEquals(0, other.pendingOperations());
+        assertFalse(listener.isOpen());
+        assertEquals(before, openDescriptors());
+        assertThrows(IllegalStateException.class, () -> other.submitNop(1));
+    }
+
+    @Test
+    void dualStackSocketAcceptsIpv4AndIpv6() throws IOException {
+        Assumptions.assumeTrue(ipv6LoopbackWorks(), "no IPv6 loopback here");
+        PortSocket listener = backend().openSocket(StandardProtocolFamily.INET6);
+        listener.bind(new InetSocketAddress(0));
+        listener.listen(8);
+        port.register(listener, 0);
+        int listenPort = listener.localAddress().getPort();
+        for (InetAddress address : new InetAddress[] {InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1")}) {
+            StandardProtocolFamily family = address instanceof Inet4Address ? StandardProtocolFamily.INET
+                    : StandardProtocolFamily.INET6;
+            Pair pair = connect(listener, family, new InetSocketAddress(address, listenPort));
+            assertEquals(address, pair.server().remoteAddress().getAddress());
+            assertEquals(address, pair.client().remoteAddress().getAddress());
+            assertEquals(listenPort, pair.client().remoteAddress().getPort());
+            assertEquals(pair.client().localAddress(), pair.server().remoteAddress());
+        }
+    }
+
+    @Test
+    void anAcceptedConnectionTheHandlerDoesNotAdoptIsClosed() throws IOException {
+        PortSocket listener = listener(StandardProtocolFamily.INET);
+        PortSocket client = open(StandardProtocolFamily.INET, 1);
+        port.submitAccept(listener);
+        port.submitConnect(client, listener.localAddress());
+        driver.awaitCount(2); // the handler ignores the accepted connection
+        long receive = port.submitReceive(client, ByteBuffer.allocateDirect(16));
+        Completion c = driver.await(x -> x.id() == receive, "end of stream from the declined connection");
+        assertTrue(c.result() == 0 || c.result() == -Errno.ECONNRESET, c::toString);
+    }
+
+    @Test
+    void socketOptionsRoundTrip() throws IOException {
+        PortSocket s = backend().openSocket(StandardProtocolFamily.INET);
+        try {
+            roundTrip(s, StandardSocketOptions.SO_REUSEADDR, true);
+            roundTrip(s, StandardSocketOptions.SO_REUSEPORT, true);
+            roundTrip(s, StandardSocketOptions.TCP_NODELAY, true);
+            roundTrip(s, StandardSocketOptions.SO_KEEPALIVE, true);
+            roundTrip(s, StandardSocketOptions.SO_LINGER, 5);
+            roundTrip(s, StandardSocketOptions.SO_LINGER, -1);
+            roundTrip(s, StandardSocketOptions.IP_TOS, 0x10);
+            roundTrip(s, ExtendedSocketOptions.TCP_KEEPIDLE, 30);
+            roundTrip(s, ExtendedSocketOptions.TCP_KEEPINTERVAL, 5);
+            roundTrip(s, ExtendedSocketOptions.TCP_KEEPCOUNT, 3);
+            roundTrip(s, PortSocketOptions.TCP_USER_TIMEOUT, 1500);
+            roundTrip(s, PortSocketOptions.TCP_FASTOPEN, 16);
+            s.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
+            s.setOption(StandardSocketOptions.SO_RCVBUF, 64 * 1024);
+            assertTrue(s.getOption(StandardSocketOptions.SO_RCVBUF) >= 64 * 1024);
+            s.setOption(StandardSocketOptions.SO_SNDBUF, 64 * 1024);
+            assertTrue(s.getOption(StandardSocketOptions.SO_SNDBUF) >= 64 * 1024);
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> s.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 3));
+            assertTrue(e.getMessage().contains("IP_MULTICAST_TTL"), e.getMessage());
+            assertTrue(s.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY));
+        } finally {
+            s.close();
+        }
+    }
+
+    private static <T> void roundTrip(PortSocket socket, SocketOption<T> option, T value) throws IOException {
+        socket.setOption(option, value);
+        assertEquals(value, socket.getOption(option), option.name());
+    }
+
+    // ---- misuse gets clear errors ----------------------------------------------------------
+
+    @Test
+    void misuseIsRefusedWithClearErrors() throws Exception {
+        PortSocket unregistered = backend().openSocket(StandardProtocolFamily.INET);
+        IllegalArgumentException notRegistered = assertThrows(IllegalArgumentException.class,
+                () -> port.submitReceive(unregistered, ByteBuffer.allocateDirect(8)));
+        assertTrue(notRegistered.getMessage().contains("not registered"), notRegistered.getMessage());
+        port.register(unregistered, 1);
+        assertThrows(IllegalStateException.class, () -> port.register(unregistered, 2));
+        assertEquals(0, port.pendingOperations());
+        CompletableFuture<Throwable> fromOtherThread = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+            try {
+                port.submitNop(1);
+                fromOtherThread.complete(null);
+            } catch (Throwable t) {
+                fromOtherThread.complete(t);
+            }
+        }).join();
+        assertInstanceOf(IllegalStateException.class, fromOtherThread.get());
+        assertThrows(IllegalArgumentException.class, () -> port.dequeue((k, o, r, f, i) -> { }, 0, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> port.submitConnect(unregistered, InetSocketAddress.createUnresolved("example.invalid", 80)));
+        assertEquals(0, port.pendingOperations(), "refused submissions leave nothing in flight");
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    protected record Pair(PortSocket client, PortSocket server) {
+    }
+
+    protected PortSocket open(StandardProtocolFamily family, long key) throws IOException {
+        PortSocket socket = backend().openSocket(family);
+        port.register(socket, key);
+        return socket;
+    }
+
+    protected PortSocket listener(StandardProtocolFamily family) throws IOException {
+        PortSocket listener = backend().openSocket(family);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        listener.listen(128);
+        port.register(listener, 0);
+        return listener;
+    }
+
+    /** A connected pair on the port: client key 1, server key 2. */
+    protected Pair connectedPair(StandardProtocolFamily family) throws IOException {
+        PortSocket listener = listener(family);
+        Pair pair = connect(listener, family, listener.localAddress());
+        listener.close();
+        return pair;
+    }
+
+    /** Connects a new client (key 1) to {@code target} and adopts the accepted side (key 2). */
+    protected Pair connect(PortSocket listener, StandardProtocolFamily family, InetSocketAddress target)
+            throws IOException {
+        PortSocket client = open(family, 1);
+        PortSocket[] server = new PortSocket[1];
+        long accept = port.submitAccept(listener);
+        long connect = port.submitConnect(client, target);
+        int[] done = new int[1];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (done[0] < 2 && System.nanoTime() < deadline) {
+            port.dequeue((key, operation, result, flags, id) -> {
+                try {
+                    if (id == accept) {
+                        assertTrue(result >= 0, () -> Errno.describe(result));
+                        server[0] = port.adoptAccepted(listener, result);
+                        port.register(server[0], 2);
+                        done[0]++;
+                    } else if (id == connect) {
+                        assertEquals(0, result, () -> Errno.describe(result));
+                        done[0]++;
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, 16, TimeUnit.SECONDS.toNanos(1));
+        }
+        assertEquals(2, done[0], "connected");
+        return new Pair(client, server[0]);
+    }
+
+    private static InetSocketAddress unusedLoopbackPort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return new InetSocketAddress(InetAddress.getByName("127.0.0.1"), s.getLocalPort());
+        }
+    }
+
+    private static boolean ipv6LoopbackWorks() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    protected static long openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    private static int indexOf(List<Completion> all, long id) {
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).id() == id) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

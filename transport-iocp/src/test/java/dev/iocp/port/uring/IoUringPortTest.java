@@ -1,0 +1,46 @@
+package dev.iocp.port.uring;
+
+import dev.iocp.port.Backend;
+import dev.iocp.port.CompletionPortContract;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+import static dev.iocp.port.uring.sys.LinuxConstants.IORING_SETUP_DEFER_TASKRUN;
+import static dev.iocp.port.uring.sys.LinuxConstants.IORING_SETUP_SINGLE_ISSUER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/** The contract on io_uring with the best setup this kernel accepts. */
+class IoUringPortTest extends CompletionPortContract {
+
+    @Override
+    protected Backend backend() {
+        return IoUringBackend.INSTANCE;
+    }
+
+    @Test
+    void wakeupsWhileTheOwnerIsBusyCostNoSystemCall() throws IOException {
+        IoUringPort uring = (IoUringPort) port;
+        uring.submitNop(1);
+        driver.awaitCount(1);
+        for (int i = 0; i < 1000; i++) {
+            uring.wakeup();
+        }
+        assertEquals(0, uring.dequeue((k, o, r, f, id) -> { }, 16, TimeUnit.HOURS.toNanos(1)));
+        assertEquals(0, uring.wakeupSignals(), "the owner was not waiting, so nobody wrote the eventfd");
+    }
+
+    @Test
+    void usesSingleIssuerAndDeferredTaskRunWhereTheKernelHasThem() {
+        String version = System.getProperty("os.version");
+        int major = Integer.parseInt(version.split("\\.")[0]);
+        int minor = Integer.parseInt(version.split("\\.")[1].replaceAll("\\D.*", ""));
+        int flags = ((IoUringPort) port).setupFlags();
+        if (major > 6 || (major == 6 && minor >= 1)) {
+            assertNotEquals(0, flags & IORING_SETUP_SINGLE_ISSUER);
+            assertNotEquals(0, flags & IORING_SETUP_DEFER_TASKRUN);
+        }
+    }
+}
