@@ -112,7 +112,7 @@ final class IoUringProbe {
         }
     }
 
-    private static BackendUnavailableException explainSetupFailure(PortException e, int disabledSysctl) {
+    static BackendUnavailableException explainSetupFailure(PortException e, int disabledSysctl) {
         int errno = e.errno();
         String message;
         if (errno == Errno.EPERM) {
