@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -39,6 +40,13 @@ import java.util.concurrent.TimeUnit;
 public class PostDequeueBenchmark {
     private static final int STOP = -1;
 
+    /**
+     * How a blocked owner is woken: {@code auto} (SEND_MSG_RING where the kernel has it, 6.13) or
+     * {@code eventfd} (what older kernels get).
+     */
+    @Param({"auto", "eventfd"})
+    public String wakeup;
+
     private CompletionPort port;
     private CompletionPort echoPort;
     private Thread echo;
@@ -47,6 +55,7 @@ public class PostDequeueBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws IOException, InterruptedException {
+        System.setProperty("dev.iocp.uring.wakeup", wakeup);
         port = Backends.selected().openPort(PortConfig.DEFAULT);
         port.submitNop(0); // this thread becomes the owner
         port.dequeue(count, 1, -1);

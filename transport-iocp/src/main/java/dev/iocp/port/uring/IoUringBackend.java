@@ -50,16 +50,16 @@ public final class IoUringBackend implements Backend {
 
     @Override
     public CompletionPort openPort(PortConfig config) throws IOException {
-        return openPort(config, 0);
+        return openPort(config, 0, true);
     }
 
     /**
-     * Opens a port starting from the given entry of {@link Ring#SETUP_PROFILES}; tests use it to
-     * run the contract on the setup an older kernel gets.
+     * Opens a port starting from the given entry of {@link Ring#SETUP_PROFILES}, with or without
+     * SEND_MSG_RING wake-ups; tests use it to run the contract on what an older kernel gets.
      */
-    CompletionPort openPort(PortConfig config, int firstSetupProfile) throws IOException {
+    CompletionPort openPort(PortConfig config, int firstSetupProfile, boolean messageRingWakeups) throws IOException {
         ensureAvailable();
-        return new IoUringPort(this, config, firstSetupProfile);
+        return new IoUringPort(this, config, firstSetupProfile, messageRingWakeups);
     }
 
     private void ensureAvailable() throws BackendUnavailableException {

@@ -39,7 +39,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>Each {@link #dequeue} makes one {@code io_uring_enter}: it submits everything staged since
  * the last call and, when nothing is ready, waits in the same call, with the timeout passed
  * through {@code IORING_ENTER_EXT_ARG} rather than a timeout SQE. Completions are read in place
- * from the CQ ring. Wake-ups come through an eventfd read kept armed ({@link EventFdWaker}).
+ * from the CQ ring. Wake-ups post a CQE into the ring from the waking thread ({@link Waker}).
  */
 public final class IoUringPort implements CompletionPort {
     private static final Logger LOG = Logger.getLogger(IoUringPort.class.getName());
@@ -49,6 +49,11 @@ public final class IoUringPort implements CompletionPort {
     /** How long close() waits for cancelled operations before it gives up on freeing their memory. */
     private static final long CLOSE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final CompletionHandler DROP = (key, operation, result, flags, id) -> { };
+    /**
+     * {@code eventfd} forces the eventfd wake-up that kernels before 6.13 get, to compare the two
+     * or to work around a kernel problem; anything else lets the port use SEND_MSG_RING.
+     */
+    static final String WAKEUP_PROPERTY = "dev.iocp.uring.wakeup";
 
     private final IoUringBackend backend;
     private final Arena arena = Arena.ofShared();
@@ -56,11 +61,12 @@ public final class IoUringPort implements CompletionPort {
     private final SubmissionQueue submissions;
     private final CompletionQueue completions;
     private final OperationTable operations;
-    private final EventFdWaker waker;
+    private final Waker waker;
     private final PostQueue posts = new PostQueue();
     /** getevents_arg followed by the timespec it points to. */
     private final MemorySegment waitArgument;
     private final Set<UringSocket> sockets = new HashSet<>();
+    private final boolean messageRingWakeups;
     private final ArrayDeque<UringSocket> heldCloses = new ArrayDeque<>();
     private int[] unadopted = new int[8];
     private int unadoptedCount;
@@ -72,13 +78,15 @@ public final class IoUringPort implements CompletionPort {
     private boolean dequeuing;
     private volatile boolean closed;
 
-    IoUringPort(IoUringBackend backend, PortConfig config, int firstSetupProfile) throws IOException {
+    IoUringPort(IoUringBackend backend, PortConfig config, int firstSetupProfile, boolean messageRingWakeups)
+            throws IOException {
         this.backend = backend;
+        this.messageRingWakeups = messageRingWakeups && !"eventfd".equals(System.getProperty(WAKEUP_PROPERTY));
         Ring r = null;
-        EventFdWaker w = null;
+        Waker w = null;
         try {
             r = Ring.open(config.submissionQueueEntries(), config.completionQueueEntries(), firstSetupProfile);
-            w = new EventFdWaker(arena);
+            w = new Waker(arena);
         } catch (IOException | RuntimeException e) {
             if (r != null) {
                 r.close();
@@ -131,7 +139,7 @@ public final class IoUringPort implements CompletionPort {
         }
         owner = thread;
         registerRingFd();
-        armWaker();
+        wakerArmed = waker.start(ring.fd, submissions, messageRingWakeups);
     }
 
     /**
@@ -473,9 +481,11 @@ public final class IoUringPort implements CompletionPort {
     private int complete(long userData, int result, int cqeFlags, CompletionHandler handler) {
         int kind = UserData.kind(userData);
         if (kind == UserData.KIND_WAKEUP) {
-            wakerArmed = false;
-            if (!closed) {
-                armWaker();
+            if (!waker.usesMessageRing()) {
+                wakerArmed = false;
+                if (!closed) {
+                    armWaker();
+                }
             }
             return 0;
         }
@@ -562,7 +572,12 @@ public final class IoUringPort implements CompletionPort {
         waker.wakeup();
     }
 
-    /** How often a wake-up had to write the eventfd; coalesced wake-ups do not count. */
+    /** Whether wake-ups use SEND_MSG_RING rather than the eventfd. */
+    boolean wakesWithMessageRing() {
+        return waker.usesMessageRing();
+    }
+
+    /** How often a wake-up had to signal; coalesced wake-ups do not count. */
     long wakeupSignals() {
         return waker.signals();
     }

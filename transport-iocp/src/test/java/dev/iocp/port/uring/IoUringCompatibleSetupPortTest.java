@@ -12,10 +12,12 @@ import static dev.iocp.port.uring.sys.LinuxConstants.IORING_SETUP_DEFER_TASKRUN;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_SETUP_NO_SQARRAY;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_SETUP_SINGLE_ISSUER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * The contract on the ring setup a 5.19 kernel gets (COOP_TASKRUN, no SINGLE_ISSUER,
- * DEFER_TASKRUN or NO_SQARRAY), so the fallback path is exercised on a newer kernel too.
+ * DEFER_TASKRUN or NO_SQARRAY; eventfd wake-ups, not SEND_MSG_RING), so the fallback paths are
+ * exercised on a newer kernel too.
  */
 class IoUringCompatibleSetupPortTest extends CompletionPortContract {
 
@@ -26,12 +28,16 @@ class IoUringCompatibleSetupPortTest extends CompletionPortContract {
 
     @Override
     protected CompletionPort openPort(PortConfig config) throws IOException {
-        return IoUringBackend.INSTANCE.openPort(config, Ring.SETUP_PROFILES.length - 1);
+        return IoUringBackend.INSTANCE.openPort(config, Ring.SETUP_PROFILES.length - 1, false);
     }
 
     @Test
-    void runsWithoutTheNewerSetupFlags() {
-        int flags = ((IoUringPort) port).setupFlags();
+    void runsWithoutTheNewerSetupFlags() throws IOException {
+        IoUringPort uring = (IoUringPort) port;
+        int flags = uring.setupFlags();
         assertEquals(0, flags & (IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_NO_SQARRAY));
+        uring.submitNop(0);
+        driver.awaitCount(1);
+        assertFalse(uring.wakesWithMessageRing(), "wakes through the eventfd");
     }
 }

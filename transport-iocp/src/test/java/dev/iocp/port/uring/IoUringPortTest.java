@@ -29,7 +29,7 @@ class IoUringPortTest extends CompletionPortContract {
             uring.wakeup();
         }
         assertEquals(0, uring.dequeue((k, o, r, f, id) -> { }, 16, TimeUnit.HOURS.toNanos(1)));
-        assertEquals(0, uring.wakeupSignals(), "the owner was not waiting, so nobody wrote the eventfd");
+        assertEquals(0, uring.wakeupSignals(), "the owner was not waiting, so nobody made a system call");
     }
 
     @Test

@@ -41,6 +41,8 @@ public final class LinuxConstants {
     public static final int IORING_REGISTER_PROBE = 8;
     public static final int IORING_REGISTER_ENABLE_RINGS = 12;
     public static final int IORING_REGISTER_RING_FDS = 20;
+    /** Posts a MSG_RING SQE without a ring of one's own (6.13). */
+    public static final int IORING_REGISTER_SEND_MSG_RING = 31;
     public static final int IO_URING_OP_SUPPORTED = 1;
 
     // opcodes
@@ -55,6 +57,7 @@ public final class LinuxConstants {
     public static final byte IORING_OP_SEND = 26;
     public static final byte IORING_OP_RECV = 27;
     public static final byte IORING_OP_SHUTDOWN = 34;
+    public static final byte IORING_OP_MSG_RING = 40;
     /** Not used; its presence marks a 5.19 kernel (as Netty infers multishot accept from it). */
     public static final byte IORING_OP_SOCKET = 45;
 

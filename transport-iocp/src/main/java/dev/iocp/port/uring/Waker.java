@@ -2,6 +2,7 @@ package dev.iocp.port.uring;
 
 import dev.iocp.port.Errno;
 import dev.iocp.port.PortException;
+import dev.iocp.port.uring.sys.IoUringLayouts;
 import dev.iocp.port.uring.sys.LinuxConstants;
 import dev.iocp.port.uring.sys.Syscalls;
 
@@ -9,20 +10,27 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Wakes a port's owner from another thread: an eventfd with an {@code IORING_OP_READ} kept
- * armed on it, so a write from any thread completes that read and ends the owner's
- * {@code io_uring_enter} wait. The eventfd is blocking so the read is driven by io_uring's
- * internal poll rather than returning EAGAIN.
+ * Wakes a port's owner from another thread, by making a CQE appear in its ring, which ends the
+ * owner's {@code io_uring_enter} wait.
+ * <ul>
+ *   <li>On 6.13 and newer: {@code IORING_REGISTER_SEND_MSG_RING} posts the CQE directly, one
+ *       system call from the waker and nothing to re-arm for the owner.</li>
+ *   <li>Before: an eventfd with an {@code IORING_OP_READ} kept armed on it; a write completes
+ *       the read. The eventfd is blocking so that the read is driven by io_uring's internal
+ *       poll rather than answering EAGAIN.</li>
+ * </ul>
  *
  * <p>Wake-ups are coalesced by a three-state flag. The owner moves AWAKE → WAITING just before
- * it blocks; a waker only pays for the {@code write(2)} when it takes the flag from WAITING to
+ * it blocks; a waker only pays for the system call when it takes the flag from WAITING to
  * WOKEN. A wake-up while the owner is busy just marks it WOKEN (sticky: the owner's next
- * {@link #prepareToWait()} fails and it does not block). Only one waker per wait writes.
+ * {@link #prepareToWait()} fails and it does not block). Only one waker per wait signals.
  */
-final class EventFdWaker {
+final class Waker {
     private static final int AWAKE = 0;
     private static final int WAITING = 1;
     private static final int WOKEN = 2;
@@ -33,11 +41,14 @@ final class EventFdWaker {
     private final int fd;
     private final MemorySegment readBuffer;
     private final MemorySegment one;
+    /** An MSG_RING SQE aimed at the owner's ring; set once the kernel is known to take it. */
+    private final MemorySegment message;
+    private boolean messageRing;
     /** Guarded by this: false once closed, so that no late waker writes to a reused fd number. */
     private boolean open = true;
     private volatile long signals;
 
-    EventFdWaker(Arena arena) throws PortException {
+    Waker(Arena arena) throws PortException {
         int efd = Syscalls.eventfd(0, LinuxConstants.EFD_CLOEXEC);
         if (efd < 0) {
             throw new PortException("eventfd(): " + Errno.describe(efd), efd);
@@ -46,6 +57,33 @@ final class EventFdWaker {
         this.readBuffer = arena.allocate(8, 8);
         this.one = arena.allocate(8, 8);
         one.set(JAVA_LONG, 0, 1L);
+        this.message = arena.allocate(IoUringLayouts.SQE_SIZE, 8);
+    }
+
+    /**
+     * Owner, once its ring is enabled: prefers SEND_MSG_RING when allowed, trying it once (the
+     * CQE it posts is consumed like any wake-up); falls back to arming the eventfd read.
+     *
+     * @return whether the eventfd read was armed (and so will complete once)
+     */
+    boolean start(int ringFd, SubmissionQueue submissions, boolean tryMessageRing) {
+        message.set(JAVA_BYTE, IoUringLayouts.SQE_OPCODE, LinuxConstants.IORING_OP_MSG_RING);
+        message.set(JAVA_INT, IoUringLayouts.SQE_FD, ringFd);
+        message.set(JAVA_LONG, IoUringLayouts.SQE_OFF, USER_DATA); // the user_data of the posted CQE
+        messageRing = tryMessageRing && sendMessage() >= 0;
+        if (!messageRing) {
+            arm(submissions);
+        }
+        return !messageRing;
+    }
+
+    private int sendMessage() {
+        return Syscalls.ioUringRegister(-1, LinuxConstants.IORING_REGISTER_SEND_MSG_RING, message.address(), 1);
+    }
+
+    /** Whether wake-ups post straight into the ring (no eventfd read to re-arm). */
+    boolean usesMessageRing() {
+        return messageRing;
     }
 
     /** Any thread: ends the owner's current wait, or makes its next one return at once. */
@@ -67,7 +105,11 @@ final class EventFdWaker {
     private synchronized void signal() {
         if (open) {
             signals++;
-            Syscalls.write(fd, one.address(), 8);
+            if (messageRing) {
+                sendMessage();
+            } else {
+                Syscalls.write(fd, one.address(), 8);
+            }
         }
     }
 
