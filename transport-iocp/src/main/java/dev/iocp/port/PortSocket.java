@@ -46,6 +46,12 @@ public interface PortSocket {
     /** The options {@link #setOption} accepts. */
     Set<SocketOption<?>> supportedOptions();
 
+    /**
+     * Shuts down one or both directions at once ({@code shutdown(2)} never blocks); the
+     * asynchronous form is {@link CompletionPort#submitShutdown}.
+     */
+    void shutdown(ShutdownMode mode) throws IOException;
+
     /** False once the socket has been closed (or its close submitted). */
     boolean isOpen();
 

@@ -289,14 +289,17 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
         UringSocket s = own(socket);
-        int how = switch (mode) {
+        long id = begin(Operation.SHUTDOWN, s);
+        submissions.prepare(IORING_OP_SHUTDOWN, s.fd, id).length(shutdownHow(mode));
+        return id;
+    }
+
+    static int shutdownHow(ShutdownMode mode) {
+        return switch (mode) {
             case INPUT -> SHUT_RD;
             case OUTPUT -> SHUT_WR;
             case BOTH -> SHUT_RDWR;
         };
-        long id = begin(Operation.SHUTDOWN, s);
-        submissions.prepare(IORING_OP_SHUTDOWN, s.fd, id).length(how);
-        return id;
     }
 
     @Override

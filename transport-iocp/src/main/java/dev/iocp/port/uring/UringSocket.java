@@ -3,6 +3,7 @@ package dev.iocp.port.uring;
 import dev.iocp.port.Errno;
 import dev.iocp.port.PortException;
 import dev.iocp.port.PortSocket;
+import dev.iocp.port.ShutdownMode;
 import dev.iocp.port.uring.sys.LinuxConstants;
 import dev.iocp.port.uring.sys.Sockaddr;
 import dev.iocp.port.uring.sys.Syscalls;
@@ -207,6 +208,15 @@ final class UringSocket implements PortSocket {
     @Override
     public Set<SocketOption<?>> supportedOptions() {
         return UringSocketOptions.SUPPORTED;
+    }
+
+    @Override
+    public void shutdown(ShutdownMode mode) throws IOException {
+        ensureOpen();
+        int rc = Syscalls.shutdown(fd, IoUringPort.shutdownHow(mode));
+        if (rc < 0) {
+            throw new PortException("shutdown(" + mode + ", fd " + fd + "): " + Errno.describe(rc), rc);
+        }
     }
 
     @Override

@@ -59,6 +59,7 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETSOCKOPT = libc("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle SHUTDOWN = libc("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETRLIMIT = libc("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
 
     private Syscalls() {
@@ -237,6 +238,15 @@ public final class Syscalls {
         MemorySegment c = CAPTURE.get();
         try {
             return result((int) GETSOCKOPT.invokeExact(c, fd, level, name, value, lengthPointer), c);
+        } catch (Throwable t) {
+            throw linkageBroken(t);
+        }
+    }
+
+    public static int shutdown(int fd, int how) {
+        MemorySegment c = CAPTURE.get();
+        try {
+            return result((int) SHUTDOWN.invokeExact(c, fd, how), c);
         } catch (Throwable t) {
             throw linkageBroken(t);
         }

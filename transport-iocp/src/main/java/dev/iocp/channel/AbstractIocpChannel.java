@@ -1,0 +1,240 @@
+package dev.iocp.channel;
+
+import dev.iocp.port.Errno;
+import dev.iocp.port.PortSocket;
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * What the socket channels of this transport share: a {@link PortSocket} attached to the
+ * event loop's completion port, the operations in flight on it, and a close that waits for them.
+ *
+ * <p><b>Closing with operations in flight.</b> The kernel may still write into a receive buffer
+ * or read from a send buffer until the operation's completion arrives. So a close first cancels
+ * what is in flight and only proceeds (releasing buffers, failing queued writes, closing the
+ * socket) once those completions are in — the same rule the port keeps, one level up.
+ */
+abstract class AbstractIocpChannel extends AbstractChannel {
+    final PortSocket socket;
+    volatile boolean active;
+    /** Our registration, for submitting; cancel through {@link #ioRegistration}. */
+    IocpIoRegistration registration;
+    /** What the event loop returned: a wrapper that counts the loop's registrations. */
+    private IoRegistration ioRegistration;
+    volatile InetSocketAddress local;
+    volatile InetSocketAddress remote;
+
+    /** The receive (or accept) in flight, 0 if none. */
+    long readId;
+    /** Whether a read was asked for (read() or auto-read) and not yet satisfied. */
+    boolean readPending;
+
+    AbstractIocpChannel(Channel parent, PortSocket socket, boolean active) {
+        super(parent);
+        this.socket = socket;
+        this.active = active;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return socket.isOpen();
+    }
+
+    @Override
+    public boolean isActive() {
+        return active && socket.isOpen();
+    }
+
+    @Override
+    protected boolean isCompatible(EventLoop loop) {
+        return loop instanceof IoEventLoop ioLoop && ioLoop.isCompatible(AbstractIocpUnsafe.class);
+    }
+
+    @Override
+    protected SocketAddress localAddress0() {
+        return local;
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+        return remote;
+    }
+
+    @Override
+    protected void doRegister(ChannelPromise promise) {
+        if (registration != null) {
+            // The socket stays attached to the port of its first loop (and that port's thread).
+            promise.setFailure(new IllegalStateException(
+                    "an Iocp channel cannot be registered again after deregistration: " + this));
+            return;
+        }
+        ((IoEventLoop) eventLoop()).register((AbstractIocpUnsafe) unsafe()).addListener(f -> {
+            if (!f.isSuccess()) {
+                promise.setFailure(f.cause());
+                return;
+            }
+            IoRegistration wrapper = (IoRegistration) f.getNow();
+            IocpIoRegistration r = wrapper.attachment();
+            try {
+                r.attach(socket);
+            } catch (RuntimeException e) {
+                wrapper.cancel();
+                promise.setFailure(e);
+                return;
+            }
+            ioRegistration = wrapper;
+            registration = r;
+            promise.setSuccess();
+        });
+    }
+
+    @Override
+    protected void doDeregister() {
+        if (registration != null) {
+            cancelInFlight();
+            ioRegistration.cancel(); // unregistered() follows once the cancelled operations complete
+        }
+    }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) throws Exception {
+        socket.bind(checkInet(localAddress));
+        local = socket.localAddress();
+    }
+
+    @Override
+    protected void doDisconnect() throws Exception {
+        doClose();
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        active = false;
+        if (!socket.isOpen()) {
+            return;
+        }
+        if (registration != null && (registration.isValid() || socket.pendingOperations() > 0)) {
+            registration.submitClose(); // the port cancels what is left and closes the descriptor
+        } else {
+            socket.close();
+        }
+    }
+
+    static InetSocketAddress checkInet(SocketAddress address) {
+        if (!(address instanceof InetSocketAddress inet)) {
+            throw new UnsupportedOperationException("unsupported address type: " + address.getClass().getName());
+        }
+        if (inet.isUnresolved()) {
+            throw new java.nio.channels.UnresolvedAddressException();
+        }
+        return inet;
+    }
+
+    /** Submits cancellations for every operation of this channel in flight. */
+    abstract void cancelInFlight();
+
+    /** Whether any operation other than a close is in flight. */
+    abstract boolean hasInFlight();
+
+    /**
+     * The {@link io.netty.channel.IoHandle} of the channel: receives its completions and owns the
+     * delayed close.
+     */
+    abstract class AbstractIocpUnsafe extends AbstractUnsafe implements IocpIoHandle {
+        private DelayedClose delayedClose;
+
+        @Override
+        public final void handle(IoRegistration registration, IoEvent ioEvent) {
+            IocpIoEvent event = (IocpIoEvent) ioEvent;
+            int result = event.result();
+            switch (event.operation()) {
+                case RECEIVE, ACCEPT -> readComplete(result, event.flags());
+                case SEND -> writeComplete(result);
+                case CONNECT -> connectComplete(result);
+                case CLOSE -> closeComplete();
+                default -> { } // CANCEL, SHUTDOWN: nothing waits on them
+            }
+            if (delayedClose != null && !hasInFlight()) {
+                DelayedClose close = delayedClose;
+                delayedClose = null;
+                super.close(close.promise, close.cause, close.closeCause);
+            }
+        }
+
+        abstract void readComplete(int result, int flags);
+
+        void writeComplete(int result) {
+        }
+
+        void connectComplete(int result) {
+        }
+
+        /** The socket is closed and nothing of it is in flight: release the registration. */
+        private void closeComplete() {
+            if (ioRegistration != null) {
+                ioRegistration.cancel();
+            }
+        }
+
+        @Override
+        public void close() {
+            close(voidPromise());
+        }
+
+        @Override
+        protected void close(ChannelPromise promise, Throwable cause, ClosedChannelException closeCause) {
+            if (closeFuture().isDone()) {
+                safeSetSuccess(promise);
+                return;
+            }
+            if (delayedClose != null) {
+                delayedClose.promise.addListener(f -> promise.trySuccess());
+                return;
+            }
+            beforeClose();
+            if (registration == null || !hasInFlight()) {
+                super.close(promise, cause, closeCause);
+                return;
+            }
+            // Wait for the cancelled operations' completions before buffers are released.
+            delayedClose = new DelayedClose(promise.isVoid() ? newPromise() : promise, cause, closeCause);
+            cancelInFlight();
+        }
+
+        /** Fails a pending connect and the like before the close proceeds. */
+        void beforeClose() {
+        }
+
+        @Override
+        public void unregistered() {
+        }
+
+        @Override
+        public void registered() {
+        }
+    }
+
+    /** A close waiting for the completions of the operations it cancelled. */
+    private record DelayedClose(ChannelPromise promise, Throwable cause, ClosedChannelException closeCause) {
+    }
+
+    /** An IOException for a failed completion, naming the operation and the peer. */
+    IOException failure(String operation, int result) {
+        InetSocketAddress address = remote != null ? remote : local;
+        return dev.iocp.port.PortException.of(operation, address, result);
+    }
+
+    static boolean isCancelled(int result) {
+        return result == -Errno.ECANCELED;
+    }
+}

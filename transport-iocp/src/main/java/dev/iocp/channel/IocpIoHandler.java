@@ -1,0 +1,226 @@
+package dev.iocp.channel;
+
+import dev.iocp.port.Backends;
+import dev.iocp.port.CompletionHandler;
+import dev.iocp.port.CompletionPort;
+import dev.iocp.port.Operation;
+import dev.iocp.port.PortConfig;
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.IoRegistration;
+import io.netty.util.concurrent.ThreadAwareExecutor;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Netty {@link IoHandler} of this transport: one {@link CompletionPort} per event-loop
+ * thread. {@link #run} dequeues a batch of completions and hands each to the
+ * {@link IocpIoHandle} whose registration key it carries; submitted operations reach the kernel
+ * in the same system call that waits.
+ *
+ * <p>Use {@link #newFactory()} with any {@code MultiThreadIoEventLoopGroup}, or
+ * {@link IocpEventLoopGroup}.
+ */
+public final class IocpIoHandler implements IoHandler {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(IocpIoHandler.class);
+    private static final int MAX_COMPLETIONS_PER_RUN = 1024;
+    /** How long destroy() keeps dispatching for channels that are still closing. */
+    private static final long DESTROY_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final ThreadAwareExecutor executor;
+    private final CompletionPort port;
+    private final IocpIoEvent event = new IocpIoEvent();
+    private final CompletionHandler dispatcher = this::dispatch;
+    private IocpIoRegistration[] registrations = new IocpIoRegistration[64];
+    private int[] freeKeys = new int[0];
+    private int freeCount;
+    private int nextKey;
+    private int registered;
+    private boolean shuttingDown;
+    private boolean destroyed;
+    private long firstCompletionNanos;
+    private boolean timingActiveIo;
+
+    private IocpIoHandler(ThreadAwareExecutor executor, PortConfig config) {
+        this.executor = executor;
+        try {
+            this.port = Backends.selected().openPort(config);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open a completion port: " + e.getMessage(), e);
+        }
+    }
+
+    /** A factory for handlers with the default port sizes. */
+    public static IoHandlerFactory newFactory() {
+        return newFactory(PortConfig.DEFAULT);
+    }
+
+    /** A factory for handlers whose ports have the given sizes. */
+    public static IoHandlerFactory newFactory(PortConfig config) {
+        Iocp.ensureAvailability();
+        return new IoHandlerFactory() {
+            @Override
+            public IoHandler newHandler(ThreadAwareExecutor ioExecutor) {
+                return new IocpIoHandler(ioExecutor, config);
+            }
+
+            @Override
+            public boolean isChangingThreadSupported() {
+                // The port is bound to its thread (io_uring SINGLE_ISSUER / DEFER_TASKRUN).
+                return false;
+            }
+        };
+    }
+
+    CompletionPort port() {
+        return port;
+    }
+
+    void checkInEventLoop() {
+        if (!executor.isExecutorThread(Thread.currentThread())) {
+            throw new IllegalStateException("must be called from the event loop thread, not " + Thread.currentThread().getName());
+        }
+    }
+
+    @Override
+    public int run(IoHandlerContext context) {
+        long timeout = 0;
+        if (context.canBlock()) {
+            timeout = context.deadlineNanos() == -1 ? -1 : Math.max(0, context.delayNanos(System.nanoTime()));
+        }
+        timingActiveIo = context.shouldReportActiveIoTime();
+        firstCompletionNanos = 0;
+        int handled;
+        try {
+            handled = port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, timeout);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (timingActiveIo && firstCompletionNanos != 0) {
+            context.reportActiveIoTime(System.nanoTime() - firstCompletionNanos);
+        }
+        return handled;
+    }
+
+    private void dispatch(long key, Operation operation, int result, int flags, long operationId) {
+        if (timingActiveIo && firstCompletionNanos == 0) {
+            firstCompletionNanos = System.nanoTime();
+        }
+        IocpIoRegistration registration = key >= 0 && key < registrations.length ? registrations[(int) key] : null;
+        if (registration == null) {
+            logger.debug("completion {} (result {}) for key {} that has no registration", operation, result, key);
+            return;
+        }
+        try {
+            registration.handle().handle(registration, event.update(operation, result, flags, operationId));
+        } catch (Throwable t) {
+            // One handle's failure must not stop the loop or lose the other completions.
+            logger.warn("{} failed handling {}", registration.handle(), event, t);
+        } finally {
+            registration.completed();
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        if (!executor.isExecutorThread(Thread.currentThread())) {
+            port.wakeup();
+        }
+    }
+
+    @Override
+    public IoRegistration register(IoHandle handle) {
+        if (!(handle instanceof IocpIoHandle iocpHandle)) {
+            throw new IllegalArgumentException("an IocpIoHandler serves IocpIoHandles, not " + handle.getClass().getName());
+        }
+        if (shuttingDown || destroyed) {
+            throw new IllegalStateException("the IocpIoHandler is shutting down");
+        }
+        int key = freeCount > 0 ? freeKeys[--freeCount] : nextKey++;
+        if (key >= registrations.length) {
+            registrations = Arrays.copyOf(registrations, registrations.length * 2);
+        }
+        IocpIoRegistration registration = new IocpIoRegistration(this, iocpHandle, key);
+        registrations[key] = registration;
+        registered++;
+        handle.registered();
+        return registration;
+    }
+
+    void remove(IocpIoRegistration registration) {
+        if (registrations[registration.key] == registration) {
+            registrations[registration.key] = null;
+            if (freeCount == freeKeys.length) {
+                freeKeys = Arrays.copyOf(freeKeys, Math.max(16, freeCount * 2));
+            }
+            freeKeys[freeCount++] = registration.key;
+            registered--;
+        }
+    }
+
+    @Override
+    public boolean isCompatible(Class<? extends IoHandle> handleType) {
+        return IocpIoHandle.class.isAssignableFrom(handleType);
+    }
+
+    @Override
+    public void prepareToDestroy() {
+        shuttingDown = true;
+        for (IocpIoRegistration registration : live()) {
+            try {
+                registration.handle().close();
+            } catch (Exception e) {
+                logger.warn("failed to close {}", registration.handle(), e);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (destroyed) {
+            return;
+        }
+        destroyed = true;
+        // Let closing channels see their completions, so their buffers are released by them.
+        long deadline = System.nanoTime() + DESTROY_DRAIN_NANOS;
+        try {
+            while (registered > 0 && port.pendingOperations() > 0 && System.nanoTime() < deadline) {
+                port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        } catch (IOException e) {
+            logger.warn("failed draining completions while destroying {}", this, e);
+        }
+        try {
+            port.close();
+        } catch (IOException e) {
+            logger.warn("failed closing {}", port, e);
+        }
+        for (IocpIoRegistration registration : live()) {
+            registration.unregister();
+        }
+    }
+
+    private List<IocpIoRegistration> live() {
+        List<IocpIoRegistration> live = new ArrayList<>(registered);
+        for (IocpIoRegistration registration : registrations) {
+            if (registration != null) {
+                live.add(registration);
+            }
+        }
+        return live;
+    }
+
+    @Override
+    public String toString() {
+        return "IocpIoHandler[" + port + ", registrations " + registered + "]";
+    }
+}

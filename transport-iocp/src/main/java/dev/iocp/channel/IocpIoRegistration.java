@@ -1,0 +1,187 @@
+package dev.iocp.channel;
+
+import dev.iocp.port.CompletionPort;
+import dev.iocp.port.PortSocket;
+import dev.iocp.port.ShutdownMode;
+import io.netty.channel.IoOps;
+import io.netty.channel.IoRegistration;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * An {@link IocpIoHandle} registered with an {@link IocpIoHandler}: its key on the handler's
+ * completion port, its socket, and the operations it has in flight.
+ *
+ * <p>Cancelling a registration does not forget it at once: {@link IocpIoHandle#unregistered()}
+ * comes only when every operation submitted through it has completed, because until then the
+ * kernel may still use the memory those operations were given.
+ *
+ * <p>All methods except {@link #isValid()} and {@link #attachment()} must be called on the
+ * handler's event loop thread.
+ */
+public final class IocpIoRegistration implements IoRegistration {
+    private final IocpIoHandler handler;
+    private final IocpIoHandle handle;
+    final int key;
+    private PortSocket socket;
+    private int inFlight;
+    private volatile boolean valid = true;
+    private boolean unregistered;
+
+    IocpIoRegistration(IocpIoHandler handler, IocpIoHandle handle, int key) {
+        this.handler = handler;
+        this.handle = handle;
+        this.key = key;
+    }
+
+    IocpIoHandle handle() {
+        return handle;
+    }
+
+    /** The port the handler owns. */
+    public CompletionPort port() {
+        return handler.port();
+    }
+
+    /** Registers the handle's socket on the port, so its completions come to this registration. */
+    public void attach(PortSocket socket) {
+        if (this.socket != null) {
+            throw new IllegalStateException("a socket is attached already: " + this.socket);
+        }
+        handler.port().register(socket, key);
+        this.socket = socket;
+    }
+
+    /** The attached socket, or null. */
+    public PortSocket socket() {
+        return socket;
+    }
+
+    private PortSocket requireSocket() {
+        if (socket == null) {
+            throw new IllegalStateException("no socket attached to this registration");
+        }
+        if (!valid) {
+            throw new IllegalStateException("registration was cancelled");
+        }
+        return socket;
+    }
+
+    public long submitAccept() {
+        long id = port().submitAccept(requireSocket());
+        inFlight++;
+        return id;
+    }
+
+    public long submitConnect(InetSocketAddress remote) {
+        long id = port().submitConnect(requireSocket(), remote);
+        inFlight++;
+        return id;
+    }
+
+    public long submitReceive(ByteBuffer buffer) {
+        long id = port().submitReceive(requireSocket(), buffer);
+        inFlight++;
+        return id;
+    }
+
+    public long submitSend(ByteBuffer[] buffers, int offset, int length) {
+        long id = port().submitSend(requireSocket(), buffers, offset, length);
+        inFlight++;
+        return id;
+    }
+
+    public long submitShutdown(ShutdownMode mode) {
+        long id = port().submitShutdown(requireSocket(), mode);
+        inFlight++;
+        return id;
+    }
+
+    public long submitCancel(long operationId) {
+        long id = port().submitCancel(requireSocket(), operationId);
+        inFlight++;
+        return id;
+    }
+
+    /** Closes the socket; allowed after {@link #cancel()}, so a handle can close while deregistering. */
+    public long submitClose() {
+        if (socket == null) {
+            throw new IllegalStateException("no socket attached to this registration");
+        }
+        long id = port().submitClose(socket);
+        inFlight++;
+        return id;
+    }
+
+    /**
+     * This registration itself: the event loop hands channels a wrapper (which counts
+     * registrations), and the wrapper's attachment is how they reach the typed methods here.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T attachment() {
+        return (T) this;
+    }
+
+    @Override
+    public long submit(IoOps ops) {
+        if (!(ops instanceof IocpIoOps op)) {
+            throw new IllegalArgumentException("an IocpIoHandler takes IocpIoOps, not " + ops.getClass().getName());
+        }
+        handler.checkInEventLoop();
+        return switch (op) {
+            case IocpIoOps.Accept a -> submitAccept();
+            case IocpIoOps.Connect c -> submitConnect(c.remote());
+            case IocpIoOps.Receive r -> submitReceive(r.buffer());
+            case IocpIoOps.Send s -> submitSend(s.buffers(), 0, s.buffers().length);
+            case IocpIoOps.Shutdown s -> submitShutdown(s.mode());
+            case IocpIoOps.Cancel c -> submitCancel(c.operationId());
+            case IocpIoOps.Close c -> submitClose();
+        };
+    }
+
+    @Override
+    public boolean isValid() {
+        return valid;
+    }
+
+    @Override
+    public boolean cancel() {
+        if (!valid) {
+            return false;
+        }
+        valid = false;
+        if (inFlight == 0) {
+            unregister();
+        }
+        return true;
+    }
+
+    /** A completion of this registration was dequeued. */
+    void completed() {
+        if (--inFlight == 0 && !valid) {
+            unregister();
+        }
+    }
+
+    /** Operations submitted through this registration that have not completed. */
+    int inFlight() {
+        return inFlight;
+    }
+
+    /** Forgets the registration and tells the handle; once. */
+    void unregister() {
+        if (!unregistered) {
+            unregistered = true;
+            valid = false;
+            handler.remove(this);
+            handle.unregistered();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IocpIoRegistration[key=" + key + ", " + socket + ", in flight " + inFlight + (valid ? "" : ", cancelled") + "]";
+    }
+}

@@ -1,0 +1,162 @@
+package dev.iocp.channel;
+
+import dev.iocp.port.PortSocket;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.ServerSocketChannel;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+
+/**
+ * A listening TCP socket on a completion port: the drop-in replacement for
+ * {@code NioServerSocketChannel}. Each accept completion becomes an {@link IocpSocketChannel}
+ * fired through the pipeline, one accept in flight at a time.
+ */
+public class IocpServerSocketChannel extends AbstractIocpChannel implements ServerSocketChannel {
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+
+    private final IocpServerSocketChannelConfig config;
+    /** Whether an accept batch delivered a child (so it owes a channelReadComplete). */
+    private boolean readInBatch;
+
+    /** A new IPv6 (dual-stack) listening socket, as {@code new NioServerSocketChannel()} opens. */
+    public IocpServerSocketChannel() {
+        this(StandardProtocolFamily.INET6);
+    }
+
+    public IocpServerSocketChannel(ProtocolFamily family) {
+        super(null, IocpSocketChannel.openSocket(family), false);
+        this.config = new IocpServerSocketChannelConfig(this, socket);
+    }
+
+    @Override
+    public IocpServerSocketChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    public ChannelMetadata metadata() {
+        return METADATA;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) super.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return null;
+    }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) throws Exception {
+        super.doBind(localAddress);
+        socket.listen(config.getBacklog());
+        local = socket.localAddress();
+        active = true;
+    }
+
+    @Override
+    protected void doBeginRead() {
+        readPending = true;
+        if (isActive()) {
+            ((ServerUnsafe) unsafe()).scheduleAccept(true);
+        }
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) {
+        throw new UnsupportedOperationException("a server channel does not write");
+    }
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        throw new UnsupportedOperationException("a server channel does not write");
+    }
+
+    @Override
+    void cancelInFlight() {
+        if (readId != 0 && registration != null && socket.isOpen()) {
+            registration.submitCancel(readId);
+        }
+    }
+
+    @Override
+    boolean hasInFlight() {
+        return readId != 0;
+    }
+
+    @Override
+    protected AbstractIocpUnsafe newUnsafe() {
+        return new ServerUnsafe();
+    }
+
+    private final class ServerUnsafe extends AbstractIocpUnsafe {
+
+        @Override
+        public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
+            promise.setFailure(new UnsupportedOperationException("a server channel does not connect"));
+        }
+
+        void scheduleAccept(boolean newBatch) {
+            if (readId != 0 || !isActive() || registration == null || !registration.isValid()) {
+                return;
+            }
+            if (newBatch) {
+                recvBufAllocHandle().reset(config);
+                readInBatch = false;
+            }
+            readId = registration.submitAccept();
+        }
+
+        @Override
+        void readComplete(int result, int flags) {
+            readId = 0;
+            RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            if (isCancelled(result)) {
+                if (readInBatch) {
+                    endBatch(handle, pipeline);
+                }
+                return;
+            }
+            if (result < 0) {
+                // EMFILE, ENFILE, ECONNABORTED...: report it and keep listening.
+                pipeline.fireExceptionCaught(failure("accept", result));
+            } else {
+                try {
+                    PortSocket child = registration.port().adoptAccepted(socket, result);
+                    InetSocketAddress peer = child.remoteAddress();
+                    handle.incMessagesRead(1);
+                    readPending = false;
+                    readInBatch = true;
+                    pipeline.fireChannelRead(new IocpSocketChannel(IocpServerSocketChannel.this, child, peer));
+                    if (handle.continueReading()) {
+                        scheduleAccept(false);
+                        return;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    pipeline.fireExceptionCaught(e);
+                }
+            }
+            endBatch(handle, pipeline);
+            if (config.isAutoRead() || readPending) {
+                scheduleAccept(true);
+            }
+        }
+
+        private void endBatch(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline) {
+            readInBatch = false;
+            handle.readComplete();
+            pipeline.fireChannelReadComplete();
+        }
+    }
+}

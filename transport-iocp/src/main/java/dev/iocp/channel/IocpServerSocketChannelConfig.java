@@ -1,0 +1,173 @@
+package dev.iocp.channel;
+
+import dev.iocp.port.PortSocket;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.MessageSizeEstimator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.ServerSocketChannelConfig;
+import io.netty.util.NetUtil;
+
+import java.net.StandardSocketOptions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The configuration of an {@link IocpServerSocketChannel}: backlog, SO_RCVBUF (inherited by
+ * accepted sockets), SO_REUSEADDR, and {@link IocpChannelOption#SO_REUSEPORT} /
+ * {@link IocpChannelOption#TCP_FASTOPEN}.
+ */
+public final class IocpServerSocketChannelConfig extends DefaultChannelConfig implements ServerSocketChannelConfig {
+    private static final Set<ChannelOption<?>> SOCKET_OPTIONS = Set.of(ChannelOption.SO_RCVBUF,
+            ChannelOption.SO_REUSEADDR, IocpChannelOption.SO_REUSEPORT, IocpChannelOption.TCP_FASTOPEN);
+
+    private final PortSocket socket;
+    private volatile int backlog = NetUtil.SOMAXCONN;
+
+    IocpServerSocketChannelConfig(IocpServerSocketChannel channel, PortSocket socket) {
+        super(channel);
+        this.socket = socket;
+        // As NioServerSocketChannel: a restarted server can bind while old connections linger.
+        setReuseAddress(true);
+    }
+
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+        Map<ChannelOption<?>, Object> options = new HashMap<>(
+                getOptions(super.getOptions(), SOCKET_OPTIONS.toArray(new ChannelOption<?>[0])));
+        options.put(ChannelOption.SO_BACKLOG, backlog);
+        return options;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(ChannelOption<T> option) {
+        if (option == ChannelOption.SO_BACKLOG) {
+            return (T) Integer.valueOf(backlog);
+        }
+        if (SOCKET_OPTIONS.contains(option)) {
+            return SocketOptionAccess.get(socket, SocketOptionAccess.socketOption(option));
+        }
+        return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        validate(option, value);
+        if (option == ChannelOption.SO_BACKLOG) {
+            setBacklog((Integer) value);
+        } else if (SOCKET_OPTIONS.contains(option)) {
+            SocketOptionAccess.set(socket, SocketOptionAccess.socketOption(option), value);
+        } else {
+            return super.setOption(option, value);
+        }
+        return true;
+    }
+
+    @Override
+    public int getBacklog() {
+        return backlog;
+    }
+
+    @Override
+    public IocpServerSocketChannelConfig setBacklog(int backlog) {
+        if (backlog < 0) {
+            throw new IllegalArgumentException("backlog must not be negative: " + backlog);
+        }
+        this.backlog = backlog;
+        return this;
+    }
+
+    @Override
+    public boolean isReuseAddress() {
+        return SocketOptionAccess.get(socket, StandardSocketOptions.SO_REUSEADDR);
+    }
+
+    @Override
+    public IocpServerSocketChannelConfig setReuseAddress(boolean reuseAddress) {
+        SocketOptionAccess.set(socket, StandardSocketOptions.SO_REUSEADDR, reuseAddress);
+        return this;
+    }
+
+    @Override
+    public int getReceiveBufferSize() {
+        return SocketOptionAccess.get(socket, StandardSocketOptions.SO_RCVBUF);
+    }
+
+    @Override
+    public IocpServerSocketChannelConfig setReceiveBufferSize(int receiveBufferSize) {
+        SocketOptionAccess.set(socket, StandardSocketOptions.SO_RCVBUF, receiveBufferSize);
+        return this;
+    }
+
+    @Override
+    public IocpServerSocketChannelConfig setPerformancePreferences(int connectionTime, int latency, int bandwidth) {
+        return this;
+    }
+
+    @Override
+    public IocpServerSocketChannelConfig setConnectTimeoutMillis(int connectTimeoutMillis) {
+        super.setConnectTimeoutMillis(connectTimeoutMillis);
+        return this;
+    }
+
+    @Override
+    @Deprecated
+    public IocpServerSocketChannelConfig setMaxMessagesPerRead(int maxMessagesPerRead) {
+        super.setMaxMessagesPerRead(maxMessagesPerRead);
+        return this;
+    }
+
+    @Override
+    public IocpServerSocketChannelConfig setWriteSpinCount(int writeSpinCount) {
+        super.setWriteSpinCount(writeSpinCount);
+        return this;
+    }
+
+    @Override
+    public IocpServerSocketChannelConfig setAllocator(ByteBufAllocator allocator) {
+        super.setAllocator(allocator);
+        return this;
+    }
+
+    @Override
+    public IocpServerSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator allocator) {
+        super.setRecvByteBufAllocator(allocator);
+        return this;
+    }
+
+    @Override
+    public IocpServerSocketChannelConfig setAutoRead(boolean autoRead) {
+        super.setAutoRead(autoRead);
+        return this;
+    }
+
+    @Override
+    @Deprecated
+    public IocpServerSocketChannelConfig setWriteBufferHighWaterMark(int writeBufferHighWaterMark) {
+        super.setWriteBufferHighWaterMark(writeBufferHighWaterMark);
+        return this;
+    }
+
+    @Override
+    @Deprecated
+    public IocpServerSocketChannelConfig setWriteBufferLowWaterMark(int writeBufferLowWaterMark) {
+        super.setWriteBufferLowWaterMark(writeBufferLowWaterMark);
+        return this;
+    }
+
+    @Override
+    public IocpServerSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
+        super.setWriteBufferWaterMark(writeBufferWaterMark);
+        return this;
+    }
+
+    @Override
+    public IocpServerSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator estimator) {
+        super.setMessageSizeEstimator(estimator);
+        return this;
+    }
+}

@@ -1,0 +1,645 @@
+package dev.iocp.channel;
+
+import dev.iocp.port.CompletionFlags;
+import dev.iocp.port.PortSocket;
+import dev.iocp.port.ShutdownMode;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A TCP connection on a completion port: the drop-in replacement for {@code NioSocketChannel}.
+ *
+ * <p>Reads are receive operations into buffers from the channel's {@link RecvByteBufAllocator};
+ * one is in flight at a time, and a read batch continues while the allocator wants more and the
+ * kernel says more is queued. Writes are gathering sends straight from the
+ * {@link ChannelOutboundBuffer}, one in flight at a time; its completion removes what was sent
+ * and sends the rest.
+ */
+public class IocpSocketChannel extends AbstractIocpChannel implements SocketChannel {
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+    private static final int IOV_MAX = 1024;
+    private static final int FILE_CHUNK = 64 * 1024;
+
+    private final IocpSocketChannelConfig config;
+    private ByteBuf readBuffer;
+    private long writeId;
+    private long connectId;
+    private ChannelPromise connectPromise;
+    private Future<?> connectTimeout;
+    private InetSocketAddress requestedRemote;
+    private volatile boolean inputShutdown;
+    private volatile boolean outputShutdown;
+    private boolean inputClosedSeenErrorOnRead;
+    /** File data read into memory, being sent for the FileRegion at the head of the buffer. */
+    private ByteBuf fileChunk;
+    private final ByteBuffer[] single = new ByteBuffer[1];
+    /** Messages retained while a send reads them after the outbound buffer let them go. */
+    private List<Object> heldForSend;
+
+    /** A new, unconnected IPv6 (dual-stack) socket, as {@code new NioSocketChannel()} opens. */
+    public IocpSocketChannel() {
+        this(StandardProtocolFamily.INET6);
+    }
+
+    /** A new, unconnected socket of the given family. */
+    public IocpSocketChannel(ProtocolFamily family) {
+        this(null, openSocket(family), null);
+    }
+
+    IocpSocketChannel(Channel parent, PortSocket socket, InetSocketAddress remote) {
+        super(parent, socket, remote != null);
+        this.remote = remote;
+        this.config = new IocpSocketChannelConfig(this, socket);
+        if (remote != null) {
+            try {
+                this.local = socket.localAddress();
+            } catch (IOException e) {
+                throw new io.netty.channel.ChannelException(e);
+            }
+        }
+    }
+
+    static PortSocket openSocket(ProtocolFamily family) {
+        try {
+            return Iocp.backend().openSocket(family);
+        } catch (IOException e) {
+            throw new io.netty.channel.ChannelException("failed to open a socket", e);
+        }
+    }
+
+    @Override
+    public ServerSocketChannel parent() {
+        return (ServerSocketChannel) super.parent();
+    }
+
+    @Override
+    public IocpSocketChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    public ChannelMetadata metadata() {
+        return METADATA;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) super.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) super.remoteAddress();
+    }
+
+    @Override
+    protected AbstractIocpUnsafe newUnsafe() {
+        return new SocketUnsafe();
+    }
+
+    private SocketUnsafe socketUnsafe() {
+        return (SocketUnsafe) unsafe();
+    }
+
+    // ---- shutdown ---------------------------------------------------------------------------
+
+    @Override
+    public boolean isInputShutdown() {
+        return inputShutdown || !isOpen();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return outputShutdown || !isActive();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return (inputShutdown && outputShutdown) || !isActive();
+    }
+
+    @Override
+    public ChannelFuture shutdownInput() {
+        return shutdownInput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownInput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            shutdownInput0(promise);
+        } else {
+            loop.execute(() -> shutdownInput0(promise));
+        }
+        return promise;
+    }
+
+    private void shutdownInput0(ChannelPromise promise) {
+        try {
+            if (!inputShutdown) {
+                socket.shutdown(ShutdownMode.INPUT);
+                inputShutdown = true;
+            }
+            promise.setSuccess();
+        } catch (Throwable t) {
+            promise.setFailure(t);
+        }
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput() {
+        return shutdownOutput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+        } else {
+            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
+        }
+        return promise;
+    }
+
+    @Override
+    protected void doShutdownOutput() throws Exception {
+        if (writeId != 0) {
+            // The outbound buffer fails (releases) its flushed messages right after this; the
+            // send in flight still reads them, so hold them until its completion.
+            holdFlushedForSend();
+        }
+        socket.shutdown(ShutdownMode.OUTPUT);
+        outputShutdown = true;
+    }
+
+    private void holdFlushedForSend() {
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (in == null) {
+            return;
+        }
+        List<Object> held = heldForSend != null ? heldForSend : new ArrayList<>();
+        try {
+            in.forEachFlushedMessage(msg -> {
+                held.add(ReferenceCountUtil.retain(msg));
+                return true;
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        heldForSend = held;
+    }
+
+    private void releaseHeldForSend() {
+        if (heldForSend != null) {
+            for (Object msg : heldForSend) {
+                ReferenceCountUtil.release(msg);
+            }
+            heldForSend = null;
+        }
+    }
+
+    @Override
+    public ChannelFuture shutdown() {
+        return shutdown(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdown(ChannelPromise promise) {
+        ChannelFuture output = shutdownOutput();
+        if (output.isDone()) {
+            shutdownInputAfterOutput(output, promise);
+        } else {
+            output.addListener((ChannelFutureListener) f -> shutdownInputAfterOutput(f, promise));
+        }
+        return promise;
+    }
+
+    private void shutdownInputAfterOutput(ChannelFuture output, ChannelPromise promise) {
+        ChannelFuture input = shutdownInput();
+        input.addListener((ChannelFutureListener) f -> {
+            Throwable cause = output.cause() != null ? output.cause() : f.cause();
+            if (cause != null) {
+                promise.setFailure(cause);
+            } else {
+                promise.setSuccess();
+            }
+        });
+    }
+
+    // ---- reads ----------------------------------------------------------------------------
+
+    @Override
+    protected void doBeginRead() {
+        if (inputClosedSeenErrorOnRead) {
+            return;
+        }
+        readPending = true;
+        if (isActive()) {
+            socketUnsafe().scheduleRead(true);
+        }
+    }
+
+    /** Auto-read was switched off: no receive stays in flight unless a read() asked for one. */
+    void autoReadCleared() {
+        EventLoop loop = eventLoop();
+        if (!isRegistered()) {
+            readPending = false;
+        } else if (loop.inEventLoop()) {
+            cancelRead();
+        } else {
+            loop.execute(this::cancelRead);
+        }
+    }
+
+    private void cancelRead() {
+        readPending = false;
+        if (readId != 0 && registration != null && registration.isValid() && !config.isAutoRead()) {
+            registration.submitCancel(readId);
+        }
+    }
+
+    // ---- writes ---------------------------------------------------------------------------
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) {
+        if (writeId == 0) {
+            socketUnsafe().scheduleWrite(in);
+        }
+    }
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            return buf.isDirect() ? buf : toDirect(buf);
+        }
+        if (msg instanceof FileRegion) {
+            return msg;
+        }
+        throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()
+                + " (expected ByteBuf or FileRegion)");
+    }
+
+    /** The kernel is handed addresses, so heap memory is copied to direct memory first. */
+    private ByteBuf toDirect(ByteBuf buf) {
+        int readable = buf.readableBytes();
+        ByteBuf direct = alloc().directBuffer(readable);
+        direct.writeBytes(buf, buf.readerIndex(), readable);
+        ReferenceCountUtil.safeRelease(buf);
+        return direct;
+    }
+
+    // ---- connect --------------------------------------------------------------------------
+
+    @Override
+    void cancelInFlight() {
+        if (registration == null || !socket.isOpen()) {
+            return;
+        }
+        if (readId != 0) {
+            registration.submitCancel(readId);
+        }
+        if (writeId != 0) {
+            registration.submitCancel(writeId);
+        }
+        if (connectId != 0) {
+            registration.submitCancel(connectId);
+        }
+    }
+
+    @Override
+    boolean hasInFlight() {
+        return readId != 0 || writeId != 0 || connectId != 0;
+    }
+
+    private final class SocketUnsafe extends AbstractIocpUnsafe {
+        /** Whether a read batch (one RecvByteBufAllocator round) is under way. */
+        private boolean inBatch;
+        /** Whether the batch under way delivered anything (so it owes a channelReadComplete). */
+        private boolean readInBatch;
+
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            if (!promise.setUncancellable() || !ensureOpen(promise)) {
+                return;
+            }
+            try {
+                if (connectPromise != null) {
+                    throw new ConnectionPendingException();
+                }
+                if (active) {
+                    throw new AlreadyConnectedException();
+                }
+                InetSocketAddress target = checkInet(remoteAddress);
+                if (localAddress != null) {
+                    doBind(localAddress);
+                }
+                connectId = registration.submitConnect(target);
+                requestedRemote = target;
+                connectPromise = promise;
+                int timeoutMillis = config.getConnectTimeoutMillis();
+                if (timeoutMillis > 0) {
+                    connectTimeout = eventLoop().schedule(() -> {
+                        ChannelPromise pending = connectPromise;
+                        if (pending != null && pending.tryFailure(
+                                new ConnectTimeoutException("connection timed out after " + timeoutMillis + " ms: " + target))) {
+                            close(voidPromise());
+                        }
+                    }, timeoutMillis, TimeUnit.MILLISECONDS);
+                }
+                promise.addListener((ChannelFutureListener) f -> {
+                    if (f.isCancelled()) {
+                        cancelConnectTimeout();
+                        connectPromise = null;
+                        close(voidPromise());
+                    }
+                });
+            } catch (Throwable t) {
+                promise.tryFailure(annotateConnectException(t, remoteAddress));
+                closeIfClosed();
+            }
+        }
+
+        @Override
+        void connectComplete(int result) {
+            connectId = 0;
+            cancelConnectTimeout();
+            ChannelPromise promise = connectPromise;
+            connectPromise = null;
+            if (promise == null) {
+                return; // timed out or cancelled; the close is under way
+            }
+            if (result < 0) {
+                promise.tryFailure(annotateConnectException(failure("connect", result, requestedRemote), requestedRemote));
+                closeIfClosed();
+                return;
+            }
+            boolean wasActive = isActive();
+            active = true;
+            try {
+                remote = socket.remoteAddress();
+                local = socket.localAddress();
+            } catch (IOException e) {
+                remote = requestedRemote;
+            }
+            boolean promiseSet = promise.trySuccess();
+            if (!wasActive && isActive()) {
+                pipeline().fireChannelActive();
+            }
+            if (!promiseSet) {
+                close(voidPromise());
+            }
+        }
+
+        private void cancelConnectTimeout() {
+            if (connectTimeout != null) {
+                connectTimeout.cancel(false);
+                connectTimeout = null;
+            }
+        }
+
+        @Override
+        void beforeClose() {
+            ChannelPromise promise = connectPromise;
+            if (promise != null) {
+                promise.tryFailure(new ClosedChannelException());
+                connectPromise = null;
+            }
+            cancelConnectTimeout();
+        }
+
+        // ---- reads ----------------------------------------------------------------------
+
+        /** Submits a receive unless one is in flight; {@code newBatch} starts a new allocator round. */
+        void scheduleRead(boolean newBatch) {
+            if (readId != 0 || inputClosedSeenErrorOnRead || !isActive() || registration == null
+                    || !registration.isValid()) {
+                return;
+            }
+            RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+            if (newBatch || !inBatch) {
+                handle.reset(config);
+                inBatch = true;
+                readInBatch = false;
+            }
+            ByteBuf buffer = handle.allocate(config.getAllocator());
+            if (!buffer.isDirect() || buffer.nioBufferCount() != 1) {
+                int capacity = buffer.capacity();
+                buffer.release();
+                buffer = config.getAllocator().directBuffer(capacity);
+            }
+            handle.attemptedBytesRead(buffer.writableBytes());
+            readBuffer = buffer;
+            readId = registration.submitReceive(buffer.internalNioBuffer(buffer.writerIndex(), buffer.writableBytes()));
+        }
+
+        @Override
+        void readComplete(int result, int flags) {
+            ByteBuf buffer = readBuffer;
+            readBuffer = null;
+            readId = 0;
+            RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            if (isCancelled(result)) {
+                buffer.release();
+                if (readInBatch) {
+                    endBatch(handle, pipeline);
+                }
+                inBatch = false;
+                return;
+            }
+            if (result < 0) {
+                buffer.release();
+                endBatch(handle, pipeline);
+                pipeline.fireExceptionCaught(failure("receive", result));
+                shutdownInputAfterRead(true);
+                return;
+            }
+            if (result == 0) {
+                buffer.release();
+                handle.lastBytesRead(-1);
+                readPending = false;
+                endBatch(handle, pipeline);
+                shutdownInputAfterRead(true);
+                return;
+            }
+            buffer.writerIndex(buffer.writerIndex() + result);
+            handle.lastBytesRead(result);
+            handle.incMessagesRead(1);
+            readPending = false;
+            readInBatch = true;
+            pipeline.fireChannelRead(buffer);
+            if (handle.continueReading() && (flags & CompletionFlags.INPUT_PENDING) != 0) {
+                scheduleRead(false);
+                return;
+            }
+            endBatch(handle, pipeline);
+            if (config.isAutoRead() || readPending) {
+                scheduleRead(true);
+            }
+        }
+
+        private void endBatch(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline) {
+            inBatch = false;
+            readInBatch = false;
+            handle.readComplete();
+            pipeline.fireChannelReadComplete();
+        }
+
+        /** The peer finished sending (or receiving failed): half-close or close, as configured. */
+        private void shutdownInputAfterRead(boolean allDataRead) {
+            if (!inputShutdown) {
+                if (config.isAllowHalfClosure()) {
+                    try {
+                        socket.shutdown(ShutdownMode.INPUT);
+                    } catch (IOException ignored) {
+                        // already effectively shut down
+                    }
+                    inputShutdown = true;
+                    pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                } else {
+                    inputClosedSeenErrorOnRead = true;
+                    close(voidPromise());
+                    return;
+                }
+            }
+            if (allDataRead && !inputClosedSeenErrorOnRead) {
+                inputClosedSeenErrorOnRead = true;
+                pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
+            }
+        }
+
+        // ---- writes ---------------------------------------------------------------------
+
+        void scheduleWrite(ChannelOutboundBuffer in) {
+            while (writeId == 0 && !in.isEmpty()) {
+                Object msg = in.current();
+                if (msg instanceof ByteBuf buf) {
+                    if (!buf.isReadable()) {
+                        in.remove();
+                        continue;
+                    }
+                    ByteBuffer[] buffers = in.nioBuffers(IOV_MAX, Integer.MAX_VALUE);
+                    int count = in.nioBufferCount();
+                    writeId = registration.submitSend(buffers, 0, count);
+                } else if (msg instanceof FileRegion region) {
+                    if (!sendFileChunk(in, region)) {
+                        continue;
+                    }
+                } else {
+                    in.remove(new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()));
+                }
+            }
+        }
+
+        /**
+         * Reads the next part of a file region into direct memory and sends it.
+         *
+         * @return false if the region was finished or failed and removed instead
+         */
+        private boolean sendFileChunk(ChannelOutboundBuffer in, FileRegion region) {
+            if (fileChunk == null || !fileChunk.isReadable()) {
+                long left = region.count() - region.transferred();
+                if (left <= 0) {
+                    releaseFileChunk();
+                    in.remove();
+                    return false;
+                }
+                if (fileChunk == null) {
+                    fileChunk = config.getAllocator().directBuffer((int) Math.min(left, FILE_CHUNK));
+                }
+                fileChunk.clear();
+                try {
+                    long read = region.transferTo(new ByteBufWritableChannel(fileChunk, (int) Math.min(left, FILE_CHUNK)),
+                            region.transferred());
+                    if (read <= 0) {
+                        throw new IOException("file region ended after " + region.transferred() + " of " + region.count()
+                                + " bytes");
+                    }
+                } catch (IOException e) {
+                    releaseFileChunk();
+                    in.remove(e);
+                    return false;
+                }
+            }
+            single[0] = fileChunk.internalNioBuffer(fileChunk.readerIndex(), fileChunk.readableBytes());
+            writeId = registration.submitSend(single, 0, 1);
+            single[0] = null;
+            return true;
+        }
+
+        private void releaseFileChunk() {
+            if (fileChunk != null) {
+                fileChunk.release();
+                fileChunk = null;
+            }
+        }
+
+        @Override
+        void writeComplete(int result) {
+            writeId = 0;
+            releaseHeldForSend();
+            ChannelOutboundBuffer in = outboundBuffer();
+            if (isCancelled(result) || in == null) {
+                return;
+            }
+            if (result < 0) {
+                releaseFileChunk();
+                handleWriteError(failure("send", result));
+                return;
+            }
+            if (in.current() instanceof FileRegion) {
+                fileChunk.skipBytes(result);
+                in.progress(result);
+            } else {
+                in.removeBytes(result);
+            }
+            flush0();
+        }
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            super.doClose();
+        } finally {
+            if (fileChunk != null) {
+                fileChunk.release();
+                fileChunk = null;
+            }
+        }
+    }
+
+    IOException failure(String operation, int result, InetSocketAddress address) {
+        return dev.iocp.port.PortException.of(operation, address, result);
+    }
+}
