@@ -62,6 +62,13 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     /** File data read into memory, being sent for the FileRegion at the head of the buffer. */
     private ByteBuf fileChunk;
     private final ByteBuffer[] single = new ByteBuffer[1];
+    /**
+     * The buffers of the send in flight. ChannelOutboundBuffer caches one ByteBuffer per message
+     * and expects the writer to advance its position, as a java.nio write does; the port does
+     * not, so the channel advances them when the send completes.
+     */
+    private ByteBuffer[] sending = new ByteBuffer[16];
+    private int sendingCount;
     /** Messages retained while a send reads them after the outbound buffer let them go. */
     private List<Object> heldForSend;
 
@@ -271,13 +278,12 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
 
     /** Auto-read was switched off: no receive stays in flight unless a read() asked for one. */
     void autoReadCleared() {
-        EventLoop loop = eventLoop();
         if (!isRegistered()) {
             readPending = false;
-        } else if (loop.inEventLoop()) {
+        } else if (eventLoop().inEventLoop()) {
             cancelRead();
         } else {
-            loop.execute(this::cancelRead);
+            eventLoop().execute(this::cancelRead);
         }
     }
 
@@ -399,7 +405,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 return; // timed out or cancelled; the close is under way
             }
             if (result < 0) {
-                promise.tryFailure(annotateConnectException(failure("connect", result, requestedRemote), requestedRemote));
+                promise.tryFailure(connectFailure(result, requestedRemote));
                 closeIfClosed();
                 return;
             }
@@ -551,6 +557,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     ByteBuffer[] buffers = in.nioBuffers(IOV_MAX, Integer.MAX_VALUE);
                     int count = in.nioBufferCount();
                     writeId = registration.submitSend(buffers, 0, count);
+                    if (sending.length < count) {
+                        sending = new ByteBuffer[Math.max(count, sending.length * 2)];
+                    }
+                    System.arraycopy(buffers, 0, sending, 0, count);
+                    sendingCount = count;
                 } else if (msg instanceof FileRegion region) {
                     if (!sendFileChunk(in, region)) {
                         continue;
@@ -604,15 +615,32 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             }
         }
 
+        /** Moves the positions of the sent buffers past what the kernel took, as a nio write would. */
+        private void advanceSent(long sent) {
+            for (int i = 0; i < sendingCount && sent > 0; i++) {
+                ByteBuffer buffer = sending[i];
+                int step = (int) Math.min(sent, buffer.remaining());
+                buffer.position(buffer.position() + step);
+                sent -= step;
+            }
+        }
+
+        private void clearSending() {
+            java.util.Arrays.fill(sending, 0, sendingCount, null);
+            sendingCount = 0;
+        }
+
         @Override
         void writeComplete(int result) {
             writeId = 0;
             releaseHeldForSend();
             ChannelOutboundBuffer in = outboundBuffer();
             if (isCancelled(result) || in == null) {
+                clearSending();
                 return;
             }
             if (result < 0) {
+                clearSending();
                 releaseFileChunk();
                 handleWriteError(failure("send", result));
                 return;
@@ -621,8 +649,10 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 fileChunk.skipBytes(result);
                 in.progress(result);
             } else {
+                advanceSent(result);
                 in.removeBytes(result);
             }
+            clearSending();
             flush0();
         }
     }
@@ -639,7 +669,14 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         }
     }
 
-    IOException failure(String operation, int result, InetSocketAddress address) {
-        return dev.iocp.port.PortException.of(operation, address, result);
+    /**
+     * A failed connect as the {@link java.net.ConnectException} Netty users catch (NIO throws
+     * one), carrying our message, which names the operation, address and error.
+     */
+    static java.net.ConnectException connectFailure(int result, InetSocketAddress address) {
+        dev.iocp.port.PortException cause = dev.iocp.port.PortException.of("connect", address, result);
+        java.net.ConnectException e = new java.net.ConnectException(cause.getMessage());
+        e.initCause(cause);
+        return e;
     }
 }
