@@ -246,6 +246,26 @@ public abstract class CompletionPortContract {
     }
 
     @Test
+    void shutdownOfOneDirectionLeavesTheOtherOpen() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        long shutdown = port.submitShutdown(pair.client, ShutdownMode.OUTPUT);
+        long eof = port.submitReceive(pair.server, ByteBuffer.allocateDirect(16));
+        assertEquals(0, driver.await(x -> x.id() == shutdown, "shutdown").result());
+        assertEquals(0, driver.await(x -> x.id() == eof, "end of stream at the server").result());
+        ByteBuffer reply = ByteBuffer.allocateDirect(3).put(new byte[] {1, 2, 3}).flip();
+        long send = port.submitSend(pair.server, reply);
+        ByteBuffer into = ByteBuffer.allocateDirect(16);
+        long receive = port.submitReceive(pair.client, into);
+        assertEquals(3, driver.await(x -> x.id() == send, "the server still sends").result());
+        assertEquals(3, driver.await(x -> x.id() == receive, "the client still receives").result());
+        assertEquals(0, into.position(), "the port does not move the buffer's position");
+        assertEquals(2, into.get(1));
+        pair.server.shutdown(ShutdownMode.OUTPUT); // the synchronous form
+        long eofAtClient = port.submitReceive(pair.client, ByteBuffer.allocateDirect(16));
+        assertEquals(0, driver.await(x -> x.id() == eofAtClient, "end of stream at the client").result());
+    }
+
+    @Test
     void cancelledReceiveCompletesCancelledAndKeepsItsBufferUntilThen() throws Exception {
         Pair pair = connectedPair(StandardProtocolFamily.INET);
         ByteBuffer buffer = ByteBuffer.allocateDirect(4096);

@@ -36,7 +36,8 @@ final class UringSocket implements PortSocket {
 
     long key;
     boolean registered;
-    State state = State.OPEN;
+    /** Volatile: channels read isOpen() from any thread. */
+    volatile State state = State.OPEN;
     int inFlight;
     /** A CLOSE completion that came in while operations were still in flight. */
     long heldCloseId;
