@@ -16,14 +16,24 @@ import java.net.InetSocketAddress;
  */
 public final class HttpHelloWorldServer {
     static final int DEFAULT_PORT = 8080;
-    private static final String USAGE = "HttpHelloWorldServer " + ServerSettings.USAGE;
+    /** Event loops for the connections; benchmarks pin the server to a core and ask for one. */
+    static final String THREADS = "--threads";
+    private static final String USAGE = "HttpHelloWorldServer " + ServerSettings.USAGE + " [--threads N]";
+    private static final java.util.List<String> OPTIONS = java.util.stream.Stream.concat(
+            ServerSettings.OPTIONS.stream(), java.util.stream.Stream.of(THREADS)).toList();
 
     private HttpHelloWorldServer() {
     }
 
     /** Starts the server on {@code address} (port 0: a free one); close it to stop it. */
     public static RunningServer start(Transport transport, InetSocketAddress address) throws InterruptedException {
-        return RunningServer.start(transport, address, 0, new ChannelInitializer<SocketChannel>() {
+        return start(transport, address, 0);
+    }
+
+    /** As {@link #start(Transport, InetSocketAddress)}, with {@code threads} event loops (0: Netty's default). */
+    public static RunningServer start(Transport transport, InetSocketAddress address, int threads)
+            throws InterruptedException {
+        return RunningServer.start(transport, address, threads, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 HttpServerSetup.addHttpHandlers(ch.pipeline());
@@ -33,9 +43,12 @@ public final class HttpHelloWorldServer {
     }
 
     public static void main(String[] args) throws Exception {
-        ServerSettings settings = CommandLine.parseOrExit(USAGE, args, ServerSettings.OPTIONS,
-                commandLine -> ServerSettings.from(commandLine, DEFAULT_PORT));
-        try (RunningServer server = start(settings.transport(), settings.address())) {
+        int[] threads = new int[1];
+        ServerSettings settings = CommandLine.parseOrExit(USAGE, args, OPTIONS, commandLine -> {
+            threads[0] = commandLine.intValue(THREADS, 0, 0, 1024);
+            return ServerSettings.from(commandLine, DEFAULT_PORT);
+        });
+        try (RunningServer server = start(settings.transport(), settings.address(), threads[0])) {
             System.out.println("HTTP hello-world server (" + server.transport().description() + ") at http://"
                     + server.localAddress().getHostString() + ":" + server.port() + "/ ; Ctrl-C stops it");
             server.awaitShutdown();

@@ -182,6 +182,21 @@ public final class IocpIoHandler implements IoHandler {
                 logger.warn("failed to close {}", registration.handle(), e);
             }
         }
+        // A close completes asynchronously: dispatch the completions now, while the loop still
+        // runs the tasks channels schedule when they close (after this the loop may end at once).
+        drain();
+    }
+
+    /** Dispatches completions until nothing registered has an operation in flight, or time runs out. */
+    private void drain() {
+        long deadline = System.nanoTime() + DESTROY_DRAIN_NANOS;
+        try {
+            while (registered > 0 && port.pendingOperations() > 0 && System.nanoTime() < deadline) {
+                port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        } catch (IOException e) {
+            logger.warn("failed dispatching completions while shutting down {}", this, e);
+        }
     }
 
     @Override
@@ -190,15 +205,7 @@ public final class IocpIoHandler implements IoHandler {
             return;
         }
         destroyed = true;
-        // Let closing channels see their completions, so their buffers are released by them.
-        long deadline = System.nanoTime() + DESTROY_DRAIN_NANOS;
-        try {
-            while (registered > 0 && port.pendingOperations() > 0 && System.nanoTime() < deadline) {
-                port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, TimeUnit.MILLISECONDS.toNanos(10));
-            }
-        } catch (IOException e) {
-            logger.warn("failed draining completions while destroying {}", this, e);
-        }
+        drain(); // normally done by prepareToDestroy already
         try {
             port.close();
         } catch (IOException e) {

@@ -1,0 +1,65 @@
+package dev.iocp.port.nio;
+
+/**
+ * Completions waiting to be dequeued, first in first out: what the kernel's completion queue
+ * is to io_uring. Every finished operation is queued here, whether its I/O happened while
+ * issuing, on readiness, or it was cancelled, so that handlers only ever run from
+ * {@link NioPort#dequeue}. A ring of primitive arrays that grows as needed: queueing allocates
+ * nothing once it has grown to the burst size.
+ */
+final class CompletionQueue {
+    private long[] ids = new long[256];
+    private int[] results = new int[256];
+    private int head;
+    private int size;
+
+    void add(long id, int result) {
+        if (size == ids.length) {
+            grow();
+        }
+        int at = (head + size) & (ids.length - 1);
+        ids[at] = id;
+        results[at] = result;
+        size++;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    int size() {
+        return size;
+    }
+
+    long headId() {
+        return ids[head];
+    }
+
+    int headResult() {
+        return results[head];
+    }
+
+    void removeHead() {
+        head = (head + 1) & (ids.length - 1);
+        size--;
+    }
+
+    void clear() {
+        head = 0;
+        size = 0;
+    }
+
+    private void grow() {
+        int capacity = ids.length * 2;
+        long[] newIds = new long[capacity];
+        int[] newResults = new int[capacity];
+        for (int i = 0; i < size; i++) {
+            int at = (head + i) & (ids.length - 1);
+            newIds[i] = ids[at];
+            newResults[i] = results[at];
+        }
+        ids = newIds;
+        results = newResults;
+        head = 0;
+    }
+}

@@ -1,0 +1,476 @@
+package dev.iocp.port.nio;
+
+import dev.iocp.port.Backend;
+import dev.iocp.port.CompletionHandler;
+import dev.iocp.port.CompletionPort;
+import dev.iocp.port.Errno;
+import dev.iocp.port.Operation;
+import dev.iocp.port.PortConfig;
+import dev.iocp.port.PortSocket;
+import dev.iocp.port.PostQueue;
+import dev.iocp.port.ShutdownMode;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A completion port over one java.nio {@link Selector}: the completion model emulated on
+ * readiness, as libuv and Boost.Asio do where the kernel has no completion port.
+ *
+ * <p><b>From submission to completion.</b> Submitting only records the operation, in the
+ * {@link OperationTable} and in its socket's queue for its kind ({@link SocketOperations});
+ * nothing runs. Each {@link #dequeue}
+ * <ol>
+ *   <li>tries, once, the operations submitted since the last call (one non-blocking system call
+ *       each; {@link OperationRunner});</li>
+ *   <li>selects: waits for readiness (unless completions are already queued) no longer than the
+ *       caller's timeout and the earliest timer, and on each ready socket runs the operations
+ *       that readiness lets proceed;</li>
+ *   <li>expires the timers that are due;</li>
+ *   <li>delivers the completions queued before it started delivering, oldest first, then posts.</li>
+ * </ol>
+ * Every completion comes from the {@link CompletionQueue}, so a handler never runs inside a
+ * submit, even when the I/O could finish at once. Completions queued by handlers (a submit, a
+ * cancel) wait for the next call, as on io_uring.
+ *
+ * <p><b>Cancellation and close.</b> All I/O runs on the owner thread, so an operation is never
+ * half-way in the kernel: a cancel finds its target either waiting (taken out of its queue,
+ * completes with -ECANCELED; the cancel with 0) or already completed (-ENOENT), never
+ * EALREADY. {@link #submitClose} cancels what waits on the socket and closes its channel; its
+ * CLOSE is queued after those completions and is delivered after a selection, which is when
+ * java.nio closes the descriptor of a channel a selector watched. Closing the port drops what
+ * was not delivered and closes its sockets and the selector.
+ *
+ * <p>{@link PortConfig} sizes do not apply: every queue here grows as needed.
+ *
+ * <p><b>Buffers.</b> Direct buffers are used in place; heap buffers work too (java.nio copies
+ * them through a temporary direct buffer). A buffer's position and limit are recorded when the
+ * operation is submitted and the I/O uses that window; the caller's position is never moved.
+ */
+public final class NioPort implements CompletionPort {
+    /** Buffers one gathering send takes, as IOV_MAX on Linux. */
+    private static final int IOV_MAX = 1024;
+
+    private final NioBackend backend;
+    private final Selector selector;
+    private final SelectorWaker waker;
+    private final OperationTable table = new OperationTable();
+    private final CompletionQueue completions = new CompletionQueue();
+    private final TimerHeap timers = new TimerHeap();
+    private final AcceptedChannels accepted = new AcceptedChannels();
+    private final OperationRunner runner;
+    private final Consumer<SelectionKey> onReady;
+    private final PostQueue posts = new PostQueue();
+    private final Set<NioSocket> sockets = new HashSet<>();
+
+    private Thread owner;
+    private boolean dequeuing;
+    private volatile boolean closed;
+
+    NioPort(NioBackend backend, PortConfig config) throws IOException {
+        Objects.requireNonNull(config, "config");
+        this.backend = backend;
+        this.selector = Selector.open();
+        this.waker = new SelectorWaker(selector);
+        this.runner = new OperationRunner(table, completions, accepted, selector);
+        this.onReady = runner::onReady;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    // ---- ownership ------------------------------------------------------------------------
+
+    /** Binds the port to the calling thread on first use, and refuses every other thread after. */
+    void checkOwner() {
+        Thread current = Thread.currentThread();
+        if (current != owner) {
+            if (owner != null) {
+                throw new IllegalStateException("this port is owned by thread '" + owner.getName()
+                        + "'; it was used from '" + current.getName()
+                        + "' (only post() and wakeup() may be called from other threads)");
+            }
+            ensurePortOpen();
+            owner = current;
+        }
+    }
+
+    private void ensurePortOpen() {
+        if (closed) {
+            throw new IllegalStateException("port is closed");
+        }
+    }
+
+    private NioSocket own(PortSocket socket) {
+        checkOwner();
+        ensurePortOpen();
+        if (!(socket instanceof NioSocket s) || s.port != this) {
+            throw new IllegalArgumentException(socket + " is not registered with this port");
+        }
+        s.ensureOpen();
+        return s;
+    }
+
+    // ---- sockets --------------------------------------------------------------------------
+
+    @Override
+    public void register(PortSocket socket, long key) {
+        checkOwner();
+        ensurePortOpen();
+        if (!(socket instanceof NioSocket s)) {
+            throw new IllegalArgumentException(socket + " is not an nio socket");
+        }
+        if (s.port != null) {
+            throw new IllegalStateException(s + " is already registered" + (s.port == this ? "" : " with another port"));
+        }
+        s.ensureOpen();
+        s.key = key;
+        s.port = this;
+        sockets.add(s);
+    }
+
+    @Override
+    public PortSocket adoptAccepted(PortSocket listener, int acceptResult) {
+        NioSocket l = own(listener);
+        SocketChannel channel = accepted.take(l, acceptResult);
+        if (channel == null) {
+            throw new IllegalArgumentException(acceptResult + " is not the result of an accept completion being handled");
+        }
+        return new NioSocket(l.family(), channel);
+    }
+
+    void forget(NioSocket socket) {
+        sockets.remove(socket);
+    }
+
+    /**
+     * Owner, after closing a channel the selector watched: runs a selection now, which is when
+     * java.nio deregisters the channel and closes its descriptor. What it finds ready is run as
+     * in any selection.
+     */
+    void releaseClosedChannels() throws IOException {
+        selector.selectNow(onReady);
+    }
+
+    // ---- submissions ----------------------------------------------------------------------
+
+    private long begin(Operation kind, NioSocket socket) {
+        socket.operations.inFlight++;
+        return table.acquire(kind, socket.key, socket);
+    }
+
+    /** Queues an operation on its socket, to be tried before the port next waits. */
+    private long enqueue(Operation kind, NioSocket socket, long id) {
+        WaitQueue queue = socket.operations.queue(kind);
+        if (queue.isEmpty()) {
+            // Behind a waiting operation it would only wait too: only a new head is tried.
+            socket.operations.untried |= SocketOperations.bit(kind);
+            runner.schedule(socket);
+        }
+        queue.add(table, OperationIds.slot(id));
+        return id;
+    }
+
+    private long completeNow(long id, int result) {
+        runner.complete(OperationIds.slot(id), result);
+        return id;
+    }
+
+    @Override
+    public long submitAccept(PortSocket listener) {
+        NioSocket s = own(listener);
+        return enqueue(Operation.ACCEPT, s, begin(Operation.ACCEPT, s));
+    }
+
+    @Override
+    public long submitConnect(PortSocket socket, InetSocketAddress remote) {
+        NioSocket s = own(socket);
+        if (remote.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved address: " + remote);
+        }
+        long id = begin(Operation.CONNECT, s);
+        if (s.operations.connecting || !s.operations.connects.isEmpty()) {
+            return completeNow(id, -Errno.EALREADY); // as connect(2) while one is in progress
+        }
+        table.argument(OperationIds.slot(id), remote);
+        return enqueue(Operation.CONNECT, s, id);
+    }
+
+    @Override
+    public long submitReceive(PortSocket socket, ByteBuffer buffer) {
+        NioSocket s = own(socket);
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException("cannot receive into a read-only buffer: " + buffer);
+        }
+        long id = begin(Operation.RECEIVE, s);
+        table.buffer(OperationIds.slot(id), buffer);
+        return enqueue(Operation.RECEIVE, s, id);
+    }
+
+    @Override
+    public long submitSend(PortSocket socket, ByteBuffer buffer) {
+        NioSocket s = own(socket);
+        Objects.requireNonNull(buffer, "buffer");
+        long id = begin(Operation.SEND, s);
+        table.buffer(OperationIds.slot(id), buffer);
+        return enqueue(Operation.SEND, s, id);
+    }
+
+    @Override
+    public long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length) {
+        if (length == 1) {
+            return submitSend(socket, buffers[offset]);
+        }
+        NioSocket s = own(socket);
+        Objects.checkFromIndexSize(offset, length, buffers.length);
+        if (length < 1 || length > IOV_MAX) {
+            throw new IllegalArgumentException("a send takes 1 to " + IOV_MAX + " buffers, not " + length);
+        }
+        for (int i = offset; i < offset + length; i++) {
+            Objects.requireNonNull(buffers[i], "buffers[" + i + "]"); // before anything is claimed
+        }
+        long id = begin(Operation.SEND, s);
+        table.gather(OperationIds.slot(id), buffers, offset, length);
+        return enqueue(Operation.SEND, s, id);
+    }
+
+    @Override
+    public long submitShutdown(PortSocket socket, ShutdownMode mode) {
+        NioSocket s = own(socket);
+        Objects.requireNonNull(mode, "mode");
+        long id = begin(Operation.SHUTDOWN, s);
+        table.argument(OperationIds.slot(id), mode);
+        return enqueue(Operation.SHUTDOWN, s, id);
+    }
+
+    @Override
+    public long submitClose(PortSocket socket) {
+        NioSocket s = own(socket);
+        s.state = NioSocket.State.CLOSING;
+        runner.completeWaiting(s, -Errno.ECANCELED);
+        IOException failure = s.closeChannel();
+        // Not counted in inFlight, as on io_uring. Queued behind every completion of the
+        // socket, and delivered only after the next selection has released the descriptor.
+        long id = table.acquire(Operation.CLOSE, s.key, s);
+        return completeNow(id, failure == null ? 0 : NioErrors.result(failure));
+    }
+
+    @Override
+    public long submitCancel(PortSocket socket, long operationId) {
+        NioSocket s = socket == null ? null : own(socket);
+        checkOwner();
+        ensurePortOpen();
+        boolean inFlight = table.isInFlight(operationId);
+        int target = OperationIds.slot(operationId);
+        if (inFlight && table.socket(target) != s) {
+            throw new IllegalArgumentException("operation 0x" + Long.toHexString(operationId) + " is not one of "
+                    + (s == null ? "the port's timers" : s));
+        }
+        long id = s == null ? table.acquire(Operation.CANCEL, 0L, null) : begin(Operation.CANCEL, s);
+        if (!inFlight || table.state(target) != OperationTable.WAITING) {
+            return completeNow(id, -Errno.ENOENT); // its completion is already queued, or delivered
+        }
+        withdraw(target);
+        runner.complete(target, -Errno.ECANCELED);
+        return completeNow(id, 0);
+    }
+
+    /** Takes a waiting operation out of its socket's queue or the timers. */
+    private void withdraw(int slot) {
+        Operation kind = table.kind(slot);
+        if (kind == Operation.TIMEOUT) {
+            timers.remove(slot);
+            return;
+        }
+        NioSocket socket = table.socket(slot);
+        socket.operations.queue(kind).remove(table, slot);
+        runner.schedule(socket); // to drop the interest nothing waits for any more
+    }
+
+    @Override
+    public long submitTimeout(long key, long nanos) {
+        checkOwner();
+        ensurePortOpen();
+        if (nanos < 0) {
+            throw new IllegalArgumentException("timeout must not be negative: " + nanos);
+        }
+        long id = table.acquire(Operation.TIMEOUT, key, null);
+        timers.add(OperationIds.slot(id), System.nanoTime(), nanos);
+        return id;
+    }
+
+    @Override
+    public long submitNop(long key) {
+        checkOwner();
+        ensurePortOpen();
+        return completeNow(table.acquire(Operation.NOP, key, null), 0);
+    }
+
+    // ---- dequeue --------------------------------------------------------------------------
+
+    @Override
+    public int dequeue(CompletionHandler handler, int max, long timeoutNanos) throws IOException {
+        checkOwner();
+        ensurePortOpen();
+        if (max <= 0) {
+            throw new IllegalArgumentException("max must be positive: " + max);
+        }
+        if (dequeuing) {
+            throw new IllegalStateException("dequeue called from its own completion handler");
+        }
+        dequeuing = true;
+        try {
+            runner.runScheduled();
+            select(waitNanos(timeoutNanos));
+            expireTimers();
+            int delivered = deliver(handler, max);
+            if (delivered < max) {
+                delivered += posts.drain(handler, max - delivered);
+            }
+            return delivered;
+        } finally {
+            dequeuing = false;
+            accepted.closeDeclined();
+        }
+    }
+
+    /** How long to wait for readiness: not at all with completions ready, else until the caller's timeout or the next timer. */
+    private long waitNanos(long timeoutNanos) {
+        if (timeoutNanos == 0 || !completions.isEmpty() || !posts.isEmpty()) {
+            return 0;
+        }
+        if (timers.isEmpty()) {
+            return timeoutNanos;
+        }
+        long untilTimer = Math.max(0, timers.nextDeadline() - System.nanoTime());
+        return timeoutNanos < 0 ? untilTimer : Math.min(timeoutNanos, untilTimer);
+    }
+
+    /** One selection, which runs the ready sockets' operations; blocks only for {@code nanos != 0}. */
+    private void select(long nanos) throws IOException {
+        if (nanos == 0 || !waker.prepareToWait()) {
+            selector.selectNow(onReady);
+            return;
+        }
+        try {
+            if (!posts.isEmpty()) {
+                selector.selectNow(onReady); // a post raced with the checks before prepareToWait
+            } else if (nanos < 0) {
+                selector.select(onReady);
+            } else {
+                // Rounded up to whole milliseconds: a timer never fires early.
+                selector.select(onReady, (nanos + 999_999) / 1_000_000);
+            }
+        } finally {
+            waker.awake();
+        }
+    }
+
+    private void expireTimers() {
+        if (!timers.isEmpty()) {
+            long now = System.nanoTime();
+            int slot;
+            while ((slot = timers.pollExpired(now)) >= 0) {
+                runner.complete(slot, 0);
+            }
+        }
+    }
+
+    /** Delivers up to {@code max} of the completions queued before delivery began. */
+    private int deliver(CompletionHandler handler, int max) {
+        int count = Math.min(max, completions.size());
+        for (int i = 0; i < count; i++) {
+            long id = completions.headId();
+            int result = completions.headResult();
+            completions.removeHead();
+            int slot = OperationIds.slot(id);
+            Operation kind = table.kind(slot);
+            long key = table.key(slot);
+            NioSocket socket = table.socket(slot);
+            table.release(slot); // its buffers are the caller's again
+            if (socket != null) {
+                if (kind == Operation.CLOSE) {
+                    socket.state = NioSocket.State.CLOSED;
+                    forget(socket);
+                } else {
+                    socket.operations.inFlight--;
+                }
+            }
+            if (kind == Operation.ACCEPT && result >= 0) {
+                accepted.offer(result);
+            }
+            handler.onCompletion(key, kind, result, 0, id);
+        }
+        return count;
+    }
+
+    // ---- any thread -----------------------------------------------------------------------
+
+    @Override
+    public void post(long key, int value) {
+        ensurePortOpen();
+        posts.add(key, value);
+        waker.wakeup();
+    }
+
+    @Override
+    public void wakeup() {
+        waker.wakeup();
+    }
+
+    /** How often a wake-up had to wake the selector; coalesced wake-ups do not count. */
+    long wakeupSignals() {
+        return waker.signals();
+    }
+
+    @Override
+    public int pendingOperations() {
+        return table.inUse();
+    }
+
+    // ---- close ----------------------------------------------------------------------------
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        if (owner != null) {
+            checkOwner();
+        }
+        if (dequeuing) {
+            throw new IllegalStateException("close called from a completion handler");
+        }
+        closed = true;
+        // No I/O is ever half-done here, so nothing has to be waited for: what was not
+        // delivered is dropped, and the buffers it held are let go.
+        for (NioSocket socket : sockets) {
+            socket.state = NioSocket.State.CLOSED;
+            socket.closeChannel();
+            socket.operations.inFlight = 0;
+        }
+        sockets.clear();
+        accepted.closeAll();
+        timers.clear();
+        completions.clear();
+        table.releaseAll();
+        runner.unscheduleAll();
+        // Deregisters every channel; java.nio closes the descriptors of those closed above now.
+        selector.close();
+    }
+
+    @Override
+    public String toString() {
+        return "NioPort[" + selector + ", in flight " + table.inUse() + (closed ? ", closed" : "") + "]";
+    }
+}

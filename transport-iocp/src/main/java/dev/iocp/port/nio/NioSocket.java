@@ -1,0 +1,359 @@
+package dev.iocp.port.nio;
+
+import dev.iocp.port.Errno;
+import dev.iocp.port.PortException;
+import dev.iocp.port.PortSocket;
+import dev.iocp.port.ShutdownMode;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketOption;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A TCP socket over a non-blocking java.nio channel.
+ *
+ * <p><b>The channel is made when the socket's role is known.</b> java.nio fixes at creation
+ * whether a channel listens ({@link ServerSocketChannel}) or connects ({@link SocketChannel}),
+ * and cannot turn one into the other, while a {@link PortSocket} is opened before it is told
+ * which it is. So a socket opened by {@link NioBackend#openSocket} starts without a channel (and
+ * without a descriptor): {@link #bind} and {@link #setOption} are recorded in its
+ * {@link SocketSettings}, {@link #listen} makes a ServerSocketChannel and a connect (on the port)
+ * a SocketChannel, each given the recorded options and then bound. Consequences, as on libuv's
+ * Windows backend, which defers binds for the same reason:
+ * <ul>
+ *   <li>an error of the bind (EADDRINUSE) is reported by {@code listen}, or as the connect's
+ *       result, rather than by {@code bind};</li>
+ *   <li>until then {@link #localAddress()} is the address asked for (port 0 stays 0), and
+ *       {@link #getOption} the value set, or a fresh socket's default.</li>
+ * </ul>
+ * An accepted socket has its channel from the start.
+ *
+ * <p>The synchronous calls may come from any thread, so they and the making of the channel
+ * hold {@link #lock}; the port's I/O reads the channel fields without it, on its owner thread.
+ */
+final class NioSocket implements PortSocket {
+    enum State { OPEN, CLOSING, CLOSED }
+
+    private final ProtocolFamily family;
+    private final Object lock = new Object();
+    private final SocketSettings settings = new SocketSettings();
+    private volatile SocketChannel stream;
+    private volatile ServerSocketChannel listener;
+
+    /** Volatile: channels read isOpen() from any thread. */
+    volatile State state = State.OPEN;
+    /** The port it is registered with; null before. */
+    volatile NioPort port;
+    long key;
+    final SocketOperations operations = new SocketOperations();
+
+    NioSocket(ProtocolFamily family) {
+        if (family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
+            throw new UnsupportedOperationException("nio sockets are INET or INET6, not " + family);
+        }
+        this.family = family;
+    }
+
+    /** An accepted connection: connected, non-blocking, options already inherited. */
+    NioSocket(ProtocolFamily family, SocketChannel accepted) {
+        this(family);
+        this.stream = accepted;
+    }
+
+    @Override
+    public ProtocolFamily family() {
+        return family;
+    }
+
+    SocketChannel stream() {
+        return stream;
+    }
+
+    ServerSocketChannel listener() {
+        return listener;
+    }
+
+    /** The channel, whichever it is, or null while the socket has none. */
+    SelectableChannel channel() {
+        SocketChannel s = stream;
+        return s != null ? s : listener;
+    }
+
+    void ensureOpen() {
+        if (state != State.OPEN) {
+            throw new IllegalStateException("socket is " + (state == State.CLOSING ? "closing" : "closed") + ": " + this);
+        }
+    }
+
+    // ---- the channel ----------------------------------------------------------------------
+
+    /**
+     * Owner thread, for a connect: the socket's SocketChannel, made now (options applied, then
+     * bound if a bind was recorded) if it has none yet.
+     *
+     * @return the channel, or null if this socket listens
+     */
+    SocketChannel openStream() throws IOException {
+        synchronized (lock) {
+            if (stream == null && listener == null) {
+                SocketChannel channel = SocketChannel.open(family);
+                try {
+                    channel.configureBlocking(false);
+                    settings.applyTo(channel);
+                    if (settings.bindAddress() != null) {
+                        channel.bind(settings.bindAddress());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
+                }
+                stream = channel;
+            }
+            return stream;
+        }
+    }
+
+    /** Owner thread: gives a connection accepted by this listener the options it inherits. */
+    void inheritTo(SocketChannel accepted) throws IOException {
+        synchronized (lock) {
+            settings.applyInherited(accepted);
+        }
+    }
+
+    // ---- synchronous calls, any thread ----------------------------------------------------
+
+    @Override
+    public void bind(InetSocketAddress local) throws IOException {
+        ensureOpen();
+        Objects.requireNonNull(local, "local");
+        if (local.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved address: " + local);
+        }
+        if (family == StandardProtocolFamily.INET && local.getAddress() instanceof Inet6Address) {
+            throw PortException.of("bind", local, -Errno.EAFNOSUPPORT);
+        }
+        synchronized (lock) {
+            NetworkChannel channel = stream != null ? stream : listener;
+            if (channel != null) {
+                try {
+                    channel.bind(local);
+                } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+                    throw NioErrors.exception("bind", local, e);
+                }
+            } else if (settings.bindAddress() != null) {
+                throw PortException.of("bind", local, -Errno.EINVAL); // bound already, as bind(2) says
+            } else {
+                settings.bindAddress(local);
+            }
+        }
+    }
+
+    @Override
+    public void listen(int backlog) throws IOException {
+        ensureOpen();
+        synchronized (lock) {
+            if (listener != null) {
+                // listen(2) may be repeated to change the backlog; a ServerSocketChannel cannot.
+                return;
+            }
+            InetSocketAddress local = settings.bindAddress();
+            if (stream != null) {
+                throw PortException.of("listen", local, -Errno.EINVAL);
+            }
+            ServerSocketChannel channel = ServerSocketChannel.open(family);
+            try {
+                channel.configureBlocking(false);
+                settings.applyToListener(channel);
+                channel.bind(local, backlog); // null: the wildcard address and a free port, as listen(2) does
+            } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+                channel.close();
+                throw NioErrors.exception("listen", local, e);
+            }
+            listener = channel;
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() throws IOException {
+        ensureOpen();
+        NetworkChannel channel;
+        synchronized (lock) {
+            channel = stream != null ? stream : listener;
+            if (channel == null) {
+                return settings.bindAddress();
+            }
+        }
+        try {
+            return (InetSocketAddress) channel.getLocalAddress();
+        } catch (ClosedChannelException e) {
+            return null; // java.nio closed it after a failed connect: nothing is bound any more
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() throws IOException {
+        ensureOpen();
+        SocketChannel channel = stream;
+        if (channel == null) {
+            return null;
+        }
+        try {
+            return (InetSocketAddress) channel.getRemoteAddress();
+        } catch (ClosedChannelException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        ensureOpen();
+        NioSocketOptions.check(option, value);
+        synchronized (lock) {
+            try {
+                if (stream != null) {
+                    stream.setOption(option, value);
+                } else if (listener != null && NioSocketOptions.listenerTakes(option)) {
+                    listener.setOption(option, value);
+                } else {
+                    settings.record(option, value); // for the channel to come, or the connections to accept
+                }
+            } catch (IOException e) {
+                throw NioErrors.exception("setsockopt " + option.name() + "=" + value, null, e);
+            }
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        ensureOpen();
+        NioSocketOptions.checkSupported(option);
+        synchronized (lock) {
+            if (stream != null) {
+                return stream.getOption(option);
+            }
+            if (listener != null && NioSocketOptions.listenerTakes(option)) {
+                return listener.getOption(option);
+            }
+            Object recorded = settings.recorded(option);
+            if (recorded != null) {
+                return (T) recorded;
+            }
+        }
+        // Never set, and no channel to ask: a fresh socket's default.
+        try (SocketChannel probe = SocketChannel.open(family)) {
+            return probe.getOption(option);
+        }
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return NioSocketOptions.supported();
+    }
+
+    @Override
+    public void shutdown(ShutdownMode mode) throws IOException {
+        ensureOpen();
+        SocketChannel channel = stream;
+        if (channel == null) {
+            throw PortException.of("shutdown " + mode, null, -Errno.ENOTCONN);
+        }
+        try {
+            shutdown(channel, mode);
+        } catch (IOException | IllegalStateException e) {
+            throw NioErrors.exception("shutdown " + mode, remoteAddress(), e);
+        }
+    }
+
+    static void shutdown(SocketChannel channel, ShutdownMode mode) throws IOException {
+        if (mode != ShutdownMode.OUTPUT) {
+            channel.shutdownInput();
+        }
+        if (mode != ShutdownMode.INPUT) {
+            channel.shutdownOutput();
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    @Override
+    public int pendingOperations() {
+        return operations.inFlight;
+    }
+
+    @Override
+    public void close() throws IOException {
+        NioPort p = port;
+        if (p != null) {
+            p.checkOwner();
+        }
+        if (state != State.OPEN) {
+            return;
+        }
+        if (operations.inFlight > 0) {
+            throw new IllegalStateException(operations.inFlight + " operation(s) in flight on " + this
+                    + ": close it with CompletionPort.submitClose, which cancels them first");
+        }
+        state = State.CLOSED;
+        if (p == null) {
+            closeChannel();
+            return;
+        }
+        p.forget(this);
+        boolean watched = operations.selectionKey != null;
+        IOException failure = closeChannel();
+        if (watched) {
+            p.releaseClosedChannels(); // the JDK closes a watched channel's descriptor only then
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Stops watching the channel and closes it. A channel the selector watched keeps its
+     * descriptor until the selector's next selection deregisters it, which the port runs
+     * before it delivers anything more.
+     *
+     * @return what closing failed with, or null
+     */
+    IOException closeChannel() {
+        SelectionKey watched = operations.selectionKey;
+        if (watched != null) {
+            watched.cancel();
+        }
+        synchronized (lock) {
+            try {
+                if (stream != null) {
+                    stream.close();
+                }
+                if (listener != null) {
+                    listener.close();
+                }
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        SelectableChannel channel = channel();
+        return "NioSocket[" + family + ", " + state + ", " + (channel == null ? "no channel yet" : channel) + "]";
+    }
+}

@@ -1,0 +1,397 @@
+package dev.iocp.port.nio;
+
+import dev.iocp.port.Errno;
+import dev.iocp.port.ShutdownMode;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+
+import static dev.iocp.port.nio.SocketOperations.ACCEPT;
+import static dev.iocp.port.nio.SocketOperations.CONNECT;
+import static dev.iocp.port.nio.SocketOperations.RECEIVE;
+import static dev.iocp.port.nio.SocketOperations.SEND;
+import static dev.iocp.port.nio.SocketOperations.SHUTDOWN;
+
+/**
+ * Turns readiness into completions: runs the operations waiting on a socket when they may be
+ * able to proceed, which is right after they were submitted (tried once before the port
+ * waits, as io_uring issues a request before arming a poll for it) and whenever the selector
+ * reports the socket ready for them. Each try is one non-blocking call; what finishes is
+ * queued as a completion, what would block stays first in its queue, and the selector is then
+ * told to watch for what is still waiting.
+ *
+ * <p>Completions only go into the {@link CompletionQueue}: nothing here calls a handler.
+ */
+final class OperationRunner {
+    private final OperationTable table;
+    private final CompletionQueue completions;
+    private final AcceptedChannels accepted;
+    private final Selector selector;
+    /** The windows gathered buffers had before a write, restored after it. */
+    private int[] saved = new int[32];
+    /** Sockets with operations to try before the port next waits, or an interest to update. */
+    private NioSocket[] scheduled = new NioSocket[64];
+    private int scheduledCount;
+
+    OperationRunner(OperationTable table, CompletionQueue completions, AcceptedChannels accepted, Selector selector) {
+        this.table = table;
+        this.completions = completions;
+        this.accepted = accepted;
+        this.selector = selector;
+    }
+
+    /** Queues the completion of a slot's operation. */
+    void complete(int slot, int result) {
+        completions.add(table.finish(slot), result);
+    }
+
+    /** Has a socket's untried operations run (and its interest updated) before the port next waits. */
+    void schedule(NioSocket socket) {
+        if (!socket.operations.scheduled) {
+            socket.operations.scheduled = true;
+            if (scheduledCount == scheduled.length) {
+                scheduled = Arrays.copyOf(scheduled, scheduledCount * 2);
+            }
+            scheduled[scheduledCount++] = socket;
+        }
+    }
+
+    /** Tries what was submitted since the port last waited, before it waits again. */
+    void runScheduled() {
+        for (int i = 0; i < scheduledCount; i++) {
+            NioSocket socket = scheduled[i];
+            scheduled[i] = null;
+            socket.operations.scheduled = false;
+            run(socket, socket.operations.untried);
+        }
+        scheduledCount = 0;
+    }
+
+    /** The port is closing: nothing scheduled will run. */
+    void unscheduleAll() {
+        Arrays.fill(scheduled, 0, scheduledCount, null);
+        scheduledCount = 0;
+    }
+
+    /** The selector found a socket ready: runs what that readiness lets proceed. */
+    void onReady(SelectionKey key) {
+        if (!key.isValid()) {
+            return; // cancelled while this selection ran its keys
+        }
+        run((NioSocket) key.attachment(), SocketOperations.readyKinds(key.readyOps()));
+    }
+
+    /**
+     * Tries the waiting operations of the given kinds ({@link SocketOperations} bits), then
+     * brings the selector's interest in line with what still waits.
+     */
+    void run(NioSocket socket, int kinds) {
+        SocketOperations ops = socket.operations;
+        ops.untried &= ~kinds;
+        if (socket.state != NioSocket.State.OPEN) {
+            return;
+        }
+        if ((kinds & CONNECT) != 0) {
+            kinds |= connect(socket);
+        }
+        if ((kinds & ACCEPT) != 0) {
+            accept(socket);
+        }
+        if (!ops.connecting) {
+            if ((kinds & SEND) != 0) {
+                send(socket);
+            }
+            if ((kinds & RECEIVE) != 0) {
+                receive(socket);
+            }
+        }
+        if ((kinds & SHUTDOWN) != 0) {
+            shutdown(socket); // after the sends: they were submitted first
+        }
+        updateInterest(socket);
+    }
+
+    /**
+     * Starts the first waiting connect, or finishes the one in progress.
+     *
+     * @return the kinds that may proceed now that the connect is over (receives and sends wait
+     *         for it), or 0
+     */
+    private int connect(NioSocket socket) {
+        SocketOperations ops = socket.operations;
+        int result;
+        if (ops.connecting) {
+            try {
+                if (!socket.stream().finishConnect()) {
+                    return 0;
+                }
+                result = 0;
+            } catch (IOException | IllegalStateException e) {
+                result = NioErrors.result(e); // java.nio has closed the channel too
+            }
+            ops.connecting = false;
+        } else {
+            int slot = ops.connects.peek();
+            if (slot < 0) {
+                return 0;
+            }
+            try {
+                SocketChannel channel = socket.openStream();
+                if (channel == null) {
+                    result = -Errno.EISCONN; // a listening socket, as connect(2) answers
+                } else if (channel.connect((InetSocketAddress) table.argument(slot))) {
+                    result = 0;
+                } else {
+                    ops.connecting = true;
+                    return 0;
+                }
+            } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+                result = NioErrors.result(e);
+            }
+        }
+        int slot = ops.connects.poll(table);
+        if (slot >= 0) { // else it was cancelled while the connection was being made
+            complete(slot, result);
+        }
+        return RECEIVE | SEND;
+    }
+
+    private void accept(NioSocket socket) {
+        WaitQueue queue = socket.operations.accepts;
+        ServerSocketChannel server = socket.listener();
+        int slot;
+        while ((slot = queue.peek()) >= 0) {
+            if (server == null) {
+                queue.poll(table);
+                complete(slot, -Errno.EINVAL); // accept(2) on a socket that does not listen
+                continue;
+            }
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                queue.poll(table);
+                complete(slot, NioErrors.result(e));
+                continue;
+            }
+            if (channel == null) {
+                return; // nothing to accept: wait for readiness
+            }
+            queue.poll(table);
+            try {
+                channel.configureBlocking(false);
+                socket.inheritTo(channel);
+                complete(slot, accepted.add(channel, socket));
+            } catch (IOException e) {
+                closeQuietly(channel);
+                complete(slot, NioErrors.result(e));
+            }
+        }
+    }
+
+    private void receive(NioSocket socket) {
+        WaitQueue queue = socket.operations.receives;
+        SocketChannel channel = socket.stream();
+        int slot;
+        while ((slot = queue.peek()) >= 0) {
+            if (channel == null) {
+                queue.poll(table);
+                complete(slot, -Errno.ENOTCONN);
+                continue;
+            }
+            int position = table.position(slot);
+            int limit = table.limit(slot);
+            int n;
+            if (position == limit) {
+                n = 0; // asks for nothing, so it waits for nothing, as recv(2) of 0 bytes
+            } else {
+                try {
+                    n = read(channel, (ByteBuffer) table.argument(slot), position, limit);
+                } catch (IOException | IllegalStateException e) {
+                    queue.poll(table);
+                    complete(slot, NioErrors.result(e));
+                    continue;
+                }
+                if (n == 0) {
+                    return; // nothing to read: wait for readiness
+                }
+            }
+            queue.poll(table);
+            complete(slot, Math.max(n, 0)); // -1, end of stream, is a receive of 0 bytes
+            if (n > 0 && n < limit - position) {
+                return; // the socket is drained: the next receive waits for readiness
+            }
+        }
+    }
+
+    private void send(NioSocket socket) {
+        WaitQueue queue = socket.operations.sends;
+        SocketChannel channel = socket.stream();
+        int slot;
+        while ((slot = queue.peek()) >= 0) {
+            if (channel == null) {
+                queue.poll(table);
+                complete(slot, -Errno.ENOTCONN);
+                continue;
+            }
+            long length = table.length(slot);
+            long n;
+            try {
+                n = table.gatherCount(slot) > 0 ? writeGathered(channel, slot)
+                        : write(channel, (ByteBuffer) table.argument(slot), table.position(slot), table.limit(slot));
+            } catch (IOException | IllegalStateException e) {
+                queue.poll(table);
+                // java.nio refuses to write after shutdownOutput with ClosedChannelException;
+                // send(2) says EPIPE.
+                complete(slot, e instanceof ClosedChannelException && channel.isOpen() ? -Errno.EPIPE
+                        : NioErrors.result(e));
+                continue;
+            }
+            if (n == 0 && length > 0) {
+                return; // the socket buffer is full: wait for readiness
+            }
+            queue.poll(table);
+            complete(slot, (int) n); // one write: never more than fits in an int
+            if (n < length) {
+                return; // it filled up on the way: the next send waits for readiness
+            }
+        }
+    }
+
+    private void shutdown(NioSocket socket) {
+        WaitQueue queue = socket.operations.shutdowns;
+        int slot;
+        while ((slot = queue.poll(table)) >= 0) {
+            SocketChannel channel = socket.stream();
+            if (channel == null) {
+                complete(slot, -Errno.ENOTCONN);
+                continue;
+            }
+            try {
+                NioSocket.shutdown(channel, (ShutdownMode) table.argument(slot));
+                complete(slot, 0);
+            } catch (IOException | IllegalStateException e) {
+                complete(slot, NioErrors.result(e));
+            }
+        }
+    }
+
+    /**
+     * Reads into the window the receive was submitted with, and leaves the buffer's position
+     * and limit as they were: the caller learns the count from the completion.
+     */
+    private static int read(SocketChannel channel, ByteBuffer buffer, int position, int limit) throws IOException {
+        int oldPosition = buffer.position();
+        int oldLimit = buffer.limit();
+        window(buffer, position, limit);
+        try {
+            return channel.read(buffer);
+        } finally {
+            window(buffer, oldPosition, oldLimit);
+        }
+    }
+
+    private static long write(SocketChannel channel, ByteBuffer buffer, int position, int limit) throws IOException {
+        int oldPosition = buffer.position();
+        int oldLimit = buffer.limit();
+        window(buffer, position, limit);
+        try {
+            return channel.write(buffer);
+        } finally {
+            window(buffer, oldPosition, oldLimit);
+        }
+    }
+
+    private long writeGathered(SocketChannel channel, int slot) throws IOException {
+        ByteBuffer[] buffers = table.gatherBuffers(slot);
+        int[] windows = table.gatherWindows(slot);
+        int count = table.gatherCount(slot);
+        if (saved.length < 2 * count) {
+            saved = new int[2 * count];
+        }
+        for (int i = 0; i < count; i++) {
+            ByteBuffer buffer = buffers[i];
+            saved[2 * i] = buffer.position();
+            saved[2 * i + 1] = buffer.limit();
+            window(buffer, windows[2 * i], windows[2 * i + 1]);
+        }
+        try {
+            return channel.write(buffers, 0, count);
+        } finally {
+            // In reverse, so that a buffer passed twice ends with the window it had first.
+            for (int i = count - 1; i >= 0; i--) {
+                window(buffers[i], saved[2 * i], saved[2 * i + 1]);
+            }
+        }
+    }
+
+    /** Sets a buffer's position and limit, in whichever order keeps each step valid. */
+    private static void window(ByteBuffer buffer, int position, int limit) {
+        if (position > buffer.limit()) {
+            buffer.limit(limit).position(position);
+        } else {
+            buffer.position(position).limit(limit);
+        }
+    }
+
+    /** Asks the selector to watch the socket for what its waiting operations need, if that changed. */
+    void updateInterest(NioSocket socket) {
+        SocketOperations ops = socket.operations;
+        int wanted = ops.wantedInterest();
+        if (wanted == ops.interest) {
+            return;
+        }
+        try {
+            if (ops.selectionKey == null) {
+                SelectableChannel channel = socket.channel();
+                if (channel == null) {
+                    throw new ClosedChannelException(); // unreachable: operations wait only on a channel
+                }
+                ops.selectionKey = channel.register(selector, wanted, socket);
+            } else {
+                ops.selectionKey.interestOps(wanted);
+            }
+            ops.interest = wanted;
+        } catch (ClosedChannelException | CancelledKeyException e) {
+            // java.nio closed the channel itself (it does after a failed connect): nothing
+            // will ever be ready, so what waits fails now rather than never.
+            completeWaiting(socket, -Errno.ENOTCONN);
+            ops.interest = 0;
+        }
+    }
+
+    /** Completes every operation waiting on a socket with {@code result}, oldest first per kind. */
+    void completeWaiting(NioSocket socket, int result) {
+        SocketOperations ops = socket.operations;
+        completeAll(ops.connects, result);
+        completeAll(ops.accepts, result);
+        completeAll(ops.sends, result);
+        completeAll(ops.receives, result);
+        completeAll(ops.shutdowns, result);
+        ops.untried = 0;
+    }
+
+    private void completeAll(WaitQueue queue, int result) {
+        int slot;
+        while ((slot = queue.poll(table)) >= 0) {
+            complete(slot, result);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // it failed before anyone saw it; nobody is left to tell
+        }
+    }
+}

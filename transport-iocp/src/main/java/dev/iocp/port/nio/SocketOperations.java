@@ -1,0 +1,104 @@
+package dev.iocp.port.nio;
+
+import dev.iocp.port.Operation;
+
+import java.nio.channels.SelectionKey;
+
+/**
+ * A socket's side of its port, touched only by the owner thread: the operations waiting on it,
+ * one {@link WaitQueue} per kind, and what the port has asked the selector to watch for them.
+ *
+ * <p>The selector's interest follows the queues: a socket is watched for reading while a
+ * receive waits, for writing while a send waits, and so on, and for nothing when nothing
+ * waits, so that level-triggered readiness never reports what no operation would consume.
+ */
+final class SocketOperations {
+    static final int ACCEPT = 1;
+    static final int CONNECT = 1 << 1;
+    static final int RECEIVE = 1 << 2;
+    static final int SEND = 1 << 3;
+    static final int SHUTDOWN = 1 << 4;
+
+    final WaitQueue accepts = new WaitQueue();
+    final WaitQueue connects = new WaitQueue();
+    final WaitQueue receives = new WaitQueue();
+    final WaitQueue sends = new WaitQueue();
+    final WaitQueue shutdowns = new WaitQueue();
+
+    /**
+     * Kinds whose oldest waiting operation has not been tried yet: the port tries them before
+     * it waits, as io_uring issues a request before arming a poll for it.
+     */
+    int untried;
+    /** Whether the socket is on the list of sockets to try before the port next waits. */
+    boolean scheduled;
+    /** A connect was started and has not finished: receives and sends wait for it. */
+    boolean connecting;
+    /** Operations submitted on the socket and not yet delivered (its close aside). */
+    int inFlight;
+
+    /** Created the first time the socket has something to wait for. */
+    SelectionKey selectionKey;
+    /** The interest set last given to {@link #selectionKey}. */
+    int interest;
+
+    /** The queue an operation of this kind waits in; null for kinds that never wait on a socket. */
+    WaitQueue queue(Operation kind) {
+        return switch (kind) {
+            case ACCEPT -> accepts;
+            case CONNECT -> connects;
+            case RECEIVE -> receives;
+            case SEND -> sends;
+            case SHUTDOWN -> shutdowns;
+            default -> null;
+        };
+    }
+
+    static int bit(Operation kind) {
+        return switch (kind) {
+            case ACCEPT -> ACCEPT;
+            case CONNECT -> CONNECT;
+            case RECEIVE -> RECEIVE;
+            case SEND -> SEND;
+            case SHUTDOWN -> SHUTDOWN;
+            default -> 0;
+        };
+    }
+
+    /** The kinds of operation that readiness reported by the selector lets proceed. */
+    static int readyKinds(int readyOps) {
+        int kinds = 0;
+        if ((readyOps & SelectionKey.OP_ACCEPT) != 0) {
+            kinds |= ACCEPT;
+        }
+        if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
+            kinds |= CONNECT;
+        }
+        if ((readyOps & SelectionKey.OP_READ) != 0) {
+            kinds |= RECEIVE;
+        }
+        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+            kinds |= SEND;
+        }
+        return kinds;
+    }
+
+    /** The interest set that what is waiting now calls for. */
+    int wantedInterest() {
+        int ops = 0;
+        if (!accepts.isEmpty()) {
+            ops |= SelectionKey.OP_ACCEPT;
+        }
+        if (connecting) {
+            ops |= SelectionKey.OP_CONNECT;
+        } else {
+            if (!receives.isEmpty()) {
+                ops |= SelectionKey.OP_READ;
+            }
+            if (!sends.isEmpty()) {
+                ops |= SelectionKey.OP_WRITE;
+            }
+        }
+        return ops;
+    }
+}
