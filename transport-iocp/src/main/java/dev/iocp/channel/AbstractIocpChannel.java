@@ -38,6 +38,11 @@ abstract class AbstractIocpChannel extends AbstractChannel {
     long readId;
     /** Whether a read was asked for (read() or auto-read) and not yet satisfied. */
     boolean readPending;
+    /**
+     * Set when a close begins: from then on nothing new is submitted, so the operations it
+     * cancelled are the last ones and the close can finish once they complete.
+     */
+    boolean closing;
 
     AbstractIocpChannel(Channel parent, PortSocket socket, boolean active) {
         super(parent);
@@ -186,9 +191,30 @@ abstract class AbstractIocpChannel extends AbstractChannel {
             }
         }
 
+        /** Set by a graceful close while flushed data is still being sent. */
+        boolean closeWhenFlushed;
+
+        /**
+         * The event loop is shutting down: send what was flushed, then close. (A close() of the
+         * channel itself still closes at once, failing what was not sent, as with NIO.)
+         */
         @Override
         public void close() {
+            if (hasPendingWrites()) {
+                closeWhenFlushed = true;
+            } else {
+                close(voidPromise());
+            }
+        }
+
+        @Override
+        public void abort() {
             close(voidPromise());
+        }
+
+        /** Whether flushed data is still being sent. */
+        boolean hasPendingWrites() {
+            return false;
         }
 
         @Override
@@ -201,6 +227,7 @@ abstract class AbstractIocpChannel extends AbstractChannel {
                 delayedClose.promise.addListener(f -> promise.trySuccess());
                 return;
             }
+            closing = true;
             beforeClose();
             if (registration == null || !hasInFlight()) {
                 super.close(promise, cause, closeCause);

@@ -46,6 +46,8 @@ public final class IocpIoHandler implements IoHandler {
     private int nextKey;
     private int registered;
     private boolean shuttingDown;
+    /** Until when prepareToDestroy closes handles gracefully. */
+    private long gracefulUntil;
     private boolean destroyed;
     private long firstCompletionNanos;
     private boolean timingActiveIo;
@@ -172,24 +174,39 @@ public final class IocpIoHandler implements IoHandler {
         return IocpIoHandle.class.isAssignableFrom(handleType);
     }
 
+    /**
+     * Closes every handle: gracefully at first (a channel sends what was flushed before it
+     * closes), and, once {@link #DESTROY_DRAIN_NANOS} have passed since shutdown began, at once.
+     * A close completes asynchronously, so the completions are dispatched here, while the loop
+     * still runs the tasks channels schedule when they close; after this call the loop may end.
+     */
     @Override
     public void prepareToDestroy() {
-        shuttingDown = true;
+        if (!shuttingDown) {
+            shuttingDown = true;
+            gracefulUntil = System.nanoTime() + DESTROY_DRAIN_NANOS;
+        }
+        closeAll(System.nanoTime() - gracefulUntil < 0);
+        drain(Math.max(0, gracefulUntil - System.nanoTime()));
+    }
+
+    private void closeAll(boolean gracefully) {
         for (IocpIoRegistration registration : live()) {
             try {
-                registration.handle().close();
+                if (gracefully) {
+                    registration.handle().close();
+                } else {
+                    registration.handle().abort();
+                }
             } catch (Exception e) {
                 logger.warn("failed to close {}", registration.handle(), e);
             }
         }
-        // A close completes asynchronously: dispatch the completions now, while the loop still
-        // runs the tasks channels schedule when they close (after this the loop may end at once).
-        drain();
     }
 
     /** Dispatches completions until nothing registered has an operation in flight, or time runs out. */
-    private void drain() {
-        long deadline = System.nanoTime() + DESTROY_DRAIN_NANOS;
+    private void drain(long nanos) {
+        long deadline = System.nanoTime() + nanos;
         try {
             while (registered > 0 && port.pendingOperations() > 0 && System.nanoTime() < deadline) {
                 port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, TimeUnit.MILLISECONDS.toNanos(10));
@@ -205,7 +222,8 @@ public final class IocpIoHandler implements IoHandler {
             return;
         }
         destroyed = true;
-        drain(); // normally done by prepareToDestroy already
+        closeAll(false); // normally prepareToDestroy has closed everything already
+        drain(DESTROY_DRAIN_NANOS);
         try {
             port.close();
         } catch (IOException e) {

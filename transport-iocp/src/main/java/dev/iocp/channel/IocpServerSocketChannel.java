@@ -107,7 +107,7 @@ public class IocpServerSocketChannel extends AbstractIocpChannel implements Serv
         }
 
         void scheduleAccept(boolean newBatch) {
-            if (readId != 0 || !isActive() || registration == null || !registration.isValid()) {
+            if (readId != 0 || closing || !isActive() || registration == null || !registration.isValid()) {
                 return;
             }
             if (newBatch) {

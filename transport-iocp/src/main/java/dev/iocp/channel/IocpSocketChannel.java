@@ -171,6 +171,10 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     }
 
     private void shutdownInput0(ChannelPromise promise) {
+        if (!isActive()) {
+            promise.setFailure(new java.nio.channels.NotYetConnectedException());
+            return;
+        }
         try {
             if (!inputShutdown) {
                 socket.shutdown(ShutdownMode.INPUT);
@@ -200,6 +204,9 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
 
     @Override
     protected void doShutdownOutput() throws Exception {
+        if (!isActive()) {
+            throw new java.nio.channels.NotYetConnectedException();
+        }
         if (writeId != 0) {
             // The outbound buffer fails (releases) its flushed messages right after this; the
             // send in flight still reads them, so hold them until its completion.
@@ -271,7 +278,9 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             return;
         }
         readPending = true;
-        if (isActive()) {
+        // Inside a read completion the batch under way decides what comes next (and a read()
+        // made there is satisfied by it, as in NIO's read loop).
+        if (isActive() && !socketUnsafe().inReadComplete) {
             socketUnsafe().scheduleRead(true);
         }
     }
@@ -352,6 +361,8 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         private boolean inBatch;
         /** Whether the batch under way delivered anything (so it owes a channelReadComplete). */
         private boolean readInBatch;
+        /** Whether a receive completion is being handled. */
+        boolean inReadComplete;
 
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
@@ -417,8 +428,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             } catch (IOException e) {
                 remote = requestedRemote;
             }
+            // Read before the promise is completed: a listener may close the channel, and the
+            // pipeline must still see channelActive before channelInactive.
+            boolean nowActive = isActive();
             boolean promiseSet = promise.trySuccess();
-            if (!wasActive && isActive()) {
+            if (!wasActive && nowActive) {
                 pipeline().fireChannelActive();
             }
             if (!promiseSet) {
@@ -447,7 +461,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
 
         /** Submits a receive unless one is in flight; {@code newBatch} starts a new allocator round. */
         void scheduleRead(boolean newBatch) {
-            if (readId != 0 || inputClosedSeenErrorOnRead || !isActive() || registration == null
+            if (readId != 0 || closing || inputClosedSeenErrorOnRead || !isActive() || registration == null
                     || !registration.isValid()) {
                 return;
             }
@@ -470,6 +484,15 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
 
         @Override
         void readComplete(int result, int flags) {
+            inReadComplete = true;
+            try {
+                receiveComplete(result, flags);
+            } finally {
+                inReadComplete = false;
+            }
+        }
+
+        private void receiveComplete(int result, int flags) {
             ByteBuf buffer = readBuffer;
             readBuffer = null;
             readId = 0;
@@ -481,6 +504,10 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     endBatch(handle, pipeline);
                 }
                 inBatch = false;
+                // A read() that came in while the cancellation was on its way still wants data.
+                if ((config.isAutoRead() || readPending) && isActive()) {
+                    scheduleRead(true);
+                }
                 return;
             }
             if (result < 0) {
@@ -547,7 +574,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         // ---- writes ---------------------------------------------------------------------
 
         void scheduleWrite(ChannelOutboundBuffer in) {
-            while (writeId == 0 && !in.isEmpty()) {
+            while (writeId == 0 && !closing && !in.isEmpty()) {
                 Object msg = in.current();
                 if (msg instanceof ByteBuf buf) {
                     if (!buf.isReadable()) {
@@ -650,10 +677,22 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 in.progress(result);
             } else {
                 advanceSent(result);
+                // Before removeBytes: it may fire channelWritabilityChanged, whose handler may
+                // write and flush, submitting the next send (and filling sending[]) right here.
+                clearSending();
                 in.removeBytes(result);
             }
             clearSending();
             flush0();
+            if (closeWhenFlushed && writeId == 0) {
+                close(voidPromise());
+            }
+        }
+
+        @Override
+        boolean hasPendingWrites() {
+            ChannelOutboundBuffer in = outboundBuffer();
+            return isActive() && (writeId != 0 || (in != null && !in.isEmpty()));
         }
     }
 

@@ -308,7 +308,8 @@ class IocpChannelBehaviourTest {
                 .connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).await();
         assertInstanceOf(ConnectException.class, f.cause());
         assertEquals("connect(127.0.0.1:" + port + "): ECONNREFUSED (Connection refused)", f.cause().getMessage());
-        assertFalse(f.channel().isOpen());
+        // Bootstrap closes a channel whose connect failed (CLOSE_ON_FAILURE), on the loop.
+        assertTrue(f.channel().closeFuture().await(10, TimeUnit.SECONDS));
     }
 
     @Test
