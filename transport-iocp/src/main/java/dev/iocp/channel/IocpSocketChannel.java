@@ -171,6 +171,10 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     }
 
     private void shutdownInput0(ChannelPromise promise) {
+        if (!isOpen()) {
+            promise.setFailure(new ClosedChannelException());
+            return;
+        }
         if (!isActive()) {
             promise.setFailure(new java.nio.channels.NotYetConnectedException());
             return;
@@ -366,7 +370,8 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
 
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
-            if (!promise.setUncancellable() || !ensureOpen(promise)) {
+            // Not marked uncancellable: a pending connect can be cancelled (it closes the channel).
+            if (promise.isDone() || !ensureOpen(promise)) {
                 return;
             }
             try {
@@ -434,6 +439,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             boolean promiseSet = promise.trySuccess();
             if (!wasActive && nowActive) {
                 pipeline().fireChannelActive();
+            }
+            if (readPending && !config.isAutoRead()) {
+                // read() was called before the connection was up; it is served now (with
+                // auto-read, channelActive has just asked for a read anyway).
+                scheduleRead(true);
             }
             if (!promiseSet) {
                 close(voidPromise());
@@ -682,7 +692,6 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 clearSending();
                 in.removeBytes(result);
             }
-            clearSending();
             flush0();
             if (closeWhenFlushed && writeId == 0) {
                 close(voidPromise());
