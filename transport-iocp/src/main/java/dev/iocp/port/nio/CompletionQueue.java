@@ -10,16 +10,18 @@ package dev.iocp.port.nio;
 final class CompletionQueue {
     private long[] ids = new long[256];
     private int[] results = new int[256];
+    private int[] flags = new int[256];
     private int head;
     private int size;
 
-    void add(long id, int result) {
+    void add(long id, int result, int flagBits) {
         if (size == ids.length) {
             grow();
         }
         int at = (head + size) & (ids.length - 1);
         ids[at] = id;
         results[at] = result;
+        flags[at] = flagBits;
         size++;
     }
 
@@ -39,6 +41,10 @@ final class CompletionQueue {
         return results[head];
     }
 
+    int headFlags() {
+        return flags[head];
+    }
+
     void removeHead() {
         head = (head + 1) & (ids.length - 1);
         size--;
@@ -53,13 +59,16 @@ final class CompletionQueue {
         int capacity = ids.length * 2;
         long[] newIds = new long[capacity];
         int[] newResults = new int[capacity];
+        int[] newFlags = new int[capacity];
         for (int i = 0; i < size; i++) {
             int at = (head + i) & (ids.length - 1);
             newIds[i] = ids[at];
             newResults[i] = results[at];
+            newFlags[i] = flags[at];
         }
         ids = newIds;
         results = newResults;
+        flags = newFlags;
         head = 0;
     }
 }

@@ -30,24 +30,26 @@ import java.util.function.Consumer;
  * nothing runs. Each {@link #dequeue}
  * <ol>
  *   <li>tries, once, the operations submitted since the last call (one non-blocking system call
- *       each; {@link OperationRunner});</li>
+ *       each; {@link OperationRunner}), then runs the cancels and closes submitted since, in
+ *       order ({@link ControlRequests}), as io_uring works through its submission queue;</li>
  *   <li>selects: waits for readiness (unless completions are already queued) no longer than the
  *       caller's timeout and the earliest timer, and on each ready socket runs the operations
  *       that readiness lets proceed;</li>
- *   <li>expires the timers that are due;</li>
+ *   <li>expires the timers that are due ({@link TimerHeap});</li>
  *   <li>delivers the completions queued before it started delivering, oldest first, then posts.</li>
  * </ol>
  * Every completion comes from the {@link CompletionQueue}, so a handler never runs inside a
- * submit, even when the I/O could finish at once. Completions queued by handlers (a submit, a
- * cancel) wait for the next call, as on io_uring.
+ * submit, even when the I/O could finish at once. Completions of what handlers submit wait for
+ * the next call, as on io_uring.
  *
  * <p><b>Cancellation and close.</b> All I/O runs on the owner thread, so an operation is never
- * half-way in the kernel: a cancel finds its target either waiting (taken out of its queue,
- * completes with -ECANCELED; the cancel with 0) or already completed (-ENOENT), never
- * EALREADY. {@link #submitClose} cancels what waits on the socket and closes its channel; its
- * CLOSE is queued after those completions and is delivered after a selection, which is when
- * java.nio closes the descriptor of a channel a selector watched. Closing the port drops what
- * was not delivered and closes its sockets and the selector.
+ * half-way in the kernel: a cancel finds its target either waiting (taken out of its queue, it
+ * completes with -ECANCELED and the cancel with 0) or already completed (-ENOENT), never
+ * EALREADY. A close cancels what still waits on the socket and closes its channel; its CLOSE
+ * completion is queued after theirs and delivered after a selection, which is when java.nio
+ * closes the descriptor of a channel a selector watched. Closing the port drops what was not
+ * delivered and closes its sockets and the selector; as nothing is ever half-done, it need not
+ * wait for anything.
  *
  * <p>{@link PortConfig} sizes do not apply: every queue here grows as needed.
  *
@@ -67,6 +69,7 @@ public final class NioPort implements CompletionPort {
     private final TimerHeap timers = new TimerHeap();
     private final AcceptedChannels accepted = new AcceptedChannels();
     private final OperationRunner runner;
+    private final ControlRequests requests;
     private final Consumer<SelectionKey> onReady;
     private final PostQueue posts = new PostQueue();
     private final Set<NioSocket> sockets = new HashSet<>();
@@ -81,6 +84,7 @@ public final class NioPort implements CompletionPort {
         this.selector = Selector.open();
         this.waker = new SelectorWaker(selector);
         this.runner = new OperationRunner(table, completions, accepted, selector);
+        this.requests = new ControlRequests(table, timers, runner);
         this.onReady = runner::onReady;
     }
 
@@ -256,13 +260,11 @@ public final class NioPort implements CompletionPort {
     @Override
     public long submitClose(PortSocket socket) {
         NioSocket s = own(socket);
-        s.state = NioSocket.State.CLOSING;
-        runner.completeWaiting(s, -Errno.ECANCELED);
-        IOException failure = s.closeChannel();
-        // Not counted in inFlight, as on io_uring. Queued behind every completion of the
-        // socket, and delivered only after the next selection has released the descriptor.
+        s.state = NioSocket.State.CLOSING; // no more submissions; what was submitted is still tried
+        // Not counted in inFlight, as on io_uring: its completion comes after all of theirs.
         long id = table.acquire(Operation.CLOSE, s.key, s);
-        return completeNow(id, failure == null ? 0 : NioErrors.result(failure));
+        requests.add(id);
+        return id;
     }
 
     @Override
@@ -270,31 +272,14 @@ public final class NioPort implements CompletionPort {
         NioSocket s = socket == null ? null : own(socket);
         checkOwner();
         ensurePortOpen();
-        boolean inFlight = table.isInFlight(operationId);
-        int target = OperationIds.slot(operationId);
-        if (inFlight && table.socket(target) != s) {
+        if (table.isInFlight(operationId) && table.socket(OperationIds.slot(operationId)) != s) {
             throw new IllegalArgumentException("operation 0x" + Long.toHexString(operationId) + " is not one of "
                     + (s == null ? "the port's timers" : s));
         }
         long id = s == null ? table.acquire(Operation.CANCEL, 0L, null) : begin(Operation.CANCEL, s);
-        if (!inFlight || table.state(target) != OperationTable.WAITING) {
-            return completeNow(id, -Errno.ENOENT); // its completion is already queued, or delivered
-        }
-        withdraw(target);
-        runner.complete(target, -Errno.ECANCELED);
-        return completeNow(id, 0);
-    }
-
-    /** Takes a waiting operation out of its socket's queue or the timers. */
-    private void withdraw(int slot) {
-        Operation kind = table.kind(slot);
-        if (kind == Operation.TIMEOUT) {
-            timers.remove(slot);
-            return;
-        }
-        NioSocket socket = table.socket(slot);
-        socket.operations.queue(kind).remove(table, slot);
-        runner.schedule(socket); // to drop the interest nothing waits for any more
+        table.target(OperationIds.slot(id), operationId);
+        requests.add(id);
+        return id;
     }
 
     @Override
@@ -331,6 +316,10 @@ public final class NioPort implements CompletionPort {
         dequeuing = true;
         try {
             runner.runScheduled();
+            if (!requests.isEmpty()) {
+                requests.run();
+                runner.runScheduled(); // what a cancel left first in its queue
+            }
             select(waitNanos(timeoutNanos));
             expireTimers();
             int delivered = deliver(handler, max);
@@ -392,6 +381,7 @@ public final class NioPort implements CompletionPort {
         for (int i = 0; i < count; i++) {
             long id = completions.headId();
             int result = completions.headResult();
+            int flags = completions.headFlags();
             completions.removeHead();
             int slot = OperationIds.slot(id);
             Operation kind = table.kind(slot);
@@ -409,7 +399,7 @@ public final class NioPort implements CompletionPort {
             if (kind == Operation.ACCEPT && result >= 0) {
                 accepted.offer(result);
             }
-            handler.onCompletion(key, kind, result, 0, id);
+            handler.onCompletion(key, kind, result, flags, id);
         }
         return count;
     }
@@ -463,6 +453,7 @@ public final class NioPort implements CompletionPort {
         accepted.closeAll();
         timers.clear();
         completions.clear();
+        requests.clear();
         table.releaseAll();
         runner.unscheduleAll();
         // Deregisters every channel; java.nio closes the descriptors of those closed above now.

@@ -332,6 +332,7 @@ final class NioSocket implements PortSocket {
      * @return what closing failed with, or null
      */
     IOException closeChannel() {
+        operations.channelClosed = true;
         SelectionKey watched = operations.selectionKey;
         if (watched != null) {
             watched.cancel();

@@ -1,5 +1,6 @@
 package dev.iocp.port.nio;
 
+import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.Errno;
 import dev.iocp.port.ShutdownMode;
 
@@ -36,6 +37,7 @@ final class OperationRunner {
     private final CompletionQueue completions;
     private final AcceptedChannels accepted;
     private final Selector selector;
+    private final ReceiveLookahead lookahead = new ReceiveLookahead();
     /** The windows gathered buffers had before a write, restored after it. */
     private int[] saved = new int[32];
     /** Sockets with operations to try before the port next waits, or an interest to update. */
@@ -51,7 +53,7 @@ final class OperationRunner {
 
     /** Queues the completion of a slot's operation. */
     void complete(int slot, int result) {
-        completions.add(table.finish(slot), result);
+        completions.add(table.finish(slot), result, 0);
     }
 
     /** Has a socket's untried operations run (and its interest updated) before the port next waits. */
@@ -97,8 +99,8 @@ final class OperationRunner {
     void run(NioSocket socket, int kinds) {
         SocketOperations ops = socket.operations;
         ops.untried &= ~kinds;
-        if (socket.state != NioSocket.State.OPEN) {
-            return;
+        if (socket.state == NioSocket.State.CLOSED || ops.channelClosed) {
+            return; // a socket whose close is submitted still runs what was submitted before it
         }
         if ((kinds & CONNECT) != 0) {
             kinds |= connect(socket);
@@ -199,7 +201,8 @@ final class OperationRunner {
     }
 
     private void receive(NioSocket socket) {
-        WaitQueue queue = socket.operations.receives;
+        SocketOperations ops = socket.operations;
+        WaitQueue queue = ops.receives;
         SocketChannel channel = socket.stream();
         int slot;
         while ((slot = queue.peek()) >= 0) {
@@ -209,26 +212,38 @@ final class OperationRunner {
                 continue;
             }
             int position = table.position(slot);
-            int limit = table.limit(slot);
-            int n;
-            if (position == limit) {
-                n = 0; // asks for nothing, so it waits for nothing, as recv(2) of 0 bytes
-            } else {
-                try {
-                    n = read(channel, (ByteBuffer) table.argument(slot), position, limit);
-                } catch (IOException | IllegalStateException e) {
+            int window = table.limit(slot) - position;
+            if (window == 0) {
+                queue.poll(table);
+                complete(slot, 0); // asks for nothing, so it waits for nothing, as recv(2) of 0 bytes
+                continue;
+            }
+            ByteBuffer buffer = (ByteBuffer) table.argument(slot);
+            int held = ReceiveLookahead.takeInto(ops, buffer, position);
+            int n = 0;
+            try {
+                if (held < window) {
+                    n = lookahead.read(channel, ops, buffer, position + held, position + window);
+                } else {
+                    lookahead.probe(channel, ops); // a 1-byte window the held byte filled
+                }
+            } catch (IOException | IllegalStateException e) {
+                if (held == 0) {
                     queue.poll(table);
                     complete(slot, NioErrors.result(e));
                     continue;
                 }
-                if (n == 0) {
-                    return; // nothing to read: wait for readiness
-                }
+                // The byte held is delivered first; the next read meets the error again.
+            }
+            if (held == 0 && n == 0) {
+                return; // nothing to read: wait for readiness
             }
             queue.poll(table);
-            complete(slot, Math.max(n, 0)); // -1, end of stream, is a receive of 0 bytes
-            if (n > 0 && n < limit - position) {
-                return; // the socket is drained: the next receive waits for readiness
+            // -1 alone, end of stream, is a receive of 0 bytes.
+            completions.add(table.finish(slot), held + Math.max(n, 0),
+                    ops.holdingByte ? CompletionFlags.INPUT_PENDING : 0);
+            if (!ops.holdingByte) {
+                return; // drained, or at its end: the next receive waits for readiness
             }
         }
     }
@@ -285,29 +300,14 @@ final class OperationRunner {
         }
     }
 
-    /**
-     * Reads into the window the receive was submitted with, and leaves the buffer's position
-     * and limit as they were: the caller learns the count from the completion.
-     */
-    private static int read(SocketChannel channel, ByteBuffer buffer, int position, int limit) throws IOException {
-        int oldPosition = buffer.position();
-        int oldLimit = buffer.limit();
-        window(buffer, position, limit);
-        try {
-            return channel.read(buffer);
-        } finally {
-            window(buffer, oldPosition, oldLimit);
-        }
-    }
-
     private static long write(SocketChannel channel, ByteBuffer buffer, int position, int limit) throws IOException {
         int oldPosition = buffer.position();
         int oldLimit = buffer.limit();
-        window(buffer, position, limit);
+        BufferWindows.set(buffer, position, limit);
         try {
             return channel.write(buffer);
         } finally {
-            window(buffer, oldPosition, oldLimit);
+            BufferWindows.set(buffer, oldPosition, oldLimit);
         }
     }
 
@@ -322,24 +322,15 @@ final class OperationRunner {
             ByteBuffer buffer = buffers[i];
             saved[2 * i] = buffer.position();
             saved[2 * i + 1] = buffer.limit();
-            window(buffer, windows[2 * i], windows[2 * i + 1]);
+            BufferWindows.set(buffer, windows[2 * i], windows[2 * i + 1]);
         }
         try {
             return channel.write(buffers, 0, count);
         } finally {
             // In reverse, so that a buffer passed twice ends with the window it had first.
             for (int i = count - 1; i >= 0; i--) {
-                window(buffers[i], saved[2 * i], saved[2 * i + 1]);
+                BufferWindows.set(buffers[i], saved[2 * i], saved[2 * i + 1]);
             }
-        }
-    }
-
-    /** Sets a buffer's position and limit, in whichever order keeps each step valid. */
-    private static void window(ByteBuffer buffer, int position, int limit) {
-        if (position > buffer.limit()) {
-            buffer.limit(limit).position(position);
-        } else {
-            buffer.position(position).limit(limit);
         }
     }
 

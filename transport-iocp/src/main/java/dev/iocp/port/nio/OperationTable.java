@@ -14,10 +14,11 @@ import java.util.Arrays;
  *   <li>its state: {@link #WAITING} in a socket's queue or the timer heap, or {@link #DONE}
  *       once its completion is queued (it can no longer be cancelled then);</li>
  *   <li>its argument: the buffer and the window (position, limit) it had when submitted, the
- *       copied array of a gathering send, the address to connect to, the shutdown mode. The
+ *       copied array of a gathering send, the address to connect to, the shutdown mode, the
+ *       operation a cancel is aimed at. The
  *       window is copied so that I/O performed later uses what the caller submitted, and the
  *       references keep the buffers reachable until the completion is delivered;</li>
- *   <li>the links of the socket queue it waits in ({@link WaitQueue}).</li>
+ *   <li>the links of the queue it waits in ({@link WaitQueue}).</li>
  * </ul>
  * Slots are recycled with their gather arrays, so a steady stream of operations allocates
  * nothing here.
@@ -40,6 +41,8 @@ final class OperationTable {
     private int[] limits = new int[0];
     /** Bytes a send offers in all: a short write means the socket buffer is full. */
     private long[] lengths = new long[0];
+    /** The id a cancel is aimed at. */
+    private long[] targets = new long[0];
     private ByteBuffer[][] gathers = new ByteBuffer[0][];
     private int[][] gatherWindows = new int[0][];
     private int[] gatherCounts = new int[0];
@@ -104,6 +107,14 @@ final class OperationTable {
 
     void argument(int slot, Object argument) {
         arguments[slot] = argument;
+    }
+
+    long target(int slot) {
+        return targets[slot];
+    }
+
+    void target(int slot, long operationId) {
+        targets[slot] = operationId;
     }
 
     /** Keeps a buffer and the window it has now: the I/O happens later, on this window. */
@@ -210,6 +221,7 @@ final class OperationTable {
         positions = Arrays.copyOf(positions, capacity);
         limits = Arrays.copyOf(limits, capacity);
         lengths = Arrays.copyOf(lengths, capacity);
+        targets = Arrays.copyOf(targets, capacity);
         gathers = Arrays.copyOf(gathers, capacity);
         gatherWindows = Arrays.copyOf(gatherWindows, capacity);
         gatherCounts = Arrays.copyOf(gatherCounts, capacity);

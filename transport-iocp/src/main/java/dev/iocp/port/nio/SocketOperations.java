@@ -36,6 +36,11 @@ final class SocketOperations {
     boolean connecting;
     /** Operations submitted on the socket and not yet delivered (its close aside). */
     int inFlight;
+    /** A byte read ahead of the receives ({@link ReceiveLookahead}), which the next one gets first. */
+    byte heldByte;
+    boolean holdingByte;
+    /** The port has closed the channel (a close was run): nothing more is tried. */
+    boolean channelClosed;
 
     /** Created the first time the socket has something to wait for. */
     SelectionKey selectionKey;

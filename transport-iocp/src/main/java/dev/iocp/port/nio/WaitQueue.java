@@ -1,8 +1,8 @@
 package dev.iocp.port.nio;
 
 /**
- * The operations of one kind waiting on one socket (its accepts, its receives, ...), first
- * submitted first served: a doubly-linked list threaded through the {@link OperationTable}'s
+ * Operations waiting their turn, first submitted first served: those of one kind on one socket
+ * (its accepts, its receives, ...), or the port's cancels and closes: a doubly-linked list threaded through the {@link OperationTable}'s
  * link arrays, so queueing allocates nothing and a cancelled operation leaves from the middle
  * in constant time. A slot is in at most one queue at a time.
  */
@@ -37,6 +37,12 @@ final class WaitQueue {
             remove(table, slot);
         }
         return slot;
+    }
+
+    /** Forgets every slot: the table is being emptied. */
+    void clear() {
+        head = -1;
+        tail = -1;
     }
 
     /** Unlinks a slot that is in this queue. */

@@ -246,7 +246,10 @@ public final class IoUringPort implements CompletionPort {
         long address = DirectBuffers.address(buffer);
         long id = begin(Operation.RECEIVE, s);
         operations.pin(UserData.slot(id), buffer);
-        submissions.prepare(IORING_OP_RECV, s.fd, id).address(address).length(buffer.remaining());
+        submissions.prepare(IORING_OP_RECV, s.fd, id).address(address).length(buffer.remaining())
+                // When the last receive drained the socket, the next one would only find it empty
+                // and then arm a poll: POLL_FIRST (5.19) skips the futile attempt.
+                .ioprio(s.inputPending ? 0 : IORING_RECVSEND_POLL_FIRST);
         return id;
     }
 
@@ -511,7 +514,13 @@ public final class IoUringPort implements CompletionPort {
                     rememberUnadopted(result);
                 }
             }
-            case RECEIVE -> flags = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0 ? CompletionFlags.INPUT_PENDING : 0;
+            case RECEIVE -> {
+                boolean pending = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0;
+                flags = pending ? CompletionFlags.INPUT_PENDING : 0;
+                if (socket != null) {
+                    socket.inputPending = pending;
+                }
+            }
             default -> { }
         }
         if (socket != null && --socket.inFlight == 0 && socket.heldCloseId != 0) {

@@ -39,6 +39,8 @@ final class UringSocket implements PortSocket {
     /** Volatile: channels read isOpen() from any thread. */
     volatile State state = State.OPEN;
     int inFlight;
+    /** Whether the last receive left data queued (IORING_CQE_F_SOCK_NONEMPTY). */
+    boolean inputPending;
     /** A CLOSE completion that came in while operations were still in flight. */
     long heldCloseId;
     int heldCloseResult;

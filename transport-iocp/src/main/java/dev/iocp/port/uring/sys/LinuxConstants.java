@@ -66,6 +66,9 @@ public final class LinuxConstants {
     public static final int IORING_ASYNC_CANCEL_FD = 1 << 1;
     public static final int IORING_ASYNC_CANCEL_ANY = 1 << 2;
 
+    // send/recv ioprio flags (5.19)
+    public static final short IORING_RECVSEND_POLL_FIRST = 1;
+
     // CQE flags
     public static final int IORING_CQE_F_SOCK_NONEMPTY = 1 << 2;
 

@@ -1,0 +1,17 @@
+package dev.iocp.channel.testsuite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketAutoReadTest;
+
+import java.util.List;
+
+/** Netty's {@link SocketAutoReadTest} on {@link IocpSocketTestPermutation#socket()}. */
+@IocpTestsuite
+public class IocpSocketAutoReadTest extends SocketAutoReadTest {
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return IocpSocketTestPermutation.INSTANCE.socket();
+    }
+}

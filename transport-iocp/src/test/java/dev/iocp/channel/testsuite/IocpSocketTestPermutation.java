@@ -1,0 +1,269 @@
+package dev.iocp.channel.testsuite;
+
+import dev.iocp.channel.IocpIoHandler;
+import dev.iocp.channel.IocpServerSocketChannel;
+import dev.iocp.channel.IocpSocketChannel;
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
+import io.netty.testsuite.transport.socket.SocketTestPermutation;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bootstrap permutations Netty's transport test suite runs against this transport.
+ *
+ * <p>Server × client combinations, {@link #socket()}:
+ * <ol>
+ *   <li>Iocp server × Iocp client, on the shared Iocp boss (1 thread) and worker
+ *       ({@value #WORKERS} threads) groups;</li>
+ *   <li>Iocp server × Iocp client with the server's boss, its accepted children and the client all
+ *       on one single-threaded loop: one ring serves both ends of every connection;</li>
+ *   <li>Iocp server × NIO client;</li>
+ *   <li>NIO server × Iocp client.</li>
+ * </ol>
+ * NIO × NIO is left out, as Netty's epoll and io_uring permutations do. Suites that exercise only
+ * one side use {@link #iocpServerSocket()} or {@link #iocpClientSocket()}: the Iocp channel alone.
+ *
+ * <p>The event loop groups are created once, on first use (that is after the
+ * {@link IocpTestsuite} availability check let a suite run), and shared by every suite like
+ * Netty's own permutation classes do; their threads are daemons and they are never shut down.
+ * Only when a test hangs are they replaced ({@link #abandonGroups()}).
+ *
+ * <p>With {@code -Ddev.iocp.testsuite.baseline=nio} every permutation becomes NIO × NIO (and the
+ * availability check is skipped): a check of the suite wiring itself, and a baseline that tells
+ * whether a failure is the transport's or the suite's.
+ */
+public class IocpSocketTestPermutation extends SocketTestPermutation {
+
+    /** {@code -Ddev.iocp.testsuite.baseline=nio}: run every permutation suite NIO × NIO. */
+    static final boolean NIO_BASELINE = "nio".equalsIgnoreCase(System.getProperty("dev.iocp.testsuite.baseline"));
+
+    public static final IocpSocketTestPermutation INSTANCE = new IocpSocketTestPermutation();
+
+    static final int BOSSES = 1;
+    static final int WORKERS = 2;
+
+    /** One generation of the shared event loop groups. */
+    static final class Groups {
+        final EventLoopGroup iocpBoss;
+        final EventLoopGroup iocpWorker;
+        /** One loop for everything: the server's boss and children and the client. */
+        final EventLoopGroup iocpSingle;
+        final EventLoopGroup nioBoss;
+        final EventLoopGroup nioWorker;
+
+        Groups(int generation) {
+            String suffix = generation == 0 ? "" : "-gen" + generation;
+            if (NIO_BASELINE) {
+                iocpBoss = null;
+                iocpWorker = null;
+                iocpSingle = null;
+            } else {
+                iocpBoss = group("testsuite-iocp-boss" + suffix, BOSSES, true);
+                iocpWorker = group("testsuite-iocp-worker" + suffix, WORKERS, true);
+                iocpSingle = group("testsuite-iocp-single" + suffix, 1, true);
+            }
+            nioBoss = group("testsuite-nio-boss" + suffix, BOSSES, false);
+            nioWorker = group("testsuite-nio-worker" + suffix, WORKERS, false);
+        }
+
+        private static EventLoopGroup group(String name, int threads, boolean iocp) {
+            return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true),
+                    iocp ? IocpIoHandler.newFactory() : NioIoHandler.newFactory());
+        }
+
+        void abandon() {
+            for (EventLoopGroup group : new EventLoopGroup[] {iocpBoss, iocpWorker, iocpSingle, nioBoss, nioWorker}) {
+                if (group != null) {
+                    group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    private static Groups groups;
+    private static int generation;
+
+    static synchronized Groups groups() {
+        if (groups == null) {
+            groups = new Groups(generation++);
+        }
+        return groups;
+    }
+
+    /**
+     * Called when a test hung: its loops may be blocked for good, so later tests get fresh groups
+     * instead of queueing behind them. The old groups are asked to shut down; a blocked loop never
+     * will, but its threads are daemons.
+     */
+    static synchronized void abandonGroups() {
+        if (groups != null) {
+            groups.abandon();
+            groups = null;
+        }
+    }
+
+    protected IocpSocketTestPermutation() {
+    }
+
+    // ---- single bootstraps ------------------------------------------------------------------
+
+    static ServerBootstrap iocpServer() {
+        Groups g = groups();
+        return new ServerBootstrap().group(g.iocpBoss, g.iocpWorker).channel(IocpServerSocketChannel.class);
+    }
+
+    static Bootstrap iocpClient() {
+        return new Bootstrap().group(groups().iocpWorker).channel(IocpSocketChannel.class);
+    }
+
+    static ServerBootstrap singleLoopIocpServer() {
+        Groups g = groups();
+        return new ServerBootstrap().group(g.iocpSingle, g.iocpSingle).channel(IocpServerSocketChannel.class);
+    }
+
+    static Bootstrap singleLoopIocpClient() {
+        return new Bootstrap().group(groups().iocpSingle).channel(IocpSocketChannel.class);
+    }
+
+    static ServerBootstrap nioServer() {
+        Groups g = groups();
+        return new ServerBootstrap().group(g.nioBoss, g.nioWorker).channel(NioServerSocketChannel.class);
+    }
+
+    static Bootstrap nioClient() {
+        return new Bootstrap().group(groups().nioWorker).channel(NioSocketChannel.class);
+    }
+
+    private static <T extends AbstractBootstrap<?, ?>> BootstrapFactory<T> named(
+            String name, BootstrapFactory<T> factory) {
+        return new BootstrapFactory<T>() {
+            @Override
+            public T newInstance() {
+                T bootstrap = factory.newInstance();
+                IocpTestsuite.Extension.running(name);
+                return bootstrap;
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    private static BootstrapComboFactory<ServerBootstrap, Bootstrap> comboOf(
+            String name, BootstrapFactory<ServerBootstrap> server, BootstrapFactory<Bootstrap> client) {
+        return new BootstrapComboFactory<ServerBootstrap, Bootstrap>() {
+            @Override
+            public ServerBootstrap newServerInstance() {
+                ServerBootstrap bootstrap = server.newInstance();
+                IocpTestsuite.Extension.running(name);
+                return bootstrap;
+            }
+
+            @Override
+            public Bootstrap newClientInstance() {
+                Bootstrap bootstrap = client.newInstance();
+                IocpTestsuite.Extension.running(name);
+                return bootstrap;
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    // ---- server × client --------------------------------------------------------------------
+
+    /**
+     * Iocp×Iocp, Iocp×Iocp on one single-threaded loop, Iocp×NIO and NIO×Iocp (server × client).
+     */
+    @Override
+    public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> socket() {
+        List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> list = new ArrayList<>();
+        BootstrapFactory<ServerBootstrap> nioServer = named("NIO", IocpSocketTestPermutation::nioServer);
+        BootstrapFactory<Bootstrap> nioClient = named("NIO", IocpSocketTestPermutation::nioClient);
+        if (NIO_BASELINE) {
+            list.add(comboOf("NIO x NIO", nioServer, nioClient));
+            return list;
+        }
+        BootstrapFactory<ServerBootstrap> iocpServer = named("Iocp", IocpSocketTestPermutation::iocpServer);
+        BootstrapFactory<Bootstrap> iocpClient = named("Iocp", IocpSocketTestPermutation::iocpClient);
+        list.add(comboOf("Iocp x Iocp", iocpServer, iocpClient));
+        list.add(singleLoop());
+        list.add(comboOf("Iocp x NIO", iocpServer, nioClient));
+        list.add(comboOf("NIO x Iocp", nioServer, iocpClient));
+        return list;
+    }
+
+    /** Same as {@link #socket()}: the transport has no TCP fast-open variant of its own. */
+    @Override
+    public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> socketWithFastOpen() {
+        return socket();
+    }
+
+    /** Iocp×Iocp with the server's boss and children and the client all on one single-threaded loop. */
+    public BootstrapComboFactory<ServerBootstrap, Bootstrap> singleLoop() {
+        return comboOf("Iocp x Iocp (one loop)",
+                IocpSocketTestPermutation::singleLoopIocpServer, IocpSocketTestPermutation::singleLoopIocpClient);
+    }
+
+    /** Iocp and NIO servers (the server halves of {@link #socket()}'s combinations). */
+    @Override
+    public List<BootstrapFactory<ServerBootstrap>> serverSocket() {
+        List<BootstrapFactory<ServerBootstrap>> list = new ArrayList<>();
+        if (!NIO_BASELINE) {
+            list.add(named("Iocp", IocpSocketTestPermutation::iocpServer));
+        }
+        list.add(named("NIO", IocpSocketTestPermutation::nioServer));
+        return list;
+    }
+
+    /** Iocp and NIO clients (the client halves of {@link #socket()}'s combinations). */
+    @Override
+    public List<BootstrapFactory<Bootstrap>> clientSocket() {
+        List<BootstrapFactory<Bootstrap>> list = new ArrayList<>();
+        if (!NIO_BASELINE) {
+            list.add(named("Iocp", IocpSocketTestPermutation::iocpClient));
+        }
+        list.add(named("NIO", IocpSocketTestPermutation::nioClient));
+        return list;
+    }
+
+    @Override
+    public List<BootstrapFactory<Bootstrap>> clientSocketWithFastOpen() {
+        return clientSocket();
+    }
+
+    // ---- one side only ----------------------------------------------------------------------
+
+    /** The Iocp server alone, for suites that drive the peer with plain java.net sockets. */
+    public List<BootstrapFactory<ServerBootstrap>> iocpServerSocket() {
+        List<BootstrapFactory<ServerBootstrap>> list = new ArrayList<>();
+        list.add(NIO_BASELINE ? named("NIO", IocpSocketTestPermutation::nioServer)
+                : named("Iocp", IocpSocketTestPermutation::iocpServer));
+        return list;
+    }
+
+    /** The Iocp client alone, for suites that test the client channel by itself. */
+    public List<BootstrapFactory<Bootstrap>> iocpClientSocket() {
+        List<BootstrapFactory<Bootstrap>> list = new ArrayList<>();
+        list.add(NIO_BASELINE ? named("NIO", IocpSocketTestPermutation::nioClient)
+                : named("Iocp", IocpSocketTestPermutation::iocpClient));
+        return list;
+    }
+}
