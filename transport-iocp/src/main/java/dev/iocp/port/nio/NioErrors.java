@@ -66,6 +66,7 @@ final class NioErrors {
             return byMessage;
         }
         return switch (e) {
+            case PortException p -> p.errno(); // raised here, already in errno terms
             case ConnectException c -> Errno.ECONNREFUSED;
             case NoRouteToHostException n -> Errno.EHOSTUNREACH;
             case BindException b -> Errno.EADDRINUSE;

@@ -107,7 +107,7 @@ final class NioSocket implements PortSocket {
     SocketChannel openStream() throws IOException {
         synchronized (lock) {
             if (stream == null && listener == null) {
-                SocketChannel channel = SocketChannel.open(family);
+                SocketChannel channel = open(() -> SocketChannel.open(family));
                 try {
                     channel.configureBlocking(false);
                     settings.applyTo(channel);
@@ -121,6 +121,21 @@ final class NioSocket implements PortSocket {
                 stream = channel;
             }
             return stream;
+        }
+    }
+
+    private interface Opener<C> {
+        C open() throws IOException;
+    }
+
+    /** Opens a channel of this socket's family; a platform without that family says EAFNOSUPPORT. */
+    private <C> C open(Opener<C> opener) throws IOException {
+        try {
+            return opener.open();
+        } catch (UnsupportedOperationException e) {
+            PortException failure = PortException.of("socket " + family, null, -Errno.EAFNOSUPPORT);
+            failure.initCause(e);
+            throw failure;
         }
     }
 
@@ -171,7 +186,7 @@ final class NioSocket implements PortSocket {
             if (stream != null) {
                 throw PortException.of("listen", local, -Errno.EINVAL);
             }
-            ServerSocketChannel channel = ServerSocketChannel.open(family);
+            ServerSocketChannel channel = open(() -> ServerSocketChannel.open(family));
             try {
                 channel.configureBlocking(false);
                 settings.applyToListener(channel);
@@ -252,7 +267,7 @@ final class NioSocket implements PortSocket {
             }
         }
         // Never set, and no channel to ask: a fresh socket's default.
-        try (SocketChannel probe = SocketChannel.open(family)) {
+        try (SocketChannel probe = open(() -> SocketChannel.open(family))) {
             return probe.getOption(option);
         }
     }

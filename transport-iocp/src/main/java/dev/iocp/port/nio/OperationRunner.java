@@ -28,7 +28,8 @@ import static dev.iocp.port.nio.SocketOperations.SHUTDOWN;
  * waits, as io_uring issues a request before arming a poll for it) and whenever the selector
  * reports the socket ready for them. Each try is one non-blocking call; what finishes is
  * queued as a completion, what would block stays first in its queue, and the selector is then
- * told to watch for what is still waiting.
+ * told to watch for what is still waiting. A receive reads one byte ahead
+ * ({@link ReceiveLookahead}), so that its completion can say whether input is pending.
  *
  * <p>Completions only go into the {@link CompletionQueue}: nothing here calls a handler.
  */

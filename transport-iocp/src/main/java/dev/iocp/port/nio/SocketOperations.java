@@ -39,7 +39,7 @@ final class SocketOperations {
     /** A byte read ahead of the receives ({@link ReceiveLookahead}), which the next one gets first. */
     byte heldByte;
     boolean holdingByte;
-    /** The port has closed the channel (a close was run): nothing more is tried. */
+    /** The socket's channel was closed (a close ran, or the port closed): nothing more is tried. */
     boolean channelClosed;
 
     /** Created the first time the socket has something to wait for. */

@@ -50,6 +50,7 @@ class NioErrorsTest {
         assertEquals(Errno.EALREADY, NioErrors.errno(new ConnectionPendingException()));
         assertEquals(Errno.EAFNOSUPPORT, NioErrors.errno(new UnsupportedAddressTypeException()));
         assertEquals(Errno.EINVAL, NioErrors.errno(new IllegalArgumentException("Invalid IP_TOS value")));
+        assertEquals(Errno.EAFNOSUPPORT, NioErrors.errno(dev.iocp.port.PortException.of("socket", null, -Errno.EAFNOSUPPORT)));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.iocp.port.nio;
 
 import dev.iocp.port.Backend;
 import dev.iocp.port.Completion;
+import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.CompletionPortContract;
 import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
@@ -142,6 +143,56 @@ class NioPortTest extends CompletionPortContract {
         Pair pair = connectedPair(StandardProtocolFamily.INET);
         long receive = port.submitReceive(pair.client(), ByteBuffer.allocateDirect(0));
         assertEquals(0, driver.await(c -> c.id() == receive, "receive").result());
+    }
+
+    @Test
+    void inputPendingTellsWhetherTheNextReceiveFindsDataAtOnce() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        long send = port.submitSend(pair.server(), direct(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+        driver.await(c -> c.id() == send, "send");
+        ByteBuffer first = ByteBuffer.allocateDirect(4);
+        long r1 = port.submitReceive(pair.client(), first);
+        Completion c1 = driver.await(c -> c.id() == r1, "first receive");
+        assertEquals(4, c1.result());
+        assertEquals(CompletionFlags.INPUT_PENDING, c1.flags(), "six more bytes are queued");
+        ByteBuffer second = ByteBuffer.allocate(6);
+        long r2 = port.submitReceive(pair.client(), second);
+        Completion c2 = driver.await(c -> c.id() == r2, "second receive");
+        assertEquals(6, c2.result());
+        assertEquals(0, c2.flags(), "it took exactly what was there");
+        assertEquals(4, first.get(3));
+        assertArrayEquals(new byte[] {5, 6, 7, 8, 9, 10}, second.array(), "in order, nothing lost or doubled");
+        long r3 = port.submitReceive(pair.client(), ByteBuffer.allocateDirect(8));
+        port.dequeue((k, o, r, f, i) -> driver.seen().add(new Completion(k, o, r, f, i)), 16, 0);
+        assertEquals(1, pair.client().pendingOperations(), "nothing more to read: the third receive waits");
+        long more = port.submitSend(pair.server(), direct(11));
+        driver.await(c -> c.id() == more, "send");
+        assertEquals(1, driver.await(c -> c.id() == r3, "third receive").result());
+    }
+
+    @Test
+    void aSendSubmittedBeforeTheCloseOfItsSocketIsSentNotCancelled() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        long send = port.submitSend(pair.client(), direct(1, 2, 3));
+        long close = port.submitClose(pair.client()); // as io_uring: the send is tried first
+        ByteBuffer into = ByteBuffer.allocateDirect(8);
+        long receive = port.submitReceive(pair.server(), into);
+        driver.await(c -> c.id() == close, "close");
+        assertEquals(3, result(send));
+        assertEquals(0, result(close));
+        assertEquals(3, driver.await(c -> c.id() == receive, "receive").result());
+        long eof = port.submitReceive(pair.server(), into);
+        assertEquals(0, driver.await(c -> c.id() == eof, "end of stream").result());
+    }
+
+    @Test
+    void aCancelSubmittedAfterASendThatCompletesAtOnceFindsNothing() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        long send = port.submitSend(pair.client(), direct(1, 2, 3));
+        long cancel = port.submitCancel(pair.client(), send);
+        driver.awaitCount(2);
+        assertEquals(3, result(send));
+        assertEquals(-Errno.ENOENT, result(cancel));
     }
 
     // ---- errors in Linux numbering ------------------------------------------------------------

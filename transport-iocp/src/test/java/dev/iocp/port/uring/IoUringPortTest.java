@@ -33,6 +33,13 @@ class IoUringPortTest extends CompletionPortContract {
     }
 
     @Test
+    void supportsTheLinuxOnlySocketOptions() {
+        java.util.Set<java.net.SocketOption<?>> supported = dev.iocp.port.uring.UringSocketOptions.SUPPORTED;
+        org.junit.jupiter.api.Assertions.assertTrue(supported.contains(dev.iocp.port.PortSocketOptions.TCP_USER_TIMEOUT));
+        org.junit.jupiter.api.Assertions.assertTrue(supported.contains(dev.iocp.port.PortSocketOptions.TCP_FASTOPEN));
+    }
+
+    @Test
     void usesSingleIssuerAndDeferredTaskRunWhereTheKernelHasThem() {
         String version = System.getProperty("os.version");
         int major = Integer.parseInt(version.split("\\.")[0]);
