@@ -37,7 +37,7 @@ public final class IocpServerSocketChannelConfig extends DefaultChannelConfig im
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         Map<ChannelOption<?>, Object> options = new HashMap<>(
-                getOptions(super.getOptions(), SOCKET_OPTIONS.toArray(new ChannelOption<?>[0])));
+                getOptions(super.getOptions(), SOCKET_OPTIONS.stream().filter(this::supported).toArray(ChannelOption<?>[]::new)));
         options.put(ChannelOption.SO_BACKLOG, backlog);
         return options;
     }
@@ -49,7 +49,8 @@ public final class IocpServerSocketChannelConfig extends DefaultChannelConfig im
             return (T) Integer.valueOf(backlog);
         }
         if (SOCKET_OPTIONS.contains(option)) {
-            return SocketOptionAccess.get(socket, SocketOptionAccess.socketOption(option));
+            // null, as for an option Netty does not know, where the backend cannot set it
+            return supported(option) ? SocketOptionAccess.get(socket, SocketOptionAccess.socketOption(option)) : null;
         }
         return super.getOption(option);
     }
@@ -60,6 +61,9 @@ public final class IocpServerSocketChannelConfig extends DefaultChannelConfig im
         if (option == ChannelOption.SO_BACKLOG) {
             setBacklog((Integer) value);
         } else if (SOCKET_OPTIONS.contains(option)) {
+            if (!supported(option)) {
+                return false; // reported as Netty reports an unknown option (e.g. TCP_USER_TIMEOUT on nio)
+            }
             SocketOptionAccess.set(socket, SocketOptionAccess.socketOption(option), value);
         } else {
             return super.setOption(option, value);
@@ -169,5 +173,10 @@ public final class IocpServerSocketChannelConfig extends DefaultChannelConfig im
     public IocpServerSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator estimator) {
         super.setMessageSizeEstimator(estimator);
         return this;
+    }
+
+    /** Whether the socket's backend can set this option. */
+    private boolean supported(ChannelOption<?> option) {
+        return socket.supportedOptions().contains(SocketOptionAccess.socketOption(option));
     }
 }

@@ -43,7 +43,7 @@ public final class IocpSocketChannelConfig extends DefaultChannelConfig implemen
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         Map<ChannelOption<?>, Object> options = new java.util.HashMap<>(
-                getOptions(super.getOptions(), SOCKET_OPTIONS.toArray(new ChannelOption<?>[0])));
+                getOptions(super.getOptions(), SOCKET_OPTIONS.stream().filter(this::supported).toArray(ChannelOption<?>[]::new)));
         options.put(ALLOW_HALF_CLOSURE, allowHalfClosure);
         return options;
     }
@@ -55,7 +55,8 @@ public final class IocpSocketChannelConfig extends DefaultChannelConfig implemen
             return (T) Boolean.valueOf(allowHalfClosure);
         }
         if (SOCKET_OPTIONS.contains(option)) {
-            return SocketOptionAccess.get(socket, SocketOptionAccess.socketOption(option));
+            // null, as for an option Netty does not know, where the backend cannot set it
+            return supported(option) ? SocketOptionAccess.get(socket, SocketOptionAccess.socketOption(option)) : null;
         }
         return super.getOption(option);
     }
@@ -66,6 +67,9 @@ public final class IocpSocketChannelConfig extends DefaultChannelConfig implemen
         if (option == ALLOW_HALF_CLOSURE) {
             allowHalfClosure = (Boolean) value;
         } else if (SOCKET_OPTIONS.contains(option)) {
+            if (!supported(option)) {
+                return false; // reported as Netty reports an unknown option (e.g. TCP_USER_TIMEOUT on nio)
+            }
             SocketOptionAccess.set(socket, SocketOptionAccess.socketOption(option), value);
         } else {
             return super.setOption(option, value);
@@ -240,5 +244,10 @@ public final class IocpSocketChannelConfig extends DefaultChannelConfig implemen
     public IocpSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator estimator) {
         super.setMessageSizeEstimator(estimator);
         return this;
+    }
+
+    /** Whether the socket's backend can set this option. */
+    private boolean supported(ChannelOption<?> option) {
+        return socket.supportedOptions().contains(SocketOptionAccess.socketOption(option));
     }
 }

@@ -1,30 +1,78 @@
 package dev.iocp.port;
 
+import dev.iocp.port.nio.NioBackend;
+import dev.iocp.port.uring.IoUringBackend;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.ProtocolFamily;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BackendsTest {
 
     @Test
-    void autoAndIoUringSelectIoUring() {
-        assertEquals("io_uring", Backends.byName("auto").name());
-        assertEquals("io_uring", Backends.byName(" IO_URING ").name());
-        assertEquals("io_uring", Backends.selected().name(), "the default is auto");
+    void namesSelectTheirBackend() {
+        assertSame(IoUringBackend.INSTANCE, Backends.byName(" IO_URING "));
+        assertSame(NioBackend.INSTANCE, Backends.byName("nio"));
     }
 
     @Test
-    void nioIsRefusedWithAClearMessageUntilItExists() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.byName("nio"));
-        assertTrue(e.getMessage().contains("dev.iocp.backend=nio"), e.getMessage());
-        assertTrue(e.getMessage().contains("io_uring"), e.getMessage());
+    void autoPrefersIoUringWhereItWorks() {
+        Backend auto = Backends.byName("auto");
+        assertSame(IoUringBackend.INSTANCE.isAvailable() ? IoUringBackend.INSTANCE : NioBackend.INSTANCE, auto);
+    }
+
+    @Test
+    void autoFallsBackToNioWhenIoUringIsUnavailableAndSaysWhy() {
+        Backend blocked = new Unavailable("io_uring_setup was refused (EPERM): a seccomp profile blocks io_uring");
+        Backend chosen = Backends.choose(blocked, NioBackend.INSTANCE);
+        assertSame(NioBackend.INSTANCE, chosen);
+        String log = Backends.describeChoice(chosen, blocked);
+        assertTrue(log.contains("uses the nio backend, because io_uring is unavailable: io_uring_setup was refused (EPERM)"),
+                log);
+        assertTrue(log.contains("-Ddev.iocp.backend=nio"), log);
     }
 
     @Test
     void anUnknownNameListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.byName("epoll"));
         assertEquals("unknown dev.iocp.backend=epoll: expected auto, io_uring or nio", e.getMessage());
+    }
+
+    /** A backend that is never available, as io_uring is under Docker's seccomp profile. */
+    private record Unavailable(String why) implements Backend {
+        @Override
+        public String name() {
+            return "io_uring";
+        }
+
+        @Override
+        public boolean isAvailable() {
+            return false;
+        }
+
+        @Override
+        public Throwable unavailabilityCause() {
+            return new BackendUnavailableException(why);
+        }
+
+        @Override
+        public String description() {
+            return "unavailable";
+        }
+
+        @Override
+        public PortSocket openSocket(ProtocolFamily family) throws IOException {
+            throw new BackendUnavailableException(why);
+        }
+
+        @Override
+        public CompletionPort openPort(PortConfig config) throws IOException {
+            throw new BackendUnavailableException(why);
+        }
     }
 }

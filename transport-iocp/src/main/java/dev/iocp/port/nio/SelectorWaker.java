@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Wakes a port's owner from another thread by {@linkplain Selector#wakeup() waking its
  * selector}, which costs a system call (a write to the selector's wake-up descriptor), so
- * wake-ups are coalesced by a three-state flag, as {@code dev.iocp.port.uring.Waker} does.
+ * wake-ups are coalesced by a three-state flag, as the io_uring backend's waker does.
  *
  * <p>The owner moves AWAKE → WAITING just before it blocks in {@code select}; a waker pays for
  * {@code Selector.wakeup()} only when it takes the flag from WAITING to WOKEN. A wake-up while
