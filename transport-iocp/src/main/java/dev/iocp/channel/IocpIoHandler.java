@@ -183,12 +183,8 @@ public final class IocpIoHandler implements IoHandler {
     @Override
     public void prepareToDestroy() {
         if (!shuttingDown) {
-            // The loop runs its tasks right after this call: writes and flushes queued before
-            // shutdownGracefully() only reach their channels then, so the closing starts on the
-            // next call (destroy() closes gracefully too, should the loop end first).
             shuttingDown = true;
             gracefulUntil = System.nanoTime() + DESTROY_DRAIN_NANOS;
-            return;
         }
         closeAll(System.nanoTime() - gracefulUntil < 0);
         drain(Math.max(0, gracefulUntil - System.nanoTime()));
@@ -226,10 +222,7 @@ public final class IocpIoHandler implements IoHandler {
             return;
         }
         destroyed = true;
-        // Normally prepareToDestroy has closed everything already.
-        closeAll(true);
-        drain(Math.max(0, gracefulUntil - System.nanoTime()));
-        closeAll(false);
+        closeAll(false); // normally prepareToDestroy has closed everything already
         drain(DESTROY_DRAIN_NANOS);
         try {
             port.close();

@@ -1,5 +1,6 @@
 package dev.iocp.port.uring;
 
+import dev.iocp.port.CoalescedWakeup;
 import dev.iocp.port.Errno;
 import dev.iocp.port.PortException;
 import dev.iocp.port.uring.sys.IoUringLayouts;
@@ -8,7 +9,6 @@ import dev.iocp.port.uring.sys.Syscalls;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -16,7 +16,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Wakes a port's owner from another thread, by making a CQE appear in its ring, which ends the
- * owner's {@code io_uring_enter} wait.
+ * owner's {@code io_uring_enter} wait; the {@link CoalescedWakeup} protocol makes sure this only
+ * happens when the owner is actually blocked.
  * <ul>
  *   <li>On 6.13 and newer: {@code IORING_REGISTER_SEND_MSG_RING} posts the CQE directly, one
  *       system call from the waker and nothing to re-arm for the owner.</li>
@@ -24,29 +25,18 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *       the read. The eventfd is blocking so that the read is driven by io_uring's internal
  *       poll rather than answering EAGAIN.</li>
  * </ul>
- *
- * <p>Wake-ups are coalesced by a three-state flag. The owner moves AWAKE → WAITING just before
- * it blocks; a waker only pays for the system call when it takes the flag from WAITING to
- * WOKEN. A wake-up while the owner is busy just marks it WOKEN (sticky: the owner's next
- * {@link #prepareToWait()} fails and it does not block). Only one waker per wait signals.
  */
-final class Waker {
-    private static final int AWAKE = 0;
-    private static final int WAITING = 1;
-    private static final int WOKEN = 2;
-
+final class Waker extends CoalescedWakeup {
     static final long USER_DATA = UserData.encode(0, UserData.KIND_WAKEUP, 0);
 
-    private final AtomicInteger state = new AtomicInteger(AWAKE);
     private final int fd;
     private final MemorySegment readBuffer;
     private final MemorySegment one;
     /** An MSG_RING SQE aimed at the owner's ring; set once the kernel is known to take it. */
     private final MemorySegment message;
-    private boolean messageRing;
+    private volatile boolean messageRing;
     /** Guarded by this: false once closed, so that no late waker writes to a reused fd number. */
     private boolean open = true;
-    private volatile long signals;
 
     Waker(Arena arena) throws PortException {
         int efd = Syscalls.eventfd(0, LinuxConstants.EFD_CLOEXEC);
@@ -86,25 +76,9 @@ final class Waker {
         return messageRing;
     }
 
-    /** Any thread: ends the owner's current wait, or makes its next one return at once. */
-    void wakeup() {
-        for (;;) {
-            int s = state.get();
-            if (s == WOKEN) {
-                return;
-            }
-            if (state.compareAndSet(s, WOKEN)) {
-                if (s == WAITING) {
-                    signal();
-                }
-                return;
-            }
-        }
-    }
-
-    private synchronized void signal() {
+    @Override
+    protected synchronized void signal() {
         if (open) {
-            signals++;
             if (messageRing) {
                 sendMessage();
             } else {
@@ -113,32 +87,9 @@ final class Waker {
         }
     }
 
-    /**
-     * Owner, right before blocking: publishes that it is about to wait.
-     *
-     * @return false if a wake-up came in since the last wait; the owner must not block then
-     */
-    boolean prepareToWait() {
-        if (state.compareAndSet(AWAKE, WAITING)) {
-            return true;
-        }
-        state.set(AWAKE);
-        return false;
-    }
-
-    /** Owner, after the wait: wake-ups from here on are sticky again. */
-    void awake() {
-        state.set(AWAKE);
-    }
-
     /** Owner: (re)arms the read that a wake-up completes. */
     void arm(SubmissionQueue submissions) {
         submissions.prepare(LinuxConstants.IORING_OP_READ, fd, USER_DATA).address(readBuffer.address()).length(8);
-    }
-
-    /** How many times a waker has had to write the eventfd (coalesced wake-ups do not). */
-    long signals() {
-        return signals;
     }
 
     synchronized void close() {
