@@ -31,8 +31,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,15 +60,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     /** File data read into memory, being sent for the FileRegion at the head of the buffer. */
     private ByteBuf fileChunk;
     private final ByteBuffer[] single = new ByteBuffer[1];
-    /**
-     * The buffers of the send in flight. ChannelOutboundBuffer caches one ByteBuffer per message
-     * and expects the writer to advance its position, as a java.nio write does; the port does
-     * not, so the channel advances them when the send completes.
-     */
-    private ByteBuffer[] sending = new ByteBuffer[16];
-    private int sendingCount;
-    /** Messages retained while a send reads them after the outbound buffer let them go. */
-    private List<Object> heldForSend;
+    private final SendInFlight sendInFlight = new SendInFlight();
 
     /** A new, unconnected IPv6 (dual-stack) socket, as {@code new NioSocketChannel()} opens. */
     public IocpSocketChannel() {
@@ -211,39 +201,14 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         if (!isActive()) {
             throw new java.nio.channels.NotYetConnectedException();
         }
-        if (writeId != 0) {
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (writeId != 0 && in != null) {
             // The outbound buffer fails (releases) its flushed messages right after this; the
-            // send in flight still reads them, so hold them until its completion.
-            holdFlushedForSend();
+            // send in flight still reads them.
+            sendInFlight.holdFlushed(in);
         }
         socket.shutdown(ShutdownMode.OUTPUT);
         outputShutdown = true;
-    }
-
-    private void holdFlushedForSend() {
-        ChannelOutboundBuffer in = unsafe().outboundBuffer();
-        if (in == null) {
-            return;
-        }
-        List<Object> held = heldForSend != null ? heldForSend : new ArrayList<>();
-        try {
-            in.forEachFlushedMessage(msg -> {
-                held.add(ReferenceCountUtil.retain(msg));
-                return true;
-            });
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        heldForSend = held;
-    }
-
-    private void releaseHeldForSend() {
-        if (heldForSend != null) {
-            for (Object msg : heldForSend) {
-                ReferenceCountUtil.release(msg);
-            }
-            heldForSend = null;
-        }
     }
 
     @Override
@@ -594,11 +559,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     ByteBuffer[] buffers = in.nioBuffers(IOV_MAX, Integer.MAX_VALUE);
                     int count = in.nioBufferCount();
                     writeId = registration.submitSend(buffers, 0, count);
-                    if (sending.length < count) {
-                        sending = new ByteBuffer[Math.max(count, sending.length * 2)];
-                    }
-                    System.arraycopy(buffers, 0, sending, 0, count);
-                    sendingCount = count;
+                    sendInFlight.record(buffers, count);
                 } else if (msg instanceof FileRegion region) {
                     if (!sendFileChunk(in, region)) {
                         continue;
@@ -652,32 +613,17 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             }
         }
 
-        /** Moves the positions of the sent buffers past what the kernel took, as a nio write would. */
-        private void advanceSent(long sent) {
-            for (int i = 0; i < sendingCount && sent > 0; i++) {
-                ByteBuffer buffer = sending[i];
-                int step = (int) Math.min(sent, buffer.remaining());
-                buffer.position(buffer.position() + step);
-                sent -= step;
-            }
-        }
-
-        private void clearSending() {
-            java.util.Arrays.fill(sending, 0, sendingCount, null);
-            sendingCount = 0;
-        }
-
         @Override
         void writeComplete(int result) {
             writeId = 0;
-            releaseHeldForSend();
+            sendInFlight.releaseHeld();
             ChannelOutboundBuffer in = outboundBuffer();
             if (isCancelled(result) || in == null) {
-                clearSending();
+                sendInFlight.clear();
                 return;
             }
             if (result < 0) {
-                clearSending();
+                sendInFlight.clear();
                 releaseFileChunk();
                 handleWriteError(failure("send", result));
                 return;
@@ -686,10 +632,10 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 fileChunk.skipBytes(result);
                 in.progress(result);
             } else {
-                advanceSent(result);
+                sendInFlight.advance(result);
                 // Before removeBytes: it may fire channelWritabilityChanged, whose handler may
-                // write and flush, submitting the next send (and filling sending[]) right here.
-                clearSending();
+                // write and flush, submitting (and recording) the next send right here.
+                sendInFlight.clear();
                 in.removeBytes(result);
             }
             flush0();
