@@ -14,6 +14,8 @@ public final class PostQueue {
     private long[] keys = new long[64];
     private int[] values = new int[64];
     private int size;
+    /** size, readable without the lock: the owner checks it on every dequeue. */
+    private volatile int queued;
 
     private long[] drainKeys = new long[64];
     private int[] drainValues = new int[64];
@@ -30,18 +32,13 @@ public final class PostQueue {
             keys[size] = key;
             values[size] = value;
             size++;
+            queued = size;
         }
     }
 
     /** Whether packets wait; owner thread. Racy by design: a concurrent add also wakes the owner. */
     public boolean isEmpty() {
-        return drainIndex == drainSize && sizeVolatile() == 0;
-    }
-
-    private int sizeVolatile() {
-        synchronized (this) {
-            return size;
-        }
+        return drainIndex == drainSize && queued == 0;
     }
 
     /**
@@ -73,6 +70,7 @@ public final class PostQueue {
             keys = k;
             values = v;
             size = 0;
+            queued = 0;
         }
         drainIndex = 0;
     }

@@ -5,6 +5,7 @@ import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.CompletionPort;
 import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
+import dev.iocp.port.OwnerThread;
 import dev.iocp.port.PortConfig;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.PostQueue;
@@ -74,7 +75,7 @@ public final class NioPort implements CompletionPort {
     private final PostQueue posts = new PostQueue();
     private final Set<NioSocket> sockets = new HashSet<>();
 
-    private Thread owner;
+    private final OwnerThread owner = new OwnerThread();
     private boolean dequeuing;
     private volatile boolean closed;
 
@@ -97,15 +98,9 @@ public final class NioPort implements CompletionPort {
 
     /** Binds the port to the calling thread on first use, and refuses every other thread after. */
     void checkOwner() {
-        Thread current = Thread.currentThread();
-        if (current != owner) {
-            if (owner != null) {
-                throw new IllegalStateException("this port is owned by thread '" + owner.getName()
-                        + "'; it was used from '" + current.getName()
-                        + "' (only post() and wakeup() may be called from other threads)");
-            }
+        if (owner.claim() && closed) {
+            owner.release();
             ensurePortOpen();
-            owner = current;
         }
     }
 
@@ -435,7 +430,7 @@ public final class NioPort implements CompletionPort {
         if (closed) {
             return;
         }
-        if (owner != null) {
+        if (owner.isClaimed()) {
             checkOwner();
         }
         if (dequeuing) {

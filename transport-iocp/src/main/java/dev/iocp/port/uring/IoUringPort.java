@@ -6,6 +6,7 @@ import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.CompletionPort;
 import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
+import dev.iocp.port.OwnerThread;
 import dev.iocp.port.PortConfig;
 import dev.iocp.port.PortException;
 import dev.iocp.port.PortSocket;
@@ -71,7 +72,7 @@ public final class IoUringPort implements CompletionPort {
     private int[] unadopted = new int[8];
     private int unadoptedCount;
 
-    private Thread owner;
+    private final OwnerThread owner = new OwnerThread();
     private int enterFd;
     private int enterFlags;
     private boolean wakerArmed;
@@ -117,17 +118,17 @@ public final class IoUringPort implements CompletionPort {
 
     /** Binds the port to the calling thread on first use, and refuses every other thread after. */
     void checkOwner() {
-        Thread current = Thread.currentThread();
-        if (current != owner) {
-            bindOwner(current);
+        if (owner.claim()) {
+            try {
+                bindOwner(Thread.currentThread());
+            } catch (RuntimeException e) {
+                owner.release();
+                throw e;
+            }
         }
     }
 
     private void bindOwner(Thread thread) {
-        if (owner != null) {
-            throw new IllegalStateException("this port is owned by thread '" + owner.getName()
-                    + "'; it was used from '" + thread.getName() + "' (only post() and wakeup() may be called from other threads)");
-        }
         ensurePortOpen();
         if (thread.isVirtual()) {
             // SINGLE_ISSUER binds the ring to a kernel task; a virtual thread can change carrier.
@@ -137,7 +138,6 @@ public final class IoUringPort implements CompletionPort {
         if (rc < 0) {
             throw new IllegalStateException("io_uring_register(ENABLE_RINGS): " + Errno.describe(rc));
         }
-        owner = thread;
         registerRingFd();
         wakerArmed = waker.start(ring.fd, submissions, messageRingWakeups);
     }
@@ -606,13 +606,13 @@ public final class IoUringPort implements CompletionPort {
         if (closed) {
             return;
         }
-        if (owner != null) {
+        if (owner.isClaimed()) {
             checkOwner();
         }
         if (dequeuing) {
             throw new IllegalStateException("close called from a completion handler");
         }
-        boolean drained = owner == null || drainInFlight();
+        boolean drained = !owner.isClaimed() || drainInFlight();
         closed = true;
         for (UringSocket socket : new ArrayList<>(sockets)) {
             // A socket still CLOSING has a close the kernel never finished: leave its fd alone.
