@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The Netty {@link IoHandler} of this transport: one {@link CompletionPort} per event-loop
@@ -52,13 +53,15 @@ public final class IocpIoHandler implements IoHandler {
     private long firstCompletionNanos;
     private boolean timingActiveIo;
 
-    private IocpIoHandler(ThreadAwareExecutor executor, PortConfig config) {
+    private IocpIoHandler(ThreadAwareExecutor executor, PortConfig config, UnaryOperator<CompletionPort> decorator) {
         this.executor = executor;
+        CompletionPort opened;
         try {
-            this.port = Backends.selected().openPort(config);
+            opened = Backends.selected().openPort(config);
         } catch (IOException e) {
             throw new IllegalStateException("cannot open a completion port: " + e.getMessage(), e);
         }
+        this.port = decorator.apply(opened);
     }
 
     /** A factory for handlers with the default port sizes. */
@@ -68,11 +71,19 @@ public final class IocpIoHandler implements IoHandler {
 
     /** A factory for handlers whose ports have the given sizes. */
     public static IoHandlerFactory newFactory(PortConfig config) {
+        return newFactory(config, UnaryOperator.identity());
+    }
+
+    /**
+     * The test seam: each handler's port is passed through {@code decorator}, which may wrap it
+     * (fault injection: chosen completions rewritten to errors, a dequeue that throws).
+     */
+    static IoHandlerFactory newFactory(PortConfig config, UnaryOperator<CompletionPort> decorator) {
         Iocp.ensureAvailability();
         return new IoHandlerFactory() {
             @Override
             public IoHandler newHandler(ThreadAwareExecutor ioExecutor) {
-                return new IocpIoHandler(ioExecutor, config);
+                return new IocpIoHandler(ioExecutor, config, decorator);
             }
 
             @Override
