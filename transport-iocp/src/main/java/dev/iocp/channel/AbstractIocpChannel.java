@@ -145,6 +145,27 @@ abstract class AbstractIocpChannel extends AbstractChannel {
         return inet;
     }
 
+    /**
+     * Auto-read was switched off: no receive (or accept) stays in flight unless a read() asked
+     * for one, so nothing more is taken from the kernel until the application asks.
+     */
+    void autoReadCleared() {
+        if (!isRegistered()) {
+            readPending = false;
+        } else if (eventLoop().inEventLoop()) {
+            cancelRead();
+        } else {
+            eventLoop().execute(this::cancelRead);
+        }
+    }
+
+    private void cancelRead() {
+        readPending = false;
+        if (readId != 0 && registration != null && registration.isValid() && socket.isOpen() && !config().isAutoRead()) {
+            registration.submitCancel(readId);
+        }
+    }
+
     /** Submits cancellations for every operation of this channel in flight. */
     abstract void cancelInFlight();
 
@@ -162,13 +183,27 @@ abstract class AbstractIocpChannel extends AbstractChannel {
         public final void handle(IoRegistration registration, IoEvent ioEvent) {
             IocpIoEvent event = (IocpIoEvent) ioEvent;
             int result = event.result();
-            switch (event.operation()) {
-                case RECEIVE, ACCEPT -> readComplete(result, event.flags());
-                case SEND -> writeComplete(result);
-                case CONNECT -> connectComplete(result);
-                case CLOSE -> closeComplete();
-                default -> { } // CANCEL, SHUTDOWN: nothing waits on them
+            try {
+                switch (event.operation()) {
+                    case RECEIVE, ACCEPT -> readComplete(result, event.flags());
+                    case SEND -> writeComplete(result);
+                    case CONNECT -> connectComplete(result);
+                    case CLOSE -> closeComplete();
+                    default -> { } // CANCEL, SHUTDOWN: nothing waits on them
+                }
+            } catch (Throwable t) {
+                // The transport's own handling failed (handlers' exceptions never get here: the
+                // pipeline routes them). The channel's state is unknown, so it is not left
+                // silently open with nothing in flight: report and close.
+                pipeline().fireExceptionCaught(t);
+                close(voidPromise());
+            } finally {
+                finishDelayedClose();
             }
+        }
+
+        /** Completes a close that waited for its cancelled operations, once the last is in. */
+        private void finishDelayedClose() {
             if (delayedClose != null && !hasInFlight()) {
                 DelayedClose close = delayedClose;
                 delayedClose = null;

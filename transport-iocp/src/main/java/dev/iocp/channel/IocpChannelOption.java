@@ -19,11 +19,13 @@ public final class IocpChannelOption {
     public static final ChannelOption<Integer> TCP_KEEPINTVL = ChannelOption.valueOf(IocpChannelOption.class, "TCP_KEEPINTVL");
     /** TCP_KEEPCNT: probes before the connection is dropped. */
     public static final ChannelOption<Integer> TCP_KEEPCNT = ChannelOption.valueOf(IocpChannelOption.class, "TCP_KEEPCNT");
-    /** TCP_FASTOPEN on a server channel: the queue length for TFO requests (0 disables). */
-    public static final ChannelOption<Integer> TCP_FASTOPEN = ChannelOption.valueOf(IocpChannelOption.class, "TCP_FASTOPEN");
-    /** TCP_FASTOPEN_CONNECT on a client channel. */
-    public static final ChannelOption<Boolean> TCP_FASTOPEN_CONNECT =
-            ChannelOption.valueOf(IocpChannelOption.class, "TCP_FASTOPEN_CONNECT");
+    /**
+     * TCP_FASTOPEN on a server channel: the queue length for TFO requests (0 disables). The same
+     * option as Netty's {@link ChannelOption#TCP_FASTOPEN}, so code written for epoll sets it unchanged.
+     */
+    public static final ChannelOption<Integer> TCP_FASTOPEN = ChannelOption.TCP_FASTOPEN;
+    /** TCP_FASTOPEN_CONNECT on a client channel; the same option as {@link ChannelOption#TCP_FASTOPEN_CONNECT}. */
+    public static final ChannelOption<Boolean> TCP_FASTOPEN_CONNECT = ChannelOption.TCP_FASTOPEN_CONNECT;
     /** TCP_QUICKACK: acknowledge at once rather than delay (the kernel may reset it). */
     public static final ChannelOption<Boolean> TCP_QUICKACK = ChannelOption.valueOf(IocpChannelOption.class, "TCP_QUICKACK");
 

@@ -34,21 +34,23 @@ import java.util.function.UnaryOperator;
 public final class IocpIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(IocpIoHandler.class);
     private static final int MAX_COMPLETIONS_PER_RUN = 1024;
-    /** How long destroy() keeps dispatching for channels that are still closing. */
+    /**
+     * How long destroy() keeps dispatching for channels it closed: their cancelled operations
+     * complete at once unless the kernel is mid-copy, and their buffers are released only then.
+     */
     private static final long DESTROY_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final ThreadAwareExecutor executor;
     private final CompletionPort port;
     private final IocpIoEvent event = new IocpIoEvent();
     private final CompletionHandler dispatcher = this::dispatch;
+    private final FailureBackoff failureBackoff = new FailureBackoff(this);
     private IocpIoRegistration[] registrations = new IocpIoRegistration[64];
     private int[] freeKeys = new int[0];
     private int freeCount;
     private int nextKey;
     private int registered;
     private boolean shuttingDown;
-    /** Until when prepareToDestroy closes handles gracefully. */
-    private long gracefulUntil;
     private boolean destroyed;
     private long firstCompletionNanos;
     private boolean timingActiveIo;
@@ -115,8 +117,13 @@ public final class IocpIoHandler implements IoHandler {
         int handled;
         try {
             handled = port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, timeout);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            failureBackoff.succeeded();
+        } catch (IOException | RuntimeException e) {
+            // Netty's loop has no catch of its own: an exception here would end the loop thread
+            // while its group still hands it channels. Log, pause (so a lasting failure does not
+            // spin a core), and let the loop run its tasks and try again.
+            failureBackoff.failed(e, context.canBlock());
+            return 0;
         }
         if (timingActiveIo && firstCompletionNanos != 0) {
             context.reportActiveIoTime(System.nanoTime() - firstCompletionNanos);
@@ -146,6 +153,7 @@ public final class IocpIoHandler implements IoHandler {
     @Override
     public void wakeup() {
         if (!executor.isExecutorThread(Thread.currentThread())) {
+            failureBackoff.interrupt();
             port.wakeup();
         }
     }
@@ -186,19 +194,17 @@ public final class IocpIoHandler implements IoHandler {
     }
 
     /**
-     * Closes every handle: gracefully at first (a channel sends what was flushed before it
-     * closes), and, once {@link #DESTROY_DRAIN_NANOS} have passed since shutdown began, at once.
-     * A close completes asynchronously, so the completions are dispatched here, while the loop
-     * still runs the tasks channels schedule when they close; after this call the loop may end.
+     * Closes every handle gracefully: a channel sends what was flushed, then closes. This does
+     * not wait: Netty keeps running the loop (and so dispatching completions and the tasks
+     * channels schedule as they close) for as long as the caller's quiet period and timeout
+     * allow; {@link #destroy()} then closes at once whatever is still open.
      */
     @Override
     public void prepareToDestroy() {
         if (!shuttingDown) {
             shuttingDown = true;
-            gracefulUntil = System.nanoTime() + DESTROY_DRAIN_NANOS;
+            closeAll(true);
         }
-        closeAll(System.nanoTime() - gracefulUntil < 0);
-        drain(Math.max(0, gracefulUntil - System.nanoTime()));
     }
 
     private void closeAll(boolean gracefully) {

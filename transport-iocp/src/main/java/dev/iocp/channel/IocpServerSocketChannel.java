@@ -1,5 +1,6 @@
 package dev.iocp.channel;
 
+import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.PortSocket;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -126,30 +127,66 @@ public class IocpServerSocketChannel extends AbstractIocpChannel implements Serv
                 if (readInBatch) {
                     endBatch(handle, pipeline);
                 }
+                // A read() that came in while the cancellation was on its way still wants a child.
+                if (config.isAutoRead() || readPending) {
+                    scheduleAccept(true);
+                }
                 return;
             }
+            // As NIO: an accept attempt satisfies the read() that asked for it, whatever it found.
+            readPending = false;
             if (result < 0) {
-                // EMFILE, ENFILE, ECONNABORTED...: report it and keep listening.
+                // EMFILE, ENFILE, ECONNABORTED...: the batch ends, then the error is reported.
+                // ServerBootstrap's acceptor turns auto-read off for a second on it, and with
+                // readPending cleared no accept is armed until auto-read (or a read()) asks again:
+                // a full descriptor table makes the server pause instead of spin.
+                endBatch(handle, pipeline);
                 pipeline.fireExceptionCaught(failure("accept", result));
-            } else {
-                try {
-                    PortSocket child = registration.port().adoptAccepted(socket, result);
-                    InetSocketAddress peer = child.remoteAddress();
-                    handle.incMessagesRead(1);
-                    readPending = false;
-                    readInBatch = true;
-                    pipeline.fireChannelRead(new IocpSocketChannel(IocpServerSocketChannel.this, child, peer));
-                    if (handle.continueReading()) {
-                        scheduleAccept(false);
-                        return;
-                    }
-                } catch (IOException | RuntimeException e) {
-                    pipeline.fireExceptionCaught(e);
+                if (config.isAutoRead()) {
+                    scheduleAccept(true);
+                }
+                return;
+            }
+            IocpSocketChannel child;
+            try {
+                child = adopt(result);
+            } catch (Throwable t) {
+                endBatch(handle, pipeline);
+                pipeline.fireExceptionCaught(t);
+                if (config.isAutoRead()) {
+                    scheduleAccept(true);
+                }
+                return;
+            }
+            handle.incMessagesRead(1);
+            readInBatch = true;
+            pipeline.fireChannelRead(child);
+            // The kernel says whether more connections are queued: only then does the batch go on
+            // (else the next accept would hold the batch open until a client comes).
+            if ((flags & CompletionFlags.INPUT_PENDING) != 0 && handle.continueReading()) {
+                scheduleAccept(false);
+                if (readId != 0) {
+                    return;
                 }
             }
             endBatch(handle, pipeline);
             if (config.isAutoRead() || readPending) {
                 scheduleAccept(true);
+            }
+        }
+
+        /** The accepted connection as a channel; its socket is closed if that fails. */
+        private IocpSocketChannel adopt(int acceptResult) throws IOException {
+            PortSocket accepted = registration.port().adoptAccepted(socket, acceptResult);
+            try {
+                return new IocpSocketChannel(IocpServerSocketChannel.this, accepted);
+            } catch (Throwable t) {
+                try {
+                    accepted.close();
+                } catch (IOException | RuntimeException e) {
+                    t.addSuppressed(e);
+                }
+                throw t;
             }
         }
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ServerSocketChannelConfig;
 import io.netty.util.NetUtil;
@@ -27,8 +28,12 @@ public final class IocpServerSocketChannelConfig extends DefaultChannelConfig im
     private final PortSocket socket;
     private volatile int backlog = NetUtil.SOMAXCONN;
 
+    private final IocpServerSocketChannel channel;
+
     IocpServerSocketChannelConfig(IocpServerSocketChannel channel, PortSocket socket) {
-        super(channel);
+        // As NIO's server channels: maxMessagesPerRead bounds an accept batch, bytes do not count.
+        super(channel, new ServerChannelRecvByteBufAllocator());
+        this.channel = channel;
         this.socket = socket;
         // As NioServerSocketChannel: a restarted server can bind while old connections linger.
         setReuseAddress(true);
@@ -173,6 +178,11 @@ public final class IocpServerSocketChannelConfig extends DefaultChannelConfig im
     public IocpServerSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator estimator) {
         super.setMessageSizeEstimator(estimator);
         return this;
+    }
+
+    @Override
+    protected void autoReadCleared() {
+        channel.autoReadCleared();
     }
 
     /** Whether the socket's backend can set this option. */

@@ -17,10 +17,12 @@ import io.netty.channel.FileRegion;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.PromiseNotifier;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -61,6 +63,10 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private ByteBuf fileChunk;
     private final ByteBuffer[] single = new ByteBuffer[1];
     private final SendInFlight sendInFlight = new SendInFlight();
+    /** The outbound buffer the send in flight was taken from. */
+    private ChannelOutboundBuffer sendingFrom;
+    /** A shutdownOutput() waiting for the send of what was flushed before it. */
+    private ChannelPromise outputShutdownWaiting;
 
     /** A new, unconnected IPv6 (dual-stack) socket, as {@code new NioSocketChannel()} opens. */
     public IocpSocketChannel() {
@@ -69,19 +75,31 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
 
     /** A new, unconnected socket of the given family. */
     public IocpSocketChannel(ProtocolFamily family) {
-        this(null, openSocket(family), null);
+        this(openSocket(family));
     }
 
-    IocpSocketChannel(Channel parent, PortSocket socket, InetSocketAddress remote) {
-        super(parent, socket, remote != null);
-        this.remote = remote;
+    /** A socket not yet connected. */
+    private IocpSocketChannel(PortSocket socket) {
+        super(null, socket, false);
         this.config = new IocpSocketChannelConfig(this, socket);
-        if (remote != null) {
-            try {
-                this.local = socket.localAddress();
-            } catch (IOException e) {
-                throw new io.netty.channel.ChannelException(e);
-            }
+    }
+
+    /**
+     * An accepted connection: active from the start, even if the peer has reset it already —
+     * its first receive then reports that and closes it, so no accepted socket is left behind.
+     */
+    IocpSocketChannel(Channel parent, PortSocket accepted) {
+        super(parent, accepted, true);
+        this.config = new IocpSocketChannelConfig(this, accepted);
+        this.remote = addressOrNull(accepted, true);
+        this.local = addressOrNull(accepted, false);
+    }
+
+    private static InetSocketAddress addressOrNull(PortSocket socket, boolean remote) {
+        try {
+            return remote ? socket.remoteAddress() : socket.localAddress();
+        } catch (IOException e) {
+            return null; // the connection is already gone; the first receive will say so
         }
     }
 
@@ -189,11 +207,39 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
         EventLoop loop = eventLoop();
         if (loop.inEventLoop()) {
-            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+            shutdownOutputAfterFlushed(promise);
         } else {
-            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
+            loop.execute(() -> shutdownOutputAfterFlushed(promise));
         }
         return promise;
+    }
+
+    /**
+     * Shuts the output down once what was flushed before has been sent. A flush only submits a
+     * send, and the FIN of a {@code shutdown(2)} made at once would overtake it: the peer would
+     * read EOF without the data, which NIO and epoll (whose flush writes synchronously) deliver.
+     * While the shutdown waits, new writes fail with {@link ChannelOutputShutdownException}.
+     */
+    private void shutdownOutputAfterFlushed(ChannelPromise promise) {
+        if (outputShutdownWaiting != null) {
+            PromiseNotifier.cascade(outputShutdownWaiting, promise);
+            return;
+        }
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (isActive() && (writeId != 0 || (in != null && in.size() > 0))) {
+            outputShutdownWaiting = promise;
+            return;
+        }
+        ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+    }
+
+    /** The flushed data is sent (or the send failed): the waiting shutdown goes ahead. */
+    private void shutdownWaitingOutput() {
+        ChannelPromise promise = outputShutdownWaiting;
+        if (promise != null) {
+            outputShutdownWaiting = null;
+            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+        }
     }
 
     @Override
@@ -201,11 +247,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         if (!isActive()) {
             throw new java.nio.channels.NotYetConnectedException();
         }
-        ChannelOutboundBuffer in = unsafe().outboundBuffer();
-        if (writeId != 0 && in != null) {
-            // The outbound buffer fails (releases) its flushed messages right after this; the
-            // send in flight still reads them.
-            sendInFlight.holdFlushed(in);
+        if (writeId != 0) {
+            // Only when shutdownOutput came through the unsafe directly (ours waits for the send):
+            // the outbound buffer fails, and so releases, its flushed messages right after this,
+            // while the send in flight still reads them.
+            sendInFlight.holdFlushed(sendingFrom);
         }
         socket.shutdown(ShutdownMode.OUTPUT);
         outputShutdown = true;
@@ -254,24 +300,6 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         }
     }
 
-    /** Auto-read was switched off: no receive stays in flight unless a read() asked for one. */
-    void autoReadCleared() {
-        if (!isRegistered()) {
-            readPending = false;
-        } else if (eventLoop().inEventLoop()) {
-            cancelRead();
-        } else {
-            eventLoop().execute(this::cancelRead);
-        }
-    }
-
-    private void cancelRead() {
-        readPending = false;
-        if (readId != 0 && registration != null && registration.isValid() && !config.isAutoRead()) {
-            registration.submitCancel(readId);
-        }
-    }
-
     // ---- writes ---------------------------------------------------------------------------
 
     @Override
@@ -282,7 +310,10 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     }
 
     @Override
-    protected Object filterOutboundMessage(Object msg) {
+    protected Object filterOutboundMessage(Object msg) throws ChannelOutputShutdownException {
+        if (outputShutdownWaiting != null) {
+            throw new ChannelOutputShutdownException("output shutdown requested; no more writes");
+        }
         if (msg instanceof ByteBuf buf) {
             return buf.isDirect() ? buf : toDirect(buf);
         }
@@ -303,6 +334,14 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     }
 
     // ---- connect --------------------------------------------------------------------------
+
+    @Override
+    protected void doDeregister() {
+        // channelReadComplete before channelUnregistered: the cancelled receive's completion
+        // would otherwise end the batch after it.
+        socketUnsafe().endBatchEarly();
+        super.doDeregister();
+    }
 
     @Override
     void cancelInFlight() {
@@ -424,6 +463,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
 
         @Override
         void beforeClose() {
+            if (!inReadComplete) {
+                // channelReadComplete before channelInactive; inside a read completion the batch
+                // ends right after the channelRead that closed.
+                endBatchEarly();
+            }
             ChannelPromise promise = connectPromise;
             if (promise != null) {
                 promise.tryFailure(new ClosedChannelException());
@@ -462,6 +506,12 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             inReadComplete = true;
             try {
                 receiveComplete(result, flags);
+            } catch (Throwable t) {
+                // Not a handler's exception (the pipeline routes those): the transport's own read
+                // machinery failed, e.g. the allocator threw. Nothing is in flight now, so the
+                // channel would sit silent; report it and close, as NIO does for an IOException
+                // or an OutOfMemoryError in its read loop.
+                readFailed(t);
             } finally {
                 inReadComplete = false;
             }
@@ -508,11 +558,35 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             pipeline.fireChannelRead(buffer);
             if (handle.continueReading() && (flags & CompletionFlags.INPUT_PENDING) != 0) {
                 scheduleRead(false);
-                return;
+                if (readId != 0) {
+                    return; // the batch goes on; its channelReadComplete comes at its end
+                }
             }
+            // Also when channelRead closed or deregistered the channel: every channelRead is
+            // followed by a channelReadComplete.
             endBatch(handle, pipeline);
             if (config.isAutoRead() || readPending) {
                 scheduleRead(true);
+            }
+        }
+
+        private void readFailed(Throwable cause) {
+            if (readBuffer != null && readId == 0) {
+                readBuffer.release();
+                readBuffer = null;
+            }
+            ChannelPipeline pipeline = pipeline();
+            if (inBatch) {
+                endBatch(recvBufAllocHandle(), pipeline);
+            }
+            pipeline.fireExceptionCaught(cause);
+            close(voidPromise());
+        }
+
+        /** Ends the read batch under way, if it delivered anything; before a close or deregistration. */
+        void endBatchEarly() {
+            if (readInBatch) {
+                endBatch(recvBufAllocHandle(), pipeline());
             }
         }
 
@@ -525,6 +599,9 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
 
         /** The peer finished sending (or receiving failed): half-close or close, as configured. */
         private void shutdownInputAfterRead(boolean allDataRead) {
+            if (closing || !isOpen()) {
+                return; // a handler closed the channel while the end of input was reported
+            }
             if (!inputShutdown) {
                 if (config.isAllowHalfClosure()) {
                     try {
@@ -540,7 +617,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     return;
                 }
             }
-            if (allDataRead && !inputClosedSeenErrorOnRead) {
+            if (allDataRead && !inputClosedSeenErrorOnRead && !closing && isOpen()) {
                 inputClosedSeenErrorOnRead = true;
                 pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
             }
@@ -560,6 +637,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     int count = in.nioBufferCount();
                     writeId = registration.submitSend(buffers, 0, count);
                     sendInFlight.record(buffers, count);
+                    sendingFrom = in;
                 } else if (msg instanceof FileRegion region) {
                     if (!sendFileChunk(in, region)) {
                         continue;
@@ -603,6 +681,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             single[0] = fileChunk.internalNioBuffer(fileChunk.readerIndex(), fileChunk.readableBytes());
             writeId = registration.submitSend(single, 0, 1);
             single[0] = null;
+            sendingFrom = in;
             return true;
         }
 
@@ -616,16 +695,21 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         @Override
         void writeComplete(int result) {
             writeId = 0;
+            sendingFrom = null;
             sendInFlight.releaseHeld();
             ChannelOutboundBuffer in = outboundBuffer();
             if (isCancelled(result) || in == null) {
                 sendInFlight.clear();
+                if (!isOpen()) {
+                    releaseFileChunk(); // the close left it to this send, which read from it
+                }
                 return;
             }
             if (result < 0) {
                 sendInFlight.clear();
                 releaseFileChunk();
                 handleWriteError(failure("send", result));
+                shutdownWaitingOutput(); // fails: the data it waited for was not sent
                 return;
             }
             if (in.current() instanceof FileRegion) {
@@ -639,8 +723,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 in.removeBytes(result);
             }
             flush0();
-            if (closeWhenFlushed && writeId == 0) {
-                close(voidPromise());
+            if (writeId == 0) {
+                shutdownWaitingOutput();
+                if (closeWhenFlushed) {
+                    close(voidPromise());
+                }
             }
         }
 
@@ -656,7 +743,14 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         try {
             super.doClose();
         } finally {
-            if (fileChunk != null) {
+            ChannelPromise shutdown = outputShutdownWaiting;
+            if (shutdown != null) {
+                outputShutdownWaiting = null;
+                shutdown.tryFailure(new ClosedChannelException());
+            }
+            // A send in flight may still read the file chunk (closeForcibly does not wait for
+            // it): then its completion releases the chunk.
+            if (writeId == 0 && fileChunk != null) {
                 fileChunk.release();
                 fileChunk = null;
             }
