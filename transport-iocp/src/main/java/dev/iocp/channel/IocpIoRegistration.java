@@ -58,10 +58,19 @@ public final class IocpIoRegistration implements IoRegistration {
         return socket;
     }
 
-    private PortSocket requireSocket() {
+    private PortSocket attachedSocket() {
         if (socket == null) {
             throw new IllegalStateException("no socket attached to this registration");
         }
+        if (unregistered) {
+            // Its key may already route another handle's completions.
+            throw new IllegalStateException("registration is unregistered: " + this);
+        }
+        return socket;
+    }
+
+    private PortSocket requireSocket() {
+        attachedSocket();
         if (!valid) {
             throw new IllegalStateException("registration was cancelled");
         }
@@ -98,18 +107,16 @@ public final class IocpIoRegistration implements IoRegistration {
         return id;
     }
 
+    /** Cancels an operation; allowed after {@link #cancel()}, whose operations may still be in flight. */
     public long submitCancel(long operationId) {
-        long id = port().submitCancel(requireSocket(), operationId);
+        long id = port().submitCancel(attachedSocket(), operationId);
         inFlight++;
         return id;
     }
 
     /** Closes the socket; allowed after {@link #cancel()}, so a handle can close while deregistering. */
     public long submitClose() {
-        if (socket == null) {
-            throw new IllegalStateException("no socket attached to this registration");
-        }
-        long id = port().submitClose(socket);
+        long id = port().submitClose(attachedSocket());
         inFlight++;
         return id;
     }

@@ -121,6 +121,9 @@ public class IocpServerSocketChannel extends AbstractIocpChannel implements Serv
         @Override
         void readComplete(int result, int flags) {
             readId = 0;
+            if (!registration.isValid()) {
+                return; // deregistered: a connection it accepted is not adopted, so the port closes it
+            }
             RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
             ChannelPipeline pipeline = pipeline();
             if (isCancelled(result)) {

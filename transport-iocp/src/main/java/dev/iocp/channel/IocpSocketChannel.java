@@ -521,6 +521,15 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             ByteBuf buffer = readBuffer;
             readBuffer = null;
             readId = 0;
+            if (!registration.isValid()) {
+                // Deregistered: the pipeline has seen channelUnregistered and hears nothing more
+                // (a receive that completed with data before its cancellation took effect
+                // included: an Iocp channel cannot be registered again to deliver it).
+                buffer.release();
+                inBatch = false;
+                readInBatch = false;
+                return;
+            }
             RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
             ChannelPipeline pipeline = pipeline();
             if (isCancelled(result)) {
