@@ -19,6 +19,16 @@ import java.nio.ByteBuffer;
  * handler and never blocks; when the backend's submission queue is full the operation waits
  * in the port and reaches the kernel with the next batch.
  *
+ * <p><b>Refused submissions.</b> A {@code submit*} method either returns an id, and then the
+ * operation completes exactly once, or throws, and then nothing was submitted: no operation
+ * is pending, no buffer is held, and {@link #close()} has nothing to wait for. It throws
+ * {@link NullPointerException} for a null argument, {@link IllegalArgumentException} for one
+ * the operation cannot take (an unresolved address or one of another family than the socket's,
+ * a read-only buffer to receive into, a heap buffer where the backend needs direct memory, a
+ * gathering send of 0 or more than {@link SubmissionChecks#MAX_GATHERED_BUFFERS} buffers),
+ * {@link IndexOutOfBoundsException} for a range outside its array, and
+ * {@link IllegalStateException} for a closed port or socket or the wrong thread.
+ *
  * <p><b>Buffers.</b> Buffers must be direct. The port does not move their positions: a receive
  * writes {@code result} bytes starting at the buffer's position, a send reads from each buffer's
  * position. The port keeps the buffers reachable until the completion is dequeued; the caller

@@ -473,6 +473,95 @@ public abstract class CompletionPortContract {
         assertEquals(value, socket.getOption(option), option.name());
     }
 
+    // ---- accepted connections -------------------------------------------------------------
+
+    /**
+     * Whether this backend's ACCEPT completions carry {@link CompletionFlags#INPUT_PENDING} when
+     * more connections wait in the accept queue.
+     */
+    protected boolean acceptsSayWhenMoreConnectionsWait() {
+        return true;
+    }
+
+    // ---- refused submissions leave nothing behind ---------------------------------------------
+
+    @Test
+    void refusedSubmissionsThrowBeforeAnythingIsTakenAndThePortClosesCleanly() throws Exception {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        PortSocket fresh = open(StandardProtocolFamily.INET, 3);
+        PortSocket s = pair.client();
+        InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 80);
+        ByteBuffer ok = ByteBuffer.allocateDirect(8);
+        assertRefused(IllegalArgumentException.class, "IPv6", () -> port.submitConnect(fresh, v6));
+        assertRefused(IllegalArgumentException.class, "unresolved",
+                () -> port.submitConnect(fresh, InetSocketAddress.createUnresolved("example.invalid", 80)));
+        assertRefused(NullPointerException.class, "remote", () -> port.submitConnect(fresh, null));
+        assertRefused(NullPointerException.class, "mode", () -> port.submitShutdown(s, null));
+        assertRefused(NullPointerException.class, "buffer", () -> port.submitReceive(s, null));
+        assertRefused(NullPointerException.class, "buffer", () -> port.submitSend(s, (ByteBuffer) null));
+        assertRefused(NullPointerException.class, "buffers", () -> port.submitSend(s, null, 0, 1));
+        assertRefused(NullPointerException.class, "buffers[1]", () -> port.submitSend(s, new ByteBuffer[] {ok, null}, 0, 2));
+        assertRefused(IndexOutOfBoundsException.class, null, () -> port.submitSend(s, new ByteBuffer[] {ok}, 1, 1));
+        assertRefused(IndexOutOfBoundsException.class, null, () -> port.submitSend(s, new ByteBuffer[] {ok, ok}, 1, 2));
+        assertRefused(IllegalArgumentException.class, "0", () -> port.submitSend(s, new ByteBuffer[] {ok}, 0, 0));
+        assertRefused(IllegalArgumentException.class, "1025", () -> port.submitSend(s, new ByteBuffer[1025], 0, 1025));
+        assertEquals(0, s.pendingOperations());
+        assertEquals(0, fresh.pendingOperations());
+        // The sockets still work after what was refused.
+        long send = port.submitSend(pair.server(), ByteBuffer.allocateDirect(3));
+        long receive = port.submitReceive(s, ok);
+        assertEquals(3, driver.await(x -> x.id() == send, "send").result());
+        assertTrue(driver.await(x -> x.id() == receive, "receive").result() > 0);
+        java.util.logging.Logger portLogger = java.util.logging.Logger.getLogger("dev.iocp.port");
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler recorder = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(record.getLoggerName() + ": " + record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        portLogger.addHandler(recorder);
+        try {
+            port.close(); // nothing refused is left for it to wait for
+        } finally {
+            portLogger.removeHandler(recorder);
+        }
+        assertEquals(List.of(), warnings, "closing the port had nothing undrained to warn about");
+        assertEquals(0, port.pendingOperations());
+    }
+
+    @Test
+    void aReceiveIntoAReadOnlyBufferIsRefused() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        ByteBuffer readOnly = ByteBuffer.allocateDirect(8).asReadOnlyBuffer();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> port.submitReceive(pair.client(), readOnly));
+        assertTrue(e.getMessage().startsWith("cannot receive into a read-only buffer"), e.getMessage());
+        assertEquals(0, port.pendingOperations());
+    }
+
+    private void assertRefused(Class<? extends RuntimeException> type, String inMessage,
+                               org.junit.jupiter.api.function.Executable submit) {
+        int before = port.pendingOperations();
+        RuntimeException e = assertThrows(type, submit);
+        if (inMessage != null) {
+            assertTrue(String.valueOf(e.getMessage()).contains(inMessage), "message: " + e.getMessage());
+        }
+        assertEquals(before, port.pendingOperations(), "a refused submission takes no operation: " + e);
+    }
+
+    // ---- closes ---------------------------------------------------------------------------------
+
     // ---- misuse gets clear errors ----------------------------------------------------------
 
     @Test
@@ -531,6 +620,16 @@ public abstract class CompletionPortContract {
     protected Pair connect(PortSocket listener, StandardProtocolFamily family, InetSocketAddress target)
             throws IOException {
         PortSocket client = open(family, 1);
+        return new Pair(client, acceptWhileConnecting(listener, client, target));
+    }
+
+    /** Connects a registered client to {@code listener} and returns the adopted server side (key 2). */
+    protected PortSocket acceptWhileConnecting(PortSocket listener, PortSocket client) throws IOException {
+        return acceptWhileConnecting(listener, client, listener.localAddress());
+    }
+
+    private PortSocket acceptWhileConnecting(PortSocket listener, PortSocket client, InetSocketAddress target)
+            throws IOException {
         PortSocket[] server = new PortSocket[1];
         long accept = port.submitAccept(listener);
         long connect = port.submitConnect(client, target);
@@ -554,7 +653,36 @@ public abstract class CompletionPortContract {
             }, 16, TimeUnit.SECONDS.toNanos(1));
         }
         assertEquals(2, done[0], "connected");
-        return new Pair(client, server[0]);
+        return server[0];
+    }
+
+    /** A connection the test accepted and adopted, with the flags of its ACCEPT completion. */
+    protected record Accepted(PortSocket socket, int flags) {
+    }
+
+    /** Submits {@code count} accepts and adopts (but does not register) each connection, in completion order. */
+    protected List<Accepted> acceptAndAdopt(PortSocket listener, int count) throws IOException {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(port.submitAccept(listener));
+        }
+        List<Accepted> accepted = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (accepted.size() < count && System.nanoTime() < deadline) {
+            port.dequeue((key, operation, result, flags, id) -> {
+                driver.seen().add(new Completion(key, operation, result, flags, id));
+                if (ids.contains(id)) {
+                    assertTrue(result >= 0, () -> Errno.describe(result));
+                    try {
+                        accepted.add(new Accepted(port.adoptAccepted(listener, result), flags));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }, 16, TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        assertEquals(count, accepted.size(), "accepted");
+        return accepted;
     }
 
     private static InetSocketAddress unusedLoopbackPort() throws IOException {

@@ -10,6 +10,7 @@ import dev.iocp.port.PortConfig;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.PostQueue;
 import dev.iocp.port.ShutdownMode;
+import dev.iocp.port.SubmissionChecks;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -59,9 +60,6 @@ import java.util.function.Consumer;
  * operation is submitted and the I/O uses that window; the caller's position is never moved.
  */
 public final class NioPort implements CompletionPort {
-    /** Buffers one gathering send takes, as IOV_MAX on Linux. */
-    private static final int IOV_MAX = 1024;
-
     private final NioBackend backend;
     private final Selector selector;
     private final SelectorWaker waker;
@@ -162,10 +160,14 @@ public final class NioPort implements CompletionPort {
     }
 
     // ---- submissions ----------------------------------------------------------------------
+    //
+    // Each submit checks everything it can refuse (SubmissionChecks) before it takes a slot, so
+    // that a refused submission leaves nothing behind, as on io_uring.
 
     private long begin(Operation kind, NioSocket socket) {
+        long id = table.acquire(kind, socket.key, socket);
         socket.operations.inFlight++;
-        return table.acquire(kind, socket.key, socket);
+        return id;
     }
 
     /** Queues an operation on its socket, to be tried before the port next waits. */
@@ -194,9 +196,7 @@ public final class NioPort implements CompletionPort {
     @Override
     public long submitConnect(PortSocket socket, InetSocketAddress remote) {
         NioSocket s = own(socket);
-        if (remote.isUnresolved()) {
-            throw new IllegalArgumentException("unresolved address: " + remote);
-        }
+        SubmissionChecks.connectTarget(s, remote);
         long id = begin(Operation.CONNECT, s);
         if (s.operations.connecting || !s.operations.connects.isEmpty()) {
             return completeNow(id, -Errno.EALREADY); // as connect(2) while one is in progress
@@ -208,9 +208,7 @@ public final class NioPort implements CompletionPort {
     @Override
     public long submitReceive(PortSocket socket, ByteBuffer buffer) {
         NioSocket s = own(socket);
-        if (buffer.isReadOnly()) {
-            throw new IllegalArgumentException("cannot receive into a read-only buffer: " + buffer);
-        }
+        SubmissionChecks.receiveBuffer(buffer);
         long id = begin(Operation.RECEIVE, s);
         table.buffer(OperationIds.slot(id), buffer);
         return enqueue(Operation.RECEIVE, s, id);
@@ -219,7 +217,7 @@ public final class NioPort implements CompletionPort {
     @Override
     public long submitSend(PortSocket socket, ByteBuffer buffer) {
         NioSocket s = own(socket);
-        Objects.requireNonNull(buffer, "buffer");
+        SubmissionChecks.sendBuffer(buffer);
         long id = begin(Operation.SEND, s);
         table.buffer(OperationIds.slot(id), buffer);
         return enqueue(Operation.SEND, s, id);
@@ -227,17 +225,11 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length) {
+        SubmissionChecks.gather(buffers, offset, length);
         if (length == 1) {
             return submitSend(socket, buffers[offset]);
         }
         NioSocket s = own(socket);
-        Objects.checkFromIndexSize(offset, length, buffers.length);
-        if (length < 1 || length > IOV_MAX) {
-            throw new IllegalArgumentException("a send takes 1 to " + IOV_MAX + " buffers, not " + length);
-        }
-        for (int i = offset; i < offset + length; i++) {
-            Objects.requireNonNull(buffers[i], "buffers[" + i + "]"); // before anything is claimed
-        }
         long id = begin(Operation.SEND, s);
         table.gather(OperationIds.slot(id), buffers, offset, length);
         return enqueue(Operation.SEND, s, id);
@@ -246,7 +238,7 @@ public final class NioPort implements CompletionPort {
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
         NioSocket s = own(socket);
-        Objects.requireNonNull(mode, "mode");
+        SubmissionChecks.shutdownMode(mode);
         long id = begin(Operation.SHUTDOWN, s);
         table.argument(OperationIds.slot(id), mode);
         return enqueue(Operation.SHUTDOWN, s, id);

@@ -12,6 +12,7 @@ import dev.iocp.port.PortException;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.PostQueue;
 import dev.iocp.port.ShutdownMode;
+import dev.iocp.port.SubmissionChecks;
 import dev.iocp.port.uring.sys.IoUringLayouts;
 import dev.iocp.port.uring.sys.Sockaddr;
 import dev.iocp.port.uring.sys.Syscalls;
@@ -46,7 +47,6 @@ public final class IoUringPort implements CompletionPort {
     private static final Logger LOG = Logger.getLogger(IoUringPort.class.getName());
 
     private static final long INTERNAL_CANCEL = UserData.encode(0, UserData.KIND_INTERNAL_CANCEL, 0);
-    private static final int IOV_MAX = 1024;
     /** How long close() waits for cancelled operations before it gives up on freeing their memory. */
     private static final long CLOSE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final CompletionHandler DROP = (key, operation, result, flags, id) -> { };
@@ -211,10 +211,15 @@ public final class IoUringPort implements CompletionPort {
     }
 
     // ---- submissions ----------------------------------------------------------------------
+    //
+    // Each submit checks everything it can refuse (SubmissionChecks, direct buffers) before it
+    // takes a slot: from begin() on nothing may throw, or the slot would never complete and
+    // close() would wait for it in vain.
 
     private long begin(Operation operation, UringSocket socket) {
+        long id = operations.acquire(operation.ordinal(), socket.key, socket);
         socket.inFlight++;
-        return operations.acquire(operation.ordinal(), socket.key, socket);
+        return id;
     }
 
     @Override
@@ -228,9 +233,7 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public long submitConnect(PortSocket socket, InetSocketAddress remote) {
         UringSocket s = own(socket);
-        if (remote.isUnresolved()) {
-            throw new IllegalArgumentException("unresolved address: " + remote);
-        }
+        SubmissionChecks.connectTarget(s, remote);
         long id = begin(Operation.CONNECT, s);
         int slot = UserData.slot(id);
         MemorySegment scratch = operations.scratch(slot);
@@ -243,6 +246,7 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public long submitReceive(PortSocket socket, ByteBuffer buffer) {
         UringSocket s = own(socket);
+        SubmissionChecks.receiveBuffer(buffer);
         long address = DirectBuffers.address(buffer);
         long id = begin(Operation.RECEIVE, s);
         operations.pin(UserData.slot(id), buffer);
@@ -256,6 +260,7 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public long submitSend(PortSocket socket, ByteBuffer buffer) {
         UringSocket s = own(socket);
+        SubmissionChecks.sendBuffer(buffer);
         long address = DirectBuffers.address(buffer);
         long id = begin(Operation.SEND, s);
         operations.pin(UserData.slot(id), buffer);
@@ -265,14 +270,11 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length) {
+        SubmissionChecks.gather(buffers, offset, length);
         if (length == 1) {
             return submitSend(socket, buffers[offset]);
         }
         UringSocket s = own(socket);
-        java.util.Objects.checkFromIndexSize(offset, length, buffers.length);
-        if (length < 1 || length > IOV_MAX) {
-            throw new IllegalArgumentException("a send takes 1 to " + IOV_MAX + " buffers, not " + length);
-        }
         for (int i = offset; i < offset + length; i++) {
             DirectBuffers.address(buffers[i]); // rejects heap buffers before anything is claimed
         }
@@ -292,8 +294,9 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
         UringSocket s = own(socket);
+        int how = shutdownHow(SubmissionChecks.shutdownMode(mode));
         long id = begin(Operation.SHUTDOWN, s);
-        submissions.prepare(IORING_OP_SHUTDOWN, s.fd, id).length(shutdownHow(mode));
+        submissions.prepare(IORING_OP_SHUTDOWN, s.fd, id).length(how);
         return id;
     }
 
