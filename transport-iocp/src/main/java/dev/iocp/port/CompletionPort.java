@@ -120,7 +120,11 @@ public interface CompletionPort extends AutoCloseable {
      */
     void wakeup();
 
-    /** Operations submitted and not yet completed, over all sockets. */
+    /**
+     * Operations submitted whose completion has not been delivered yet, over all sockets: a
+     * CLOSE whose completion waits for its socket's cancelled operations counts until it is
+     * delivered.
+     */
     int pendingOperations();
 
     /**

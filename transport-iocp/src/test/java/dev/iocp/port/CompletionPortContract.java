@@ -562,6 +562,22 @@ public abstract class CompletionPortContract {
 
     // ---- closes ---------------------------------------------------------------------------------
 
+    @Test
+    void aCloseCountsAsPendingUntilItsCompletionIsDelivered() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        long receive = port.submitReceive(pair.client(), ByteBuffer.allocateDirect(64));
+        port.dequeue((k, o, r, f, i) -> { }, 16, 0); // the receive waits: nothing was sent
+        long close = port.submitClose(pair.client());
+        Map<Long, Integer> pendingWhenDelivered = new HashMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!pendingWhenDelivered.containsKey(close) && System.nanoTime() < deadline) {
+            port.dequeue((k, o, r, f, id) -> pendingWhenDelivered.put(id, port.pendingOperations()), 16,
+                    TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        assertEquals(1, pendingWhenDelivered.get(receive), "the close is pending while the cancelled receive is delivered");
+        assertEquals(0, pendingWhenDelivered.get(close));
+    }
+
     // ---- misuse gets clear errors ----------------------------------------------------------
 
     @Test

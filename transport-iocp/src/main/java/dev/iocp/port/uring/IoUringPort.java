@@ -504,13 +504,13 @@ public final class IoUringPort implements CompletionPort {
         int slot = operations.slotOf(userData);
         long key = operations.key(slot);
         UringSocket socket = operations.socket(slot);
-        operations.release(slot); // the kernel is done with the slot's memory
         Operation operation = Operation.ofOrdinal(kind);
+        if (operation == Operation.CLOSE) {
+            return closeCompleted(slot, socket, userData, result, handler);
+        }
+        operations.release(slot); // the kernel is done with the slot's memory
         int flags = 0;
         switch (operation) {
-            case CLOSE -> {
-                return closeCompleted(socket, userData, result, handler);
-            }
             case TIMEOUT -> result = result == -Errno.ETIME ? 0 : result;
             case ACCEPT -> {
                 if (result >= 0) {
@@ -533,16 +533,18 @@ public final class IoUringPort implements CompletionPort {
         return 1;
     }
 
-    private int closeCompleted(UringSocket socket, long userData, int result, CompletionHandler handler) {
+    private int closeCompleted(int slot, UringSocket socket, long userData, int result, CompletionHandler handler) {
         socket.state = UringSocket.State.CLOSED;
         forget(socket);
         if (socket.inFlight > 0) {
-            // A cancelled operation has not reported yet (EALREADY): the close waits for it, so
-            // the handler never sees a completion of a socket after its close.
+            // A cancelled operation has not reported yet: the close waits for it, so the handler
+            // never sees a completion of a socket after its close. It keeps its slot until it is
+            // delivered, so that pendingOperations() still counts it.
             socket.heldCloseId = userData;
             socket.heldCloseResult = result;
             return 0;
         }
+        operations.release(slot);
         handler.onCompletion(socket.key, Operation.CLOSE, result, 0, userData);
         return 1;
     }
@@ -553,6 +555,7 @@ public final class IoUringPort implements CompletionPort {
             UringSocket socket = heldCloses.poll();
             long id = socket.heldCloseId;
             socket.heldCloseId = 0;
+            operations.release(operations.slotOf(id));
             delivered++;
             handler.onCompletion(socket.key, Operation.CLOSE, socket.heldCloseResult, 0, id);
         }
@@ -597,6 +600,7 @@ public final class IoUringPort implements CompletionPort {
         return waker.signals();
     }
 
+    /** Counts a CLOSE held back for its socket's cancelled operations too: it keeps its slot until delivered. */
     @Override
     public int pendingOperations() {
         return operations.inUse();
@@ -658,7 +662,7 @@ public final class IoUringPort implements CompletionPort {
             submissions.publish();
             waitFor(submissions.unsubmitted(), Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
             reap(DROP, Integer.MAX_VALUE);
-            heldCloses.clear();
+            deliverHeldCloses(DROP, Integer.MAX_VALUE); // frees their slots
         }
         return true;
     }
