@@ -51,10 +51,20 @@ public interface CompletionPort extends AutoCloseable {
      * Turns the result of a successful {@link Operation#ACCEPT} completion into a socket, not yet
      * registered. Must be called from the completion handler: a connection not adopted by the
      * time {@link #dequeue} returns is closed, so that declining one leaks nothing.
+     *
+     * <p>The socket's {@link PortSocket#remoteAddress()} is the peer address the accept itself
+     * returned: it never fails and is never null, also for a connection the peer reset before
+     * it was accepted (where {@code getpeername} would say ENOTCONN). Such a connection's first
+     * receive completes with {@code -ECONNRESET} (or 0).
      */
     PortSocket adoptAccepted(PortSocket listener, int acceptResult) throws IOException;
 
-    /** Accepts one connection on a listening socket. */
+    /**
+     * Accepts one connection on a listening socket. The completion carries
+     * {@link CompletionFlags#INPUT_PENDING} when more connections were waiting in the accept
+     * queue after this one, so a caller can accept again at once; its absence does not mean the
+     * queue is empty (see {@link CompletionFlags#INPUT_PENDING} for where it is never set).
+     */
     long submitAccept(PortSocket listener);
 
     /** Connects to a resolved remote address. */

@@ -475,12 +475,60 @@ public abstract class CompletionPortContract {
 
     // ---- accepted connections -------------------------------------------------------------
 
+    @Test
+    void aConnectionResetBeforeItsAcceptKeepsThePeerAddressTheAcceptReturned() throws IOException {
+        PortSocket listener = listener(StandardProtocolFamily.INET);
+        long before = openDescriptors();
+        InetSocketAddress clientAddress;
+        try (java.net.Socket client = new java.net.Socket()) {
+            client.connect(listener.localAddress()); // established in the accept queue
+            clientAddress = (InetSocketAddress) client.getLocalSocketAddress();
+            client.setSoLinger(true, 0); // the close resets the queued connection
+        }
+        PortSocket server = acceptAndAdopt(listener, 1).getFirst().socket();
+        assertEquals(clientAddress, server.remoteAddress(), "the address the accept returned, not getpeername's ENOTCONN");
+        assertEquals(clientAddress, server.remoteAddress(), "asked twice: still there");
+        port.register(server, 2);
+        long receive = port.submitReceive(server, ByteBuffer.allocateDirect(16));
+        Completion c = driver.await(x -> x.id() == receive, "receive on the reset connection");
+        assertTrue(c.result() == -Errno.ECONNRESET || c.result() == 0, c::toString);
+        long close = port.submitClose(server);
+        assertEquals(0, driver.await(x -> x.id() == close, "close").result());
+        assertEquals(before, openDescriptors(), "the reset connection's descriptor is gone");
+    }
+
     /**
      * Whether this backend's ACCEPT completions carry {@link CompletionFlags#INPUT_PENDING} when
      * more connections wait in the accept queue.
      */
     protected boolean acceptsSayWhenMoreConnectionsWait() {
         return true;
+    }
+
+    @Test
+    void anAcceptSaysWhetherMoreConnectionsWaitInTheQueue() throws IOException {
+        PortSocket listener = listener(StandardProtocolFamily.INET);
+        java.net.Socket[] clients = new java.net.Socket[3];
+        try {
+            for (int i = 0; i < clients.length; i++) {
+                clients[i] = new java.net.Socket();
+                clients[i].connect(listener.localAddress()); // queued: nothing accepts yet
+            }
+            List<Accepted> accepted = acceptAndAdopt(listener, 3);
+            for (Accepted a : accepted) {
+                a.socket().close();
+            }
+            List<Integer> flags = accepted.stream().map(a -> a.flags() & CompletionFlags.INPUT_PENDING).toList();
+            int pending = CompletionFlags.INPUT_PENDING;
+            assertEquals(acceptsSayWhenMoreConnectionsWait() ? List.of(pending, pending, 0) : List.of(0, 0, 0), flags,
+                    "INPUT_PENDING on each accept, in completion order");
+        } finally {
+            for (java.net.Socket client : clients) {
+                if (client != null) {
+                    client.close();
+                }
+            }
+        }
     }
 
     // ---- refused submissions leave nothing behind ---------------------------------------------

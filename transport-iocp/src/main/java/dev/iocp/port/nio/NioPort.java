@@ -17,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -136,14 +135,15 @@ public final class NioPort implements CompletionPort {
         sockets.add(s);
     }
 
+    /** The socket's {@link PortSocket#remoteAddress()} is the address the accept returned. */
     @Override
     public PortSocket adoptAccepted(PortSocket listener, int acceptResult) {
         NioSocket l = own(listener);
-        SocketChannel channel = accepted.take(l, acceptResult);
-        if (channel == null) {
+        NioSocket adopted = accepted.take(l, acceptResult);
+        if (adopted == null) {
             throw new IllegalArgumentException(acceptResult + " is not the result of an accept completion being handled");
         }
-        return new NioSocket(l.family(), channel);
+        return adopted;
     }
 
     void forget(NioSocket socket) {

@@ -50,6 +50,12 @@ final class NioSocket implements PortSocket {
     private final SocketSettings settings = new SocketSettings();
     private volatile SocketChannel stream;
     private volatile ServerSocketChannel listener;
+    /**
+     * An accepted connection's peer, as its accept returned it: kept here so that the address
+     * stays known whatever happens to the connection (a reset before the accept makes
+     * getpeername fail; the JDK keeps it too, but that is its implementation, not its contract).
+     */
+    private final InetSocketAddress acceptedPeer;
 
     /** Volatile: channels read isOpen() from any thread. */
     volatile State state = State.OPEN;
@@ -59,16 +65,21 @@ final class NioSocket implements PortSocket {
     final SocketOperations operations = new SocketOperations();
 
     NioSocket(ProtocolFamily family) {
+        this(family, null, null);
+    }
+
+    /**
+     * An accepted connection: connected, non-blocking, options already inherited.
+     *
+     * @param peer the address the accept returned
+     */
+    NioSocket(ProtocolFamily family, SocketChannel accepted, InetSocketAddress peer) {
         if (family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
             throw new UnsupportedOperationException("nio sockets are INET or INET6, not " + family);
         }
         this.family = family;
-    }
-
-    /** An accepted connection: connected, non-blocking, options already inherited. */
-    NioSocket(ProtocolFamily family, SocketChannel accepted) {
-        this(family);
         this.stream = accepted;
+        this.acceptedPeer = peer;
     }
 
     @Override
@@ -219,6 +230,9 @@ final class NioSocket implements PortSocket {
     @Override
     public InetSocketAddress remoteAddress() throws IOException {
         ensureOpen();
+        if (acceptedPeer != null) {
+            return acceptedPeer;
+        }
         SocketChannel channel = stream;
         if (channel == null) {
             return null;

@@ -193,7 +193,9 @@ final class OperationRunner {
             try {
                 channel.configureBlocking(false);
                 socket.inheritTo(channel);
-                complete(slot, accepted.add(channel, socket));
+                // What the accept itself returned: asked later, a reset connection has none.
+                InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
+                complete(slot, accepted.add(channel, peer, socket));
             } catch (IOException e) {
                 closeQuietly(channel);
                 complete(slot, NioErrors.result(e));

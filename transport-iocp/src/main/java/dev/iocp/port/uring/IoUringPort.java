@@ -24,7 +24,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -69,8 +68,7 @@ public final class IoUringPort implements CompletionPort {
     private final Set<UringSocket> sockets = new HashSet<>();
     private final boolean messageRingWakeups;
     private final ArrayDeque<UringSocket> heldCloses = new ArrayDeque<>();
-    private int[] unadopted = new int[8];
-    private int unadoptedCount;
+    private final UnadoptedAccepts unadopted = new UnadoptedAccepts();
 
     private final OwnerThread owner = new OwnerThread();
     private int enterFd;
@@ -194,16 +192,14 @@ public final class IoUringPort implements CompletionPort {
         sockets.add(s);
     }
 
+    /**
+     * The socket's {@link PortSocket#remoteAddress()} is the address the accept returned, so it
+     * is known even for a connection reset before it was accepted.
+     */
     @Override
     public PortSocket adoptAccepted(PortSocket listener, int acceptResult) {
         UringSocket l = own(listener);
-        for (int i = 0; i < unadoptedCount; i++) {
-            if (unadopted[i] == acceptResult) {
-                unadopted[i] = unadopted[--unadoptedCount];
-                return new UringSocket(acceptResult, l.family());
-            }
-        }
-        throw new IllegalArgumentException(acceptResult + " is not the result of an accept completion being handled");
+        return new UringSocket(acceptResult, l.family(), unadopted.take(acceptResult));
     }
 
     void forget(UringSocket socket) {
@@ -226,7 +222,11 @@ public final class IoUringPort implements CompletionPort {
     public long submitAccept(PortSocket listener) {
         UringSocket s = own(listener);
         long id = begin(Operation.ACCEPT, s);
-        submissions.prepare(IORING_OP_ACCEPT, s.fd, id).opFlags(SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int slot = UserData.slot(id);
+        // The kernel writes the peer's address into the slot's scratch as it accepts: the one
+        // moment the address is sure to be known (getpeername fails once the peer has reset).
+        submissions.prepare(IORING_OP_ACCEPT, s.fd, id).opFlags(SOCK_NONBLOCK | SOCK_CLOEXEC)
+                .address(operations.acceptAddress(slot)).offset(operations.acceptAddressLength(slot));
         return id;
     }
 
@@ -394,7 +394,7 @@ public final class IoUringPort implements CompletionPort {
             return delivered;
         } finally {
             dequeuing = false;
-            closeUnadopted();
+            unadopted.closeAll(); // what the handler did not adopt is declined
         }
     }
 
@@ -508,15 +508,15 @@ public final class IoUringPort implements CompletionPort {
         if (operation == Operation.CLOSE) {
             return closeCompleted(slot, socket, userData, result, handler);
         }
+        if (operation == Operation.ACCEPT && result >= 0) {
+            unadopted.add(result, operations.acceptedPeer(slot)); // before the slot is reused
+        }
         operations.release(slot); // the kernel is done with the slot's memory
         int flags = 0;
         switch (operation) {
             case TIMEOUT -> result = result == -Errno.ETIME ? 0 : result;
-            case ACCEPT -> {
-                if (result >= 0) {
-                    rememberUnadopted(result);
-                }
-            }
+            // 6.10 and newer say whether more connections wait in the accept queue.
+            case ACCEPT -> flags = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0 ? CompletionFlags.INPUT_PENDING : 0;
             case RECEIVE -> {
                 boolean pending = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0;
                 flags = pending ? CompletionFlags.INPUT_PENDING : 0;
@@ -560,20 +560,6 @@ public final class IoUringPort implements CompletionPort {
             handler.onCompletion(socket.key, Operation.CLOSE, socket.heldCloseResult, 0, id);
         }
         return delivered;
-    }
-
-    private void rememberUnadopted(int fd) {
-        if (unadoptedCount == unadopted.length) {
-            unadopted = Arrays.copyOf(unadopted, unadoptedCount * 2);
-        }
-        unadopted[unadoptedCount++] = fd;
-    }
-
-    /** Closes accepted connections the handler did not adopt: declined, not leaked. */
-    private void closeUnadopted() {
-        while (unadoptedCount > 0) {
-            Syscalls.close(unadopted[--unadoptedCount]);
-        }
     }
 
     // ---- any thread -----------------------------------------------------------------------
@@ -629,7 +615,7 @@ public final class IoUringPort implements CompletionPort {
             }
         }
         sockets.clear();
-        closeUnadopted();
+        unadopted.closeAll();
         waker.close();
         ring.close();
         if (drained) {

@@ -1,11 +1,17 @@
 package dev.iocp.port.uring;
 
+import dev.iocp.port.uring.sys.IoUringLayouts;
+import dev.iocp.port.uring.sys.Sockaddr;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The operations in flight on one port: io_uring's equivalent of the OVERLAPPED structures of
@@ -15,22 +21,29 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *   <li>the key and socket the completion is routed to;</li>
  *   <li>references to the caller's buffers, so that memory the kernel reads or writes cannot be
  *       collected before the kernel is done with it;</li>
- *   <li>native scratch the kernel reads during the operation: a sockaddr to connect to, a
- *       timespec, a msghdr and its iovec array.</li>
+ *   <li>native scratch the kernel reads or writes during the operation: a sockaddr to connect
+ *       to or that an accept fills in (with its length), a timespec, a msghdr and its iovec
+ *       array.</li>
  * </ul>
  * Slots are recycled, and their scratch and pin arrays with them, so a steady stream of
  * operations allocates nothing.
  */
 final class OperationTable {
 
-    // Scratch layout of one slot: iovec[8] | msghdr | sockaddr_in6 | timespec.
+    // Scratch layout of one slot: iovec[8] | msghdr | sockaddr_in6 | timespec | socklen_t.
     static final int INLINE_IOVECS = 8;
-    static final long IOVECS = 0;
-    static final long MSGHDR = 128;
-    static final long SOCKADDR = 192;
-    static final long TIMESPEC = 224;
-    static final long SCRATCH_BYTES = 256;
     static final long IOVEC_BYTES = 16;
+    static final long IOVECS = 0;
+    static final long MSGHDR = IOVECS + INLINE_IOVECS * IOVEC_BYTES;
+    /** {@code struct msghdr} is 56 bytes; 64 keeps what follows 8-aligned. */
+    static final long MSGHDR_BYTES = 64;
+    static final long SOCKADDR = MSGHDR + MSGHDR_BYTES;
+    /** {@code struct sockaddr_in6} (28 bytes), rounded up to 8. */
+    static final long SOCKADDR_BYTES = 32;
+    static final long TIMESPEC = SOCKADDR + SOCKADDR_BYTES;
+    /** The {@code socklen_t} an accept reads (room in the sockaddr) and writes (its length). */
+    static final long SOCKADDR_LENGTH = TIMESPEC + IoUringLayouts.TIMESPEC.byteSize();
+    static final long SCRATCH_BYTES = 256;
 
     private static final int CHUNK_SHIFT = 8;
     private static final int CHUNK_SLOTS = 1 << CHUNK_SHIFT;
@@ -117,6 +130,31 @@ final class OperationTable {
     /** The offset of a slot's scratch inside {@link #scratch(int)}. */
     long scratchBase(int slot) {
         return (long) (slot & (CHUNK_SLOTS - 1)) * SCRATCH_BYTES;
+    }
+
+    /**
+     * Readies the slot's sockaddr for an accept to write the peer's address into: its length
+     * says how much room there is, its family says "none" until the kernel writes one.
+     *
+     * @return the native address of the sockaddr; its {@code socklen_t} is at
+     *         {@link #acceptAddressLength(int)}
+     */
+    long acceptAddress(int slot) {
+        MemorySegment scratch = scratch(slot);
+        long base = scratchBase(slot);
+        scratch.set(JAVA_SHORT, base + SOCKADDR, (short) 0); // AF_UNSPEC: decodes as null
+        scratch.set(JAVA_INT, base + SOCKADDR_LENGTH, Sockaddr.MAX_SIZE);
+        return scratch.address() + base + SOCKADDR;
+    }
+
+    /** The native address of the {@code socklen_t} that goes with {@link #acceptAddress(int)}. */
+    long acceptAddressLength(int slot) {
+        return scratch(slot).address() + scratchBase(slot) + SOCKADDR_LENGTH;
+    }
+
+    /** The peer's address a completed accept wrote into the slot; read before the slot is released. */
+    InetSocketAddress acceptedPeer(int slot) {
+        return Sockaddr.decode(scratch(slot), scratchBase(slot) + SOCKADDR);
     }
 
     /**

@@ -44,11 +44,23 @@ final class UringSocket implements PortSocket {
     /** A CLOSE completion that came in while operations were still in flight. */
     long heldCloseId;
     int heldCloseResult;
+    /**
+     * The peer, once known: from the accept that made this socket, or from the first
+     * getpeername that found one. A connection's peer never changes, and a reset one makes
+     * getpeername fail with ENOTCONN, so the address is kept rather than asked for again.
+     */
+    private volatile InetSocketAddress peer;
 
     UringSocket(int fd, ProtocolFamily family) {
+        this(fd, family, null);
+    }
+
+    /** A socket whose peer is already known: an accepted connection. */
+    UringSocket(int fd, ProtocolFamily family, InetSocketAddress peer) {
         this.fd = fd;
         this.family = family;
         this.domain = family == StandardProtocolFamily.INET6 ? LinuxConstants.AF_INET6 : LinuxConstants.AF_INET;
+        this.peer = peer;
     }
 
     /** Opens a non-blocking stream socket; an IPv6 one is made dual-stack. */
@@ -115,7 +127,16 @@ final class UringSocket implements PortSocket {
 
     @Override
     public InetSocketAddress remoteAddress() throws IOException {
-        return name(false);
+        InetSocketAddress known = peer;
+        if (known != null) {
+            ensureOpen();
+            return known;
+        }
+        InetSocketAddress asked = name(false);
+        if (asked != null) {
+            peer = asked;
+        }
+        return asked;
     }
 
     private InetSocketAddress name(boolean local) throws IOException {
