@@ -132,30 +132,12 @@ public final class IoUringPort implements CompletionPort {
             // SINGLE_ISSUER binds the ring to a kernel task; a virtual thread can change carrier.
             throw new IllegalStateException("a port must be owned by a platform thread, not a virtual thread");
         }
-        int rc = Syscalls.ioUringRegister(ring.fd, IORING_REGISTER_ENABLE_RINGS, 0L, 0);
-        if (rc < 0) {
-            throw new IllegalStateException("io_uring_register(ENABLE_RINGS): " + Errno.describe(rc));
+        ring.enable();
+        if (ring.registerFd()) {
+            enterFd = ring.registeredIndex();
+            enterFlags = IORING_ENTER_REGISTERED_RING;
         }
-        registerRingFd();
         wakerArmed = waker.start(ring.fd, submissions, messageRingWakeups);
-    }
-
-    /**
-     * Registers the ring fd with the owner task (5.18), so each enter skips the fd table
-     * lookup and reference count a threaded process otherwise pays. Optional: on failure the
-     * plain fd is used.
-     */
-    private void registerRingFd() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment update = a.allocate(IoUringLayouts.RSRC_UPDATE);
-            update.set(JAVA_INT, 0, -1);
-            update.set(JAVA_LONG, 8, ring.fd);
-            int rc = Syscalls.ioUringRegister(ring.fd, IORING_REGISTER_RING_FDS, update.address(), 1);
-            if (rc == 1) {
-                enterFd = update.get(JAVA_INT, 0);
-                enterFlags = IORING_ENTER_REGISTERED_RING;
-            }
-        }
     }
 
     private void ensurePortOpen() {
@@ -574,6 +556,11 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public void wakeup() {
         waker.wakeup();
+    }
+
+    /** Whether each enter names the ring by its registered index rather than its fd. */
+    boolean usesRegisteredRingFd() {
+        return (enterFlags & IORING_ENTER_REGISTERED_RING) != 0;
     }
 
     /** Whether wake-ups use SEND_MSG_RING rather than the eventfd. */

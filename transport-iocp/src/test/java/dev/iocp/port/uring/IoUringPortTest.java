@@ -2,9 +2,13 @@ package dev.iocp.port.uring;
 
 import dev.iocp.port.Backend;
 import dev.iocp.port.CompletionPortContract;
+import dev.iocp.port.PortConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_SETUP_DEFER_TASKRUN;
@@ -30,6 +34,33 @@ class IoUringPortTest extends CompletionPortContract {
         }
         assertEquals(0, uring.dequeue((k, o, r, f, id) -> { }, 16, TimeUnit.HOURS.toNanos(1)));
         assertEquals(0, uring.wakeupSignals(), "the owner was not waiting, so nobody made a system call");
+    }
+
+    @Test
+    void everyPortAThreadOpensAfterOthersClosedUsesARegisteredRingFd() throws Exception {
+        // A thread has 16 registered ring slots; a closed port must give its slot back.
+        CompletableFuture<List<Integer>> fellBack = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+            try {
+                List<Integer> withoutRegisteredFd = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    IoUringPort used = (IoUringPort) openPort(PortConfig.DEFAULT);
+                    try {
+                        used.submitNop(1);
+                        assertEquals(1, used.dequeue((k, o, r, f, id) -> { }, 1, TimeUnit.SECONDS.toNanos(5)));
+                        if (!used.usesRegisteredRingFd()) {
+                            withoutRegisteredFd.add(i);
+                        }
+                    } finally {
+                        used.close();
+                    }
+                }
+                fellBack.complete(withoutRegisteredFd);
+            } catch (Throwable t) {
+                fellBack.completeExceptionally(t);
+            }
+        });
+        assertEquals(List.of(), fellBack.get(60, TimeUnit.SECONDS), "ports (in opening order) that entered by plain fd");
     }
 
     @Test

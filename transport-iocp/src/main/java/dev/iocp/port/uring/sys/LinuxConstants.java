@@ -41,6 +41,7 @@ public final class LinuxConstants {
     public static final int IORING_REGISTER_PROBE = 8;
     public static final int IORING_REGISTER_ENABLE_RINGS = 12;
     public static final int IORING_REGISTER_RING_FDS = 20;
+    public static final int IORING_UNREGISTER_RING_FDS = 21;
     /** Posts a MSG_RING SQE without a ring of one's own (6.13). */
     public static final int IORING_REGISTER_SEND_MSG_RING = 31;
     public static final int IO_URING_OP_SUPPORTED = 1;
