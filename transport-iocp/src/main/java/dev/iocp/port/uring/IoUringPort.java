@@ -26,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -49,6 +50,12 @@ public final class IoUringPort implements CompletionPort {
     /** How long close() waits for cancelled operations before it gives up on freeing their memory. */
     private static final long CLOSE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final CompletionHandler DROP = (key, operation, result, flags, id) -> { };
+    /**
+     * Operation tables of ports closed before the kernel finished with them: their native
+     * memory is never freed (the arena is not closed) and the buffers they pin must not be
+     * collected either, since the kernel may still write into them.
+     */
+    private static final Set<OperationTable> NEVER_FREED = ConcurrentHashMap.newKeySet();
     /**
      * {@code eventfd} forces the eventfd wake-up that kernels before 6.13 get, to compare the two
      * or to work around a kernel problem; anything else lets the port use SEND_MSG_RING.
@@ -84,9 +91,10 @@ public final class IoUringPort implements CompletionPort {
         Ring r = null;
         Waker w = null;
         try {
+            this.waitArgument = arena.allocate(IoUringLayouts.GETEVENTS_ARG.byteSize() + IoUringLayouts.TIMESPEC.byteSize(), 8);
             r = Ring.open(config.submissionQueueEntries(), config.completionQueueEntries(), firstSetupProfile);
             w = new Waker(arena);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             if (r != null) {
                 r.close();
             }
@@ -98,7 +106,6 @@ public final class IoUringPort implements CompletionPort {
         this.submissions = r.submissions;
         this.completions = r.completions;
         this.operations = new OperationTable(arena);
-        this.waitArgument = arena.allocate(IoUringLayouts.GETEVENTS_ARG.byteSize() + IoUringLayouts.TIMESPEC.byteSize(), 8);
         this.enterFd = r.fd;
     }
 
@@ -138,6 +145,11 @@ public final class IoUringPort implements CompletionPort {
             enterFlags = IORING_ENTER_REGISTERED_RING;
         }
         wakerArmed = waker.start(ring.fd, submissions, messageRingWakeups);
+    }
+
+    /** The ring, for tests that break it on purpose. */
+    Ring ring() {
+        return ring;
     }
 
     private void ensurePortOpen() {
@@ -581,6 +593,14 @@ public final class IoUringPort implements CompletionPort {
 
     // ---- close ----------------------------------------------------------------------------
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Whatever happens while draining (io_uring_enter failing, or operations that do not
+     * complete in time), the sockets, the waker and the ring are released, and the failure is
+     * thrown afterwards. Only the memory of operations that never completed is kept: the kernel
+     * may still write it.
+     */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -592,8 +612,17 @@ public final class IoUringPort implements CompletionPort {
         if (dequeuing) {
             throw new IllegalStateException("close called from a completion handler");
         }
-        boolean drained = !owner.isClaimed() || drainInFlight();
-        closed = true;
+        boolean drained = false;
+        try {
+            drained = !owner.isClaimed() || drainInFlight();
+        } finally {
+            closed = true;
+            release(drained);
+        }
+    }
+
+    /** The second half of close(): lets go of everything, whether or not the drain finished. */
+    private void release(boolean drained) {
         for (UringSocket socket : new ArrayList<>(sockets)) {
             // A socket still CLOSING has a close the kernel never finished: leave its fd alone.
             if (socket.state == UringSocket.State.OPEN) {
@@ -607,12 +636,13 @@ public final class IoUringPort implements CompletionPort {
         ring.close();
         if (drained) {
             arena.close();
-        } else {
-            // Freeing memory the kernel may still write would be a use-after-free; keep it.
-            LOG.log(Level.WARNING, "io_uring port closed with {0} operation(s) that did not complete within {1} s "
-                    + "of being cancelled; their memory is kept, not freed",
-                    new Object[] {operations.inUse(), TimeUnit.NANOSECONDS.toSeconds(CLOSE_DRAIN_NANOS)});
+            return;
         }
+        // Freeing memory the kernel may still write would be a use-after-free: the arena stays
+        // open, and the table, which holds the caller's buffers, stays reachable for good.
+        NEVER_FREED.add(operations);
+        LOG.log(Level.WARNING, "io_uring port closed with {0} operation(s) that did not complete after being "
+                + "cancelled; their memory is kept, not freed", operations.inUse());
     }
 
     /**

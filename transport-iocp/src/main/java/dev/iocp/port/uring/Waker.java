@@ -44,10 +44,15 @@ final class Waker extends CoalescedWakeup {
             throw new PortException("eventfd(): " + Errno.describe(efd), efd);
         }
         this.fd = efd;
-        this.readBuffer = arena.allocate(8, 8);
-        this.one = arena.allocate(8, 8);
+        try {
+            this.readBuffer = arena.allocate(8, 8);
+            this.one = arena.allocate(8, 8);
+            this.message = arena.allocate(IoUringLayouts.SQE_SIZE, 8);
+        } catch (RuntimeException | Error e) {
+            Syscalls.close(efd);
+            throw e;
+        }
         one.set(JAVA_LONG, 0, 1L);
-        this.message = arena.allocate(IoUringLayouts.SQE_SIZE, 8);
     }
 
     /**
