@@ -82,12 +82,19 @@ final class Waker extends CoalescedWakeup {
     }
 
     @Override
-    protected synchronized void signal() {
-        if (open) {
-            if (messageRing) {
-                sendMessage();
-            } else {
-                Syscalls.write(fd, one.address(), 8);
+    protected synchronized void signal() throws PortException {
+        if (!open) {
+            return; // the port is closed: nobody is left to wake
+        }
+        if (messageRing) {
+            int rc = sendMessage();
+            if (rc < 0) {
+                throw new PortException("io_uring_register(SEND_MSG_RING): " + Errno.describe(rc), rc);
+            }
+        } else {
+            long rc = Syscalls.write(fd, one.address(), 8);
+            if (rc < 0) {
+                throw new PortException("write(wake-up eventfd " + fd + "): " + Errno.describe((int) rc), (int) rc);
             }
         }
     }
