@@ -89,6 +89,12 @@ public interface CompletionPort extends AutoCloseable {
      * Closes a socket: its operations in flight are cancelled, and the {@link Operation#CLOSE}
      * completion is delivered after each of them has completed. No operation may be submitted on
      * the socket afterwards.
+     *
+     * <p>A close never blocks the owner, also with SO_LINGER above 0 (where the last close of a
+     * socket waits until the peer has acknowledged what is unsent, or the linger time is up): the
+     * lingering part runs elsewhere (an io-wq worker on io_uring, a daemon thread on nio) while
+     * the owner goes on dequeuing. On io_uring the CLOSE completion comes when the descriptor is
+     * released and the linger may go on after it; on nio it comes when the linger is over.
      */
     long submitClose(PortSocket socket);
 

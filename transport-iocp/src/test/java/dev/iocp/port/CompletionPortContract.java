@@ -626,6 +626,45 @@ public abstract class CompletionPortContract {
         assertEquals(0, pendingWhenDelivered.get(close));
     }
 
+    @Test
+    void aLingeringCloseRunsWhileTheOwnerKeepsDequeuing() throws Exception {
+        long before = openDescriptors();
+        // Small buffers from the handshake on, so that the window the server offers stays small.
+        PortSocket listener = backend().openSocket(StandardProtocolFamily.INET);
+        listener.setOption(StandardSocketOptions.SO_RCVBUF, 16 * 1024);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        listener.listen(8);
+        port.register(listener, 0);
+        PortSocket client = backend().openSocket(StandardProtocolFamily.INET);
+        client.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
+        port.register(client, 1);
+        PortSocket server = acceptWhileConnecting(listener, client);
+        listener.close();
+        ByteBuffer big = ByteBuffer.allocateDirect(16 << 20);
+        long fill = port.submitSend(client, big);
+        Completion filled = driver.await(x -> x.id() == fill, "the send that fills the buffers");
+        assertTrue(filled.result() > 0 && filled.result() < big.capacity(), filled::toString);
+        // The server never reads: what the client still holds is never acknowledged, so the
+        // close below lingers its full three seconds.
+        Pair pair = new Pair(client, server);
+        pair.client().setOption(StandardSocketOptions.SO_LINGER, 3);
+        long receive = port.submitReceive(pair.client(), ByteBuffer.allocateDirect(64));
+        port.dequeue((k, o, r, f, i) -> driver.seen().add(new Completion(k, o, r, f, i)), 16, 0);
+        long close = port.submitClose(pair.client());
+        Thread.ofPlatform().start(() -> port.post(77, 1)).join();
+        List<Completion> all = driver.awaitUntil(seen -> seen.stream().anyMatch(x -> x.id() == close), "close");
+        int receiveAt = indexOf(all, receive);
+        int postAt = all.indexOf(new Completion(77, Operation.POST, 1, 0, 0));
+        int closeAt = indexOf(all, close);
+        assertEquals(-Errno.ECANCELED, all.get(receiveAt).result());
+        assertTrue(receiveAt < postAt && postAt < closeAt,
+                "the post from another thread is delivered while the close lingers: " + all);
+        assertEquals(0, all.get(closeAt).result());
+        long serverClose = port.submitClose(pair.server());
+        driver.await(x -> x.id() == serverClose, "the server's close");
+        assertEquals(before, openDescriptors(), "no descriptor is left behind");
+    }
+
     // ---- misuse gets clear errors ----------------------------------------------------------
 
     @Test

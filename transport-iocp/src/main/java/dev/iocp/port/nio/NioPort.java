@@ -17,7 +17,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -70,6 +72,7 @@ public final class NioPort implements CompletionPort {
     private final ControlRequests requests;
     private final Consumer<SelectionKey> onReady;
     private final PostQueue posts = new PostQueue();
+    private final LingeringCloses lingering;
     private final Set<NioSocket> sockets = new HashSet<>();
 
     private final OwnerThread owner = new OwnerThread();
@@ -82,7 +85,8 @@ public final class NioPort implements CompletionPort {
         this.selector = Selector.open();
         this.waker = new SelectorWaker(selector);
         this.runner = new OperationRunner(table, completions, accepted, selector);
-        this.requests = new ControlRequests(table, timers, runner);
+        this.lingering = new LingeringCloses(waker);
+        this.requests = new ControlRequests(table, timers, runner, lingering);
         this.onReady = runner::onReady;
     }
 
@@ -307,8 +311,15 @@ public final class NioPort implements CompletionPort {
                 requests.run();
                 runner.runScheduled(); // what a cancel left first in its queue
             }
+            if (lingering.hasDeregistering()) {
+                // Deregisters the channels of lingering closes (running what it finds ready),
+                // so that they close, lingering, off this thread.
+                selector.selectNow(onReady);
+                lingering.startDeregistered();
+            }
             select(waitNanos(timeoutNanos));
             expireTimers();
+            lingering.drainFinished(this::lingeringCloseReturned);
             int delivered = deliver(handler, max);
             if (delivered < max) {
                 delivered += posts.drain(handler, max - delivered);
@@ -320,9 +331,18 @@ public final class NioPort implements CompletionPort {
         }
     }
 
+    private void lingeringCloseReturned(long closeId, IOException failure) {
+        runner.complete(OperationIds.slot(closeId), failure == null ? 0 : NioErrors.result(failure));
+    }
+
+    /** Whether other threads have queued something for the owner: posts, or lingering closes that returned. */
+    private boolean handedOver() {
+        return !posts.isEmpty() || lingering.hasFinished();
+    }
+
     /** How long to wait for readiness: not at all with completions ready, else until the caller's timeout or the next timer. */
     private long waitNanos(long timeoutNanos) {
-        if (timeoutNanos == 0 || !completions.isEmpty() || !posts.isEmpty()) {
+        if (timeoutNanos == 0 || !completions.isEmpty() || handedOver()) {
             return 0;
         }
         if (timers.isEmpty()) {
@@ -339,7 +359,7 @@ public final class NioPort implements CompletionPort {
             return;
         }
         try {
-            if (!posts.isEmpty()) {
+            if (handedOver()) {
                 selector.selectNow(onReady); // a post raced with the checks before prepareToWait
             } else if (nanos < 0) {
                 selector.select(onReady);
@@ -431,10 +451,14 @@ public final class NioPort implements CompletionPort {
         closed = true;
         // No I/O is ever half-done here, so nothing has to be waited for: what was not
         // delivered is dropped, and the buffers it held are let go.
+        List<NioSocket> toClose = new ArrayList<>();
         for (NioSocket socket : sockets) {
             socket.state = NioSocket.State.CLOSED;
-            socket.closeChannel();
             socket.operations.inFlight = 0;
+            if (!socket.operations.channelClosed) { // else closed already, or by a lingering close
+                socket.operations.channelClosed = true;
+                toClose.add(socket);
+            }
         }
         sockets.clear();
         accepted.closeAll();
@@ -443,8 +467,20 @@ public final class NioPort implements CompletionPort {
         requests.clear();
         table.releaseAll();
         runner.unscheduleAll();
-        // Deregisters every channel; java.nio closes the descriptors of those closed above now.
-        selector.close();
+        try {
+            // Deregisters every channel; java.nio closes the descriptors of channels closed
+            // while registered now. The others stay open, and leave no selector behind.
+            selector.close();
+        } finally {
+            lingering.portClosed();
+            for (NioSocket socket : toClose) {
+                if (socket.lingersOnClose()) {
+                    LingeringCloses.closeInBackground(socket); // it would linger on this thread
+                } else {
+                    socket.closeUnwatched();
+                }
+            }
+        }
     }
 
     @Override

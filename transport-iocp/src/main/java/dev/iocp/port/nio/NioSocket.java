@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
@@ -354,9 +355,25 @@ final class NioSocket implements PortSocket {
     }
 
     /**
-     * Stops watching the channel and closes it. A channel the selector watched keeps its
-     * descriptor until the selector's next selection deregisters it, which the port runs
-     * before it delivers anything more.
+     * Owner thread: whether closing the connection will linger, SO_LINGER being above 0 (set on
+     * this socket before or after it connected, or inherited from its listener).
+     */
+    boolean lingersOnClose() {
+        SocketChannel channel = stream;
+        if (channel == null || !channel.isOpen()) {
+            return false;
+        }
+        try {
+            return channel.getOption(StandardSocketOptions.SO_LINGER) > 0;
+        } catch (IOException e) {
+            return false; // closed meanwhile: nothing left to linger
+        }
+    }
+
+    /**
+     * Owner thread: stops watching the channel and closes it. A channel the selector watched
+     * keeps its descriptor until the selector's next selection deregisters it, which the port
+     * runs before it delivers anything more.
      *
      * @return what closing failed with, or null
      */
@@ -366,6 +383,16 @@ final class NioSocket implements PortSocket {
         if (watched != null) {
             watched.cancel();
         }
+        return closeUnwatched();
+    }
+
+    /**
+     * Closes the channel, which no selector watches (any more); any thread. A lingering close
+     * blocks here.
+     *
+     * @return what closing failed with, or null
+     */
+    IOException closeUnwatched() {
         synchronized (lock) {
             try {
                 if (stream != null) {

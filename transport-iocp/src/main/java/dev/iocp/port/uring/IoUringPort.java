@@ -193,7 +193,9 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public PortSocket adoptAccepted(PortSocket listener, int acceptResult) {
         UringSocket l = own(listener);
-        return new UringSocket(acceptResult, l.family(), unadopted.take(acceptResult));
+        UringSocket adopted = new UringSocket(acceptResult, l.family(), unadopted.take(acceptResult));
+        adopted.lingersOnClose = l.lingersOnClose; // Linux copies SO_LINGER to accepted sockets
+        return adopted;
     }
 
     void forget(UringSocket socket) {
@@ -304,7 +306,28 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitClose(PortSocket socket) {
-        UringSocket s = own(socket);
+        return beginClose(own(socket));
+    }
+
+    /**
+     * Cancels what is in flight on a socket and closes it.
+     *
+     * <p><b>Lingering sockets.</b> With SO_LINGER above 0, whoever drops the file's last
+     * reference runs the TCP close, which blocks until the peer has acknowledged what is unsent
+     * or the linger time is up. IORING_OP_CLOSE removes the fd inline in the submitting thread
+     * (sockets have no {@code ->flush}), and the final {@code fput} then queues {@code __fput} as
+     * task work of that thread: the owner would block on its way out of io_uring_enter. With
+     * IOSQE_ASYNC an io-wq worker runs the close, so the last reference is dropped, and the
+     * linger waited out, in that worker ({@code fput} defers to the current task's task work,
+     * which io-wq workers run themselves). That only holds if the close drops the last
+     * reference: a cancelled request still holds one until it is freed, which happens on the
+     * owner. So a lingering socket's close is handed to the kernel only once its cancelled
+     * operations have completed. The CLOSE completion then arrives when the descriptor is
+     * released; the linger itself may go on in io-wq after it.
+     */
+    private long beginClose(UringSocket s) {
+        // The close is not counted in inFlight: inFlight tells when it may be delivered.
+        long id = operations.acquire(Operation.CLOSE.ordinal(), s.key, s);
         s.state = UringSocket.State.CLOSING;
         if (s.inFlight > 0) {
             // Closing an fd does not cancel io_uring requests on it (they hold their own file
@@ -312,11 +335,17 @@ public final class IoUringPort implements CompletionPort {
             // in SQE order, so their completions are posted before the close's.
             submissions.prepare(IORING_OP_ASYNC_CANCEL, s.fd, INTERNAL_CANCEL)
                     .opFlags(IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL);
+            if (s.lingersOnClose) {
+                s.deferredCloseId = id; // prepared in complete() once inFlight reaches 0
+                return id;
+            }
         }
-        // The close itself is not counted in inFlight: inFlight tells when it may be delivered.
-        long id = operations.acquire(Operation.CLOSE.ordinal(), s.key, s);
-        submissions.prepare(IORING_OP_CLOSE, s.fd, id);
+        prepareClose(s, id);
         return id;
+    }
+
+    private void prepareClose(UringSocket s, long id) {
+        submissions.prepare(IORING_OP_CLOSE, s.fd, id).flags(s.lingersOnClose ? IOSQE_ASYNC : 0);
     }
 
     @Override
@@ -520,8 +549,13 @@ public final class IoUringPort implements CompletionPort {
             }
             default -> { }
         }
-        if (socket != null && --socket.inFlight == 0 && socket.heldCloseId != 0) {
-            heldCloses.add(socket);
+        if (socket != null && --socket.inFlight == 0) {
+            if (socket.heldCloseId != 0) {
+                heldCloses.add(socket);
+            } else if (socket.deferredCloseId != 0) {
+                prepareClose(socket, socket.deferredCloseId); // nothing else holds the file now
+                socket.deferredCloseId = 0;
+            }
         }
         handler.onCompletion(key, operation, result, flags, userData);
         return 1;
@@ -624,9 +658,11 @@ public final class IoUringPort implements CompletionPort {
     /** The second half of close(): lets go of everything, whether or not the drain finished. */
     private void release(boolean drained) {
         for (UringSocket socket : new ArrayList<>(sockets)) {
-            // A socket still CLOSING has a close the kernel never finished: leave its fd alone.
-            if (socket.state == UringSocket.State.OPEN) {
+            // A socket still CLOSING has a close the kernel never finished: leave its fd alone,
+            // unless that close was never handed to the kernel at all.
+            if (socket.state == UringSocket.State.OPEN || socket.deferredCloseId != 0) {
                 socket.state = UringSocket.State.CLOSED;
+                socket.deferredCloseId = 0;
                 Syscalls.close(socket.fd);
             }
         }
@@ -655,6 +691,11 @@ public final class IoUringPort implements CompletionPort {
         closed = true; // from here on, completions do not re-arm the waker
         submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, INTERNAL_CANCEL)
                 .opFlags(IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
+        for (UringSocket socket : new ArrayList<>(sockets)) {
+            if (socket.state == UringSocket.State.OPEN && socket.lingersOnClose) {
+                beginClose(socket); // in io-wq, not in release() on this thread: it would linger here
+            }
+        }
         long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
         while (operations.inUse() > 0 || wakerArmed || submissions.backlogged() > 0 || submissions.unsubmitted() > 0) {
             long left = deadline - System.nanoTime();

@@ -45,6 +45,17 @@ final class UringSocket implements PortSocket {
     long heldCloseId;
     int heldCloseResult;
     /**
+     * A lingering socket's CLOSE, submitted (acquired, its id returned) but not yet handed to
+     * the kernel: it waits for the socket's cancelled operations to let go of the file.
+     */
+    long deferredCloseId;
+    /**
+     * SO_LINGER is on with a time above 0, set here or inherited from the listener that accepted
+     * this socket: its last close blocks until the peer acknowledges what is unsent, or the time
+     * runs out. Volatile: options may be set from any thread.
+     */
+    volatile boolean lingersOnClose;
+    /**
      * The peer, once known: from the accept that made this socket, or from the first
      * getpeername that found one. A connection's peer never changes, and a reset one makes
      * getpeername fail with ENOTCONN, so the address is kept rather than asked for again.
@@ -194,6 +205,9 @@ final class UringSocket implements PortSocket {
             if (option == StandardSocketOptions.IP_TOS && domain == LinuxConstants.AF_INET6) {
                 // A dual-stack socket may carry IPv4 traffic too: set both, as the JDK does.
                 Syscalls.setsockopt(fd, LinuxConstants.IPPROTO_IP, LinuxConstants.IP_TOS, v.address(), 4);
+            }
+            if (option == StandardSocketOptions.SO_LINGER) {
+                lingersOnClose = first == 1 && second > 0;
             }
         }
     }

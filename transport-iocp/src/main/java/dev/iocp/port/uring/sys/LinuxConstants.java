@@ -62,6 +62,10 @@ public final class LinuxConstants {
     /** Not used; its presence marks a 5.19 kernel (as Netty infers multishot accept from it). */
     public static final byte IORING_OP_SOCKET = 45;
 
+    // SQE flags (io_uring_sqe.flags)
+    /** Issue the request from an io-wq worker rather than inline in the submitting thread (5.6). */
+    public static final byte IOSQE_ASYNC = 1 << 4;
+
     // async cancel flags (5.19)
     public static final int IORING_ASYNC_CANCEL_ALL = 1;
     public static final int IORING_ASYNC_CANCEL_FD = 1 << 1;
