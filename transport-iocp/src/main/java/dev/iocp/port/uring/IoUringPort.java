@@ -84,8 +84,13 @@ public final class IoUringPort implements CompletionPort {
     private boolean dequeuing;
     private volatile boolean closed;
 
-    IoUringPort(IoUringBackend backend, PortConfig config, int firstSetupProfile, boolean messageRingWakeups)
-            throws IOException {
+    /**
+     * @param poisonReleasedScratch fill each operation's native scratch with a poison pattern
+     *                              when its slot is released, so that a kernel read of stale
+     *                              scratch fails loudly (a debugging aid)
+     */
+    IoUringPort(IoUringBackend backend, PortConfig config, int firstSetupProfile, boolean messageRingWakeups,
+                boolean poisonReleasedScratch) throws IOException {
         this.backend = backend;
         this.messageRingWakeups = messageRingWakeups && !"eventfd".equals(System.getProperty(WAKEUP_PROPERTY));
         Ring r = null;
@@ -105,7 +110,7 @@ public final class IoUringPort implements CompletionPort {
         this.waker = w;
         this.submissions = r.submissions;
         this.completions = r.completions;
-        this.operations = new OperationTable(arena);
+        this.operations = new OperationTable(arena, poisonReleasedScratch);
         this.enterFd = r.fd;
     }
 
@@ -602,6 +607,11 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public void wakeup() {
         waker.wakeup();
+    }
+
+    /** Whether released operation scratch is poisoned. */
+    boolean poisonsReleasedScratch() {
+        return operations.poisonsReleased();
     }
 
     /** Whether each enter names the ring by its registered index rather than its fd. */

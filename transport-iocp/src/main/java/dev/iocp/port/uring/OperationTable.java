@@ -48,7 +48,16 @@ final class OperationTable {
     private static final int CHUNK_SHIFT = 8;
     private static final int CHUNK_SLOTS = 1 << CHUNK_SHIFT;
 
+    /**
+     * Whether ports poison released scratch unless told otherwise: the system property
+     * {@code dev.iocp.debug.poison} ({@code true} to turn it on), read once. Off by default.
+     */
+    static final boolean POISON_BY_DEFAULT = Boolean.getBoolean("dev.iocp.debug.poison");
+    /** The byte released scratch is filled with when poisoning. */
+    static final byte POISON = (byte) 0xA5;
+
     private final Arena arena;
+    private final boolean poisonReleased;
     private long[] keys = new long[0];
     private UringSocket[] sockets = new UringSocket[0];
     private int[] generations = new int[0];
@@ -60,8 +69,18 @@ final class OperationTable {
     private int freeCount;
     private int inUse;
 
-    OperationTable(Arena arena) {
+    /**
+     * @param poisonReleased fill a slot's native scratch with {@link #POISON} when it is
+     *                       released (a debugging aid; see {@link #release})
+     */
+    OperationTable(Arena arena, boolean poisonReleased) {
         this.arena = arena;
+        this.poisonReleased = poisonReleased;
+    }
+
+    /** Whether released scratch is poisoned. */
+    boolean poisonsReleased() {
+        return poisonReleased;
     }
 
     /** Takes a slot for an operation of {@code kind} and returns its user_data. */
@@ -127,6 +146,11 @@ final class OperationTable {
         return chunks[slot >>> CHUNK_SHIFT];
     }
 
+    /** The larger iovec array a gathering send of more than {@link #INLINE_IOVECS} buffers used, or null. */
+    MemorySegment iovecOverflow(int slot) {
+        return iovecOverflow[slot];
+    }
+
     /** The offset of a slot's scratch inside {@link #scratch(int)}. */
     long scratchBase(int slot) {
         return (long) (slot & (CHUNK_SLOTS - 1)) * SCRATCH_BYTES;
@@ -185,8 +209,19 @@ final class OperationTable {
         return target.address() + at;
     }
 
-    /** Frees a slot once its completion is in: the memory it held is no longer the kernel's. */
+    /**
+     * Frees a slot once its completion is in: the memory it held is no longer the kernel's.
+     *
+     * <p>With poisoning on, the slot's scratch (and its larger iovec array, if it has one) is
+     * filled with {@link #POISON}: read as a pointer {@code 0xa5a5...} is not a user address
+     * (EFAULT), as a length it is far too large, as a sockaddr family or a {@code tv_nsec} it is
+     * invalid (EINVAL). Should the kernel ever read an operation's arguments after its completion,
+     * the operation that reuses the slot then fails loudly instead of quietly using stale ones.
+     */
     void release(int slot) {
+        if (poisonReleased) {
+            poison(slot);
+        }
         sockets[slot] = null;
         pins[slot] = null;
         ByteBuffer[] held = gatherPins[slot];
@@ -196,6 +231,14 @@ final class OperationTable {
         generations[slot] = UserData.nextGeneration(generations[slot]);
         free[freeCount++] = slot;
         inUse--;
+    }
+
+    private void poison(int slot) {
+        scratch(slot).asSlice(scratchBase(slot), SCRATCH_BYTES).fill(POISON);
+        MemorySegment overflow = iovecOverflow[slot];
+        if (overflow != null) {
+            overflow.fill(POISON);
+        }
     }
 
     /** Operations in flight. */
