@@ -196,7 +196,9 @@ final class OperationRunner {
                 // What the accept itself returned: asked later, a reset connection has none.
                 InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
                 complete(slot, accepted.add(channel, peer, socket));
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException e) {
+                // The slot is out of its queue and the connection in hand: both must be let go
+                // here, also when an inherited option is refused (IllegalArgumentException).
                 closeQuietly(channel);
                 complete(slot, NioErrors.result(e));
             }
