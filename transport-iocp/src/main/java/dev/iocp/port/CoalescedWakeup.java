@@ -1,6 +1,10 @@
 package dev.iocp.port;
 
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The wake-up protocol every backend's {@link CompletionPort#wakeup()} follows; a backend
@@ -11,17 +15,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * so only one waker per wait makes the system call. A wake-up while the owner is busy just marks
  * it WOKEN, which is sticky: the owner's next {@link #prepareToWait()} fails and it does not
  * block — Netty's event loop relies on that (a task queued before the wait must end it).
+ *
+ * <p><b>A failed signal</b> leaves the owner asleep, so the flag goes back from WOKEN to
+ * WAITING: the next wake-up signals again instead of coalescing into the one that failed. (A
+ * wake-up that raced in between and found WOKEN is lost with the failed one; the owner's wait
+ * still ends at its timeout.) The failure is logged, at WARNING the first time on this port and
+ * at FINE after, not thrown: the callers of {@code wakeup()} and {@code post()} are arbitrary
+ * threads whose work is already queued when the signal fails, so an exception would wrongly tell
+ * them it was not, and they could do nothing about a kernel refusing the signal anyway.
  */
 public abstract class CoalescedWakeup {
+    private static final Logger LOG = Logger.getLogger(CoalescedWakeup.class.getName());
+
     private static final int AWAKE = 0;
     private static final int WAITING = 1;
     private static final int WOKEN = 2;
 
     private final AtomicInteger state = new AtomicInteger(AWAKE);
+    private final AtomicBoolean failureReported = new AtomicBoolean();
     private volatile long signals;
 
-    /** Ends the owner's wait; called by at most one waker per wait. */
-    protected abstract void signal();
+    /**
+     * Ends the owner's wait; called by at most one waker per wait.
+     *
+     * @throws IOException if the system call failed, so the owner may still be waiting
+     */
+    protected abstract void signal() throws IOException;
 
     /** Any thread: ends the owner's current wait, or makes its next one return at once. */
     public final void wakeup() {
@@ -32,12 +51,35 @@ public abstract class CoalescedWakeup {
             }
             if (state.compareAndSet(s, WOKEN)) {
                 if (s == WAITING) {
-                    signals++; // racy by design: only one waker per wait gets here
-                    signal();
+                    signalOwner();
                 }
                 return;
             }
         }
+    }
+
+    private void signalOwner() {
+        boolean signalled = false;
+        try {
+            signal();
+            signalled = true;
+            signals++; // racy by design: only one waker per wait gets here
+        } catch (IOException e) {
+            reportFailure(e);
+        } finally {
+            if (!signalled) {
+                // Still WOKEN means the owner has not woken by itself since: it sleeps on, so the
+                // next wake-up must signal again.
+                state.compareAndSet(WOKEN, WAITING);
+            }
+        }
+    }
+
+    private void reportFailure(IOException e) {
+        boolean first = failureReported.compareAndSet(false, true);
+        LOG.log(first ? Level.WARNING : Level.FINE, "a wake-up could not reach the port's owner thread ("
+                + e.getMessage() + "); the next wake-up will signal again"
+                + (first ? "; further failures on this port are logged at FINE" : ""), e);
     }
 
     /**
@@ -58,7 +100,7 @@ public abstract class CoalescedWakeup {
         state.set(AWAKE);
     }
 
-    /** How often a waker had to {@link #signal()}; coalesced wake-ups do not count. */
+    /** How often a waker had to {@link #signal()} and did; coalesced wake-ups do not count. */
     public final long signals() {
         return signals;
     }

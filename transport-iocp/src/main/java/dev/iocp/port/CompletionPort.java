@@ -19,6 +19,16 @@ import java.nio.ByteBuffer;
  * handler and never blocks; when the backend's submission queue is full the operation waits
  * in the port and reaches the kernel with the next batch.
  *
+ * <p><b>Refused submissions.</b> A {@code submit*} method either returns an id, and then the
+ * operation completes exactly once, or throws, and then nothing was submitted: no operation
+ * is pending, no buffer is held, and {@link #close()} has nothing to wait for. It throws
+ * {@link NullPointerException} for a null argument, {@link IllegalArgumentException} for one
+ * the operation cannot take (an unresolved address or one of another family than the socket's,
+ * a read-only buffer to receive into, a heap buffer where the backend needs direct memory, a
+ * gathering send of 0 or more than {@link SubmissionChecks#MAX_GATHERED_BUFFERS} buffers),
+ * {@link IndexOutOfBoundsException} for a range outside its array, and
+ * {@link IllegalStateException} for a closed port or socket or the wrong thread.
+ *
  * <p><b>Buffers.</b> Buffers must be direct. The port does not move their positions: a receive
  * writes {@code result} bytes starting at the buffer's position, a send reads from each buffer's
  * position. The port keeps the buffers reachable until the completion is dequeued; the caller
@@ -41,10 +51,20 @@ public interface CompletionPort extends AutoCloseable {
      * Turns the result of a successful {@link Operation#ACCEPT} completion into a socket, not yet
      * registered. Must be called from the completion handler: a connection not adopted by the
      * time {@link #dequeue} returns is closed, so that declining one leaks nothing.
+     *
+     * <p>The socket's {@link PortSocket#remoteAddress()} is the peer address the accept itself
+     * returned: it never fails and is never null, also for a connection the peer reset before
+     * it was accepted (where {@code getpeername} would say ENOTCONN). Such a connection's first
+     * receive completes with {@code -ECONNRESET} (or 0).
      */
     PortSocket adoptAccepted(PortSocket listener, int acceptResult) throws IOException;
 
-    /** Accepts one connection on a listening socket. */
+    /**
+     * Accepts one connection on a listening socket. The completion carries
+     * {@link CompletionFlags#INPUT_PENDING} when more connections were waiting in the accept
+     * queue after this one, so a caller can accept again at once; its absence does not mean the
+     * queue is empty (see {@link CompletionFlags#INPUT_PENDING} for where it is never set).
+     */
     long submitAccept(PortSocket listener);
 
     /** Connects to a resolved remote address. */
@@ -69,6 +89,12 @@ public interface CompletionPort extends AutoCloseable {
      * Closes a socket: its operations in flight are cancelled, and the {@link Operation#CLOSE}
      * completion is delivered after each of them has completed. No operation may be submitted on
      * the socket afterwards.
+     *
+     * <p>A close never blocks the owner, also with SO_LINGER above 0 (where the last close of a
+     * socket waits until the peer has acknowledged what is unsent, or the linger time is up): the
+     * lingering part runs elsewhere (an io-wq worker on io_uring, a daemon thread on nio) while
+     * the owner goes on dequeuing. On io_uring the CLOSE completion comes when the descriptor is
+     * released and the linger may go on after it; on nio it comes when the linger is over.
      */
     long submitClose(PortSocket socket);
 
@@ -110,7 +136,11 @@ public interface CompletionPort extends AutoCloseable {
      */
     void wakeup();
 
-    /** Operations submitted and not yet completed, over all sockets. */
+    /**
+     * Operations submitted whose completion has not been delivered yet, over all sockets: a
+     * CLOSE whose completion waits for its socket's cancelled operations counts until it is
+     * delivered.
+     */
     int pendingOperations();
 
     /**

@@ -473,6 +473,198 @@ public abstract class CompletionPortContract {
         assertEquals(value, socket.getOption(option), option.name());
     }
 
+    // ---- accepted connections -------------------------------------------------------------
+
+    @Test
+    void aConnectionResetBeforeItsAcceptKeepsThePeerAddressTheAcceptReturned() throws IOException {
+        PortSocket listener = listener(StandardProtocolFamily.INET);
+        long before = openDescriptors();
+        InetSocketAddress clientAddress;
+        try (java.net.Socket client = new java.net.Socket()) {
+            client.connect(listener.localAddress()); // established in the accept queue
+            clientAddress = (InetSocketAddress) client.getLocalSocketAddress();
+            client.setSoLinger(true, 0); // the close resets the queued connection
+        }
+        PortSocket server = acceptAndAdopt(listener, 1).getFirst().socket();
+        assertEquals(clientAddress, server.remoteAddress(), "the address the accept returned, not getpeername's ENOTCONN");
+        assertEquals(clientAddress, server.remoteAddress(), "asked twice: still there");
+        port.register(server, 2);
+        long receive = port.submitReceive(server, ByteBuffer.allocateDirect(16));
+        Completion c = driver.await(x -> x.id() == receive, "receive on the reset connection");
+        assertTrue(c.result() == -Errno.ECONNRESET || c.result() == 0, c::toString);
+        long close = port.submitClose(server);
+        assertEquals(0, driver.await(x -> x.id() == close, "close").result());
+        assertEquals(before, openDescriptors(), "the reset connection's descriptor is gone");
+    }
+
+    /**
+     * Whether this backend's ACCEPT completions carry {@link CompletionFlags#INPUT_PENDING} when
+     * more connections wait in the accept queue.
+     */
+    protected boolean acceptsSayWhenMoreConnectionsWait() {
+        return true;
+    }
+
+    @Test
+    void anAcceptSaysWhetherMoreConnectionsWaitInTheQueue() throws IOException {
+        PortSocket listener = listener(StandardProtocolFamily.INET);
+        java.net.Socket[] clients = new java.net.Socket[3];
+        try {
+            for (int i = 0; i < clients.length; i++) {
+                clients[i] = new java.net.Socket();
+                clients[i].connect(listener.localAddress()); // queued: nothing accepts yet
+            }
+            List<Accepted> accepted = acceptAndAdopt(listener, 3);
+            for (Accepted a : accepted) {
+                a.socket().close();
+            }
+            List<Integer> flags = accepted.stream().map(a -> a.flags() & CompletionFlags.INPUT_PENDING).toList();
+            int pending = CompletionFlags.INPUT_PENDING;
+            assertEquals(acceptsSayWhenMoreConnectionsWait() ? List.of(pending, pending, 0) : List.of(0, 0, 0), flags,
+                    "INPUT_PENDING on each accept, in completion order");
+        } finally {
+            for (java.net.Socket client : clients) {
+                if (client != null) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    // ---- refused submissions leave nothing behind ---------------------------------------------
+
+    @Test
+    void refusedSubmissionsThrowBeforeAnythingIsTakenAndThePortClosesCleanly() throws Exception {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        PortSocket fresh = open(StandardProtocolFamily.INET, 3);
+        PortSocket s = pair.client();
+        InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 80);
+        ByteBuffer ok = ByteBuffer.allocateDirect(8);
+        assertRefused(IllegalArgumentException.class, "IPv6", () -> port.submitConnect(fresh, v6));
+        assertRefused(IllegalArgumentException.class, "unresolved",
+                () -> port.submitConnect(fresh, InetSocketAddress.createUnresolved("example.invalid", 80)));
+        assertRefused(NullPointerException.class, "remote", () -> port.submitConnect(fresh, null));
+        assertRefused(NullPointerException.class, "mode", () -> port.submitShutdown(s, null));
+        assertRefused(NullPointerException.class, "buffer", () -> port.submitReceive(s, null));
+        assertRefused(NullPointerException.class, "buffer", () -> port.submitSend(s, (ByteBuffer) null));
+        assertRefused(NullPointerException.class, "buffers", () -> port.submitSend(s, null, 0, 1));
+        assertRefused(NullPointerException.class, "buffers[1]", () -> port.submitSend(s, new ByteBuffer[] {ok, null}, 0, 2));
+        assertRefused(IndexOutOfBoundsException.class, null, () -> port.submitSend(s, new ByteBuffer[] {ok}, 1, 1));
+        assertRefused(IndexOutOfBoundsException.class, null, () -> port.submitSend(s, new ByteBuffer[] {ok, ok}, 1, 2));
+        assertRefused(IllegalArgumentException.class, "0", () -> port.submitSend(s, new ByteBuffer[] {ok}, 0, 0));
+        assertRefused(IllegalArgumentException.class, "1025", () -> port.submitSend(s, new ByteBuffer[1025], 0, 1025));
+        assertEquals(0, s.pendingOperations());
+        assertEquals(0, fresh.pendingOperations());
+        // The sockets still work after what was refused.
+        long send = port.submitSend(pair.server(), ByteBuffer.allocateDirect(3));
+        long receive = port.submitReceive(s, ok);
+        assertEquals(3, driver.await(x -> x.id() == send, "send").result());
+        assertTrue(driver.await(x -> x.id() == receive, "receive").result() > 0);
+        java.util.logging.Logger portLogger = java.util.logging.Logger.getLogger("dev.iocp.port");
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler recorder = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(record.getLoggerName() + ": " + record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        portLogger.addHandler(recorder);
+        try {
+            port.close(); // nothing refused is left for it to wait for
+        } finally {
+            portLogger.removeHandler(recorder);
+        }
+        assertEquals(List.of(), warnings, "closing the port had nothing undrained to warn about");
+        assertEquals(0, port.pendingOperations());
+    }
+
+    @Test
+    void aReceiveIntoAReadOnlyBufferIsRefused() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        ByteBuffer readOnly = ByteBuffer.allocateDirect(8).asReadOnlyBuffer();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> port.submitReceive(pair.client(), readOnly));
+        assertTrue(e.getMessage().startsWith("cannot receive into a read-only buffer"), e.getMessage());
+        assertEquals(0, port.pendingOperations());
+    }
+
+    private void assertRefused(Class<? extends RuntimeException> type, String inMessage,
+                               org.junit.jupiter.api.function.Executable submit) {
+        int before = port.pendingOperations();
+        RuntimeException e = assertThrows(type, submit);
+        if (inMessage != null) {
+            assertTrue(String.valueOf(e.getMessage()).contains(inMessage), "message: " + e.getMessage());
+        }
+        assertEquals(before, port.pendingOperations(), "a refused submission takes no operation: " + e);
+    }
+
+    // ---- closes ---------------------------------------------------------------------------------
+
+    @Test
+    void aCloseCountsAsPendingUntilItsCompletionIsDelivered() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        long receive = port.submitReceive(pair.client(), ByteBuffer.allocateDirect(64));
+        port.dequeue((k, o, r, f, i) -> { }, 16, 0); // the receive waits: nothing was sent
+        long close = port.submitClose(pair.client());
+        Map<Long, Integer> pendingWhenDelivered = new HashMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!pendingWhenDelivered.containsKey(close) && System.nanoTime() < deadline) {
+            port.dequeue((k, o, r, f, id) -> pendingWhenDelivered.put(id, port.pendingOperations()), 16,
+                    TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        assertEquals(1, pendingWhenDelivered.get(receive), "the close is pending while the cancelled receive is delivered");
+        assertEquals(0, pendingWhenDelivered.get(close));
+    }
+
+    @Test
+    void aLingeringCloseRunsWhileTheOwnerKeepsDequeuing() throws Exception {
+        long before = openDescriptors();
+        // Small buffers from the handshake on, so that the window the server offers stays small.
+        PortSocket listener = backend().openSocket(StandardProtocolFamily.INET);
+        listener.setOption(StandardSocketOptions.SO_RCVBUF, 16 * 1024);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        listener.listen(8);
+        port.register(listener, 0);
+        PortSocket client = backend().openSocket(StandardProtocolFamily.INET);
+        client.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
+        port.register(client, 1);
+        PortSocket server = acceptWhileConnecting(listener, client);
+        listener.close();
+        ByteBuffer big = ByteBuffer.allocateDirect(16 << 20);
+        long fill = port.submitSend(client, big);
+        Completion filled = driver.await(x -> x.id() == fill, "the send that fills the buffers");
+        assertTrue(filled.result() > 0 && filled.result() < big.capacity(), filled::toString);
+        // The server never reads: what the client still holds is never acknowledged, so the
+        // close below lingers its full three seconds.
+        Pair pair = new Pair(client, server);
+        pair.client().setOption(StandardSocketOptions.SO_LINGER, 3);
+        long receive = port.submitReceive(pair.client(), ByteBuffer.allocateDirect(64));
+        port.dequeue((k, o, r, f, i) -> driver.seen().add(new Completion(k, o, r, f, i)), 16, 0);
+        long close = port.submitClose(pair.client());
+        Thread.ofPlatform().start(() -> port.post(77, 1)).join();
+        List<Completion> all = driver.awaitUntil(seen -> seen.stream().anyMatch(x -> x.id() == close), "close");
+        int receiveAt = indexOf(all, receive);
+        int postAt = all.indexOf(new Completion(77, Operation.POST, 1, 0, 0));
+        int closeAt = indexOf(all, close);
+        assertEquals(-Errno.ECANCELED, all.get(receiveAt).result());
+        assertTrue(receiveAt < postAt && postAt < closeAt,
+                "the post from another thread is delivered while the close lingers: " + all);
+        assertEquals(0, all.get(closeAt).result());
+        long serverClose = port.submitClose(pair.server());
+        driver.await(x -> x.id() == serverClose, "the server's close");
+        assertEquals(before, openDescriptors(), "no descriptor is left behind");
+    }
+
     // ---- misuse gets clear errors ----------------------------------------------------------
 
     @Test
@@ -531,6 +723,16 @@ public abstract class CompletionPortContract {
     protected Pair connect(PortSocket listener, StandardProtocolFamily family, InetSocketAddress target)
             throws IOException {
         PortSocket client = open(family, 1);
+        return new Pair(client, acceptWhileConnecting(listener, client, target));
+    }
+
+    /** Connects a registered client to {@code listener} and returns the adopted server side (key 2). */
+    protected PortSocket acceptWhileConnecting(PortSocket listener, PortSocket client) throws IOException {
+        return acceptWhileConnecting(listener, client, listener.localAddress());
+    }
+
+    private PortSocket acceptWhileConnecting(PortSocket listener, PortSocket client, InetSocketAddress target)
+            throws IOException {
         PortSocket[] server = new PortSocket[1];
         long accept = port.submitAccept(listener);
         long connect = port.submitConnect(client, target);
@@ -554,7 +756,36 @@ public abstract class CompletionPortContract {
             }, 16, TimeUnit.SECONDS.toNanos(1));
         }
         assertEquals(2, done[0], "connected");
-        return new Pair(client, server[0]);
+        return server[0];
+    }
+
+    /** A connection the test accepted and adopted, with the flags of its ACCEPT completion. */
+    protected record Accepted(PortSocket socket, int flags) {
+    }
+
+    /** Submits {@code count} accepts and adopts (but does not register) each connection, in completion order. */
+    protected List<Accepted> acceptAndAdopt(PortSocket listener, int count) throws IOException {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(port.submitAccept(listener));
+        }
+        List<Accepted> accepted = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (accepted.size() < count && System.nanoTime() < deadline) {
+            port.dequeue((key, operation, result, flags, id) -> {
+                driver.seen().add(new Completion(key, operation, result, flags, id));
+                if (ids.contains(id)) {
+                    assertTrue(result >= 0, () -> Errno.describe(result));
+                    try {
+                        accepted.add(new Accepted(port.adoptAccepted(listener, result), flags));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }, 16, TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        assertEquals(count, accepted.size(), "accepted");
+        return accepted;
     }
 
     private static InetSocketAddress unusedLoopbackPort() throws IOException {

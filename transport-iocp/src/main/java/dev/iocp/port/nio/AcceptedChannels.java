@@ -1,6 +1,7 @@
 package dev.iocp.port.nio;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 
@@ -9,10 +10,12 @@ import java.util.Arrays;
  * into this table, as it is a descriptor on io_uring. A connection is held from the accept
  * until its completion is delivered; if the handler does not
  * {@linkplain NioPort#adoptAccepted adopt} it by the time {@code dequeue} returns, it is
- * closed, so that declining a connection leaks nothing.
+ * closed, so that declining a connection leaks nothing. Each connection is held with the peer
+ * address its accept returned.
  */
 final class AcceptedChannels {
     private SocketChannel[] channels = new SocketChannel[16];
+    private InetSocketAddress[] peers = new InetSocketAddress[16];
     private NioSocket[] listeners = new NioSocket[16];
     private boolean[] offered = new boolean[16];
     private int[] free = new int[16];
@@ -22,8 +25,12 @@ final class AcceptedChannels {
     private int[] offers = new int[16];
     private int offerCount;
 
-    /** Holds a freshly accepted connection and returns its handle (never negative). */
-    int add(SocketChannel channel, NioSocket listener) {
+    /**
+     * Holds a freshly accepted connection and returns its handle (never negative).
+     *
+     * @param peer the address the accept returned
+     */
+    int add(SocketChannel channel, InetSocketAddress peer, NioSocket listener) {
         int handle;
         if (freeCount > 0) {
             handle = free[--freeCount];
@@ -31,6 +38,7 @@ final class AcceptedChannels {
             if (used == channels.length) {
                 int capacity = used * 2;
                 channels = Arrays.copyOf(channels, capacity);
+                peers = Arrays.copyOf(peers, capacity);
                 listeners = Arrays.copyOf(listeners, capacity);
                 offered = Arrays.copyOf(offered, capacity);
                 free = Arrays.copyOf(free, capacity);
@@ -38,6 +46,7 @@ final class AcceptedChannels {
             handle = used++;
         }
         channels[handle] = channel;
+        peers[handle] = peer;
         listeners[handle] = listener;
         return handle;
     }
@@ -52,17 +61,18 @@ final class AcceptedChannels {
     }
 
     /**
-     * Hands over the connection behind a handle being delivered for {@code listener}.
+     * Hands over the connection behind a handle being delivered for {@code listener}, as a
+     * socket that knows its peer.
      *
-     * @return the channel, or null if the handle is not one being delivered for that listener
+     * @return the socket, or null if the handle is not one being delivered for that listener
      */
-    SocketChannel take(NioSocket listener, int handle) {
+    NioSocket take(NioSocket listener, int handle) {
         if (handle < 0 || handle >= used || !offered[handle] || listeners[handle] != listener) {
             return null;
         }
-        SocketChannel channel = channels[handle];
+        NioSocket adopted = new NioSocket(listener.family(), channels[handle], peers[handle]);
         forget(handle);
-        return channel;
+        return adopted;
     }
 
     /** End of a dequeue: closes the connections the handler declined. */
@@ -82,6 +92,7 @@ final class AcceptedChannels {
             if (channels[handle] != null) {
                 closeQuietly(channels[handle]);
                 channels[handle] = null;
+                peers[handle] = null;
                 listeners[handle] = null;
             }
         }
@@ -93,6 +104,7 @@ final class AcceptedChannels {
 
     private void forget(int handle) {
         channels[handle] = null;
+        peers[handle] = null;
         listeners[handle] = null;
         offered[handle] = false;
         free[freeCount++] = handle;

@@ -21,12 +21,14 @@ final class ControlRequests {
     private final OperationTable table;
     private final TimerHeap timers;
     private final OperationRunner runner;
+    private final LingeringCloses lingering;
     private final WaitQueue queue = new WaitQueue();
 
-    ControlRequests(OperationTable table, TimerHeap timers, OperationRunner runner) {
+    ControlRequests(OperationTable table, TimerHeap timers, OperationRunner runner, LingeringCloses lingering) {
         this.table = table;
         this.timers = timers;
         this.runner = runner;
+        this.lingering = lingering;
     }
 
     /** Queues a submitted CANCEL (its target recorded in the table) or CLOSE. */
@@ -84,11 +86,16 @@ final class ControlRequests {
     /**
      * Cancels what still waits on the socket and closes its channel. The CLOSE completion comes
      * after theirs and, as every completion, after a selection, which is when java.nio closes
-     * the descriptor of a channel a selector watched.
+     * the descriptor of a channel a selector watched. A lingering socket is closed off the owner
+     * thread ({@link LingeringCloses}), and its CLOSE completion comes when that close returns.
      */
     private void close(int slot) {
         NioSocket socket = table.socket(slot);
         runner.completeWaiting(socket, -Errno.ECANCELED);
+        if (socket.lingersOnClose()) {
+            lingering.add(socket, table.id(slot));
+            return;
+        }
         IOException failure = socket.closeChannel();
         runner.complete(slot, failure == null ? 0 : NioErrors.result(failure));
     }

@@ -10,14 +10,16 @@ import dev.iocp.port.PortConfig;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.PostQueue;
 import dev.iocp.port.ShutdownMode;
+import dev.iocp.port.SubmissionChecks;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -59,9 +61,6 @@ import java.util.function.Consumer;
  * operation is submitted and the I/O uses that window; the caller's position is never moved.
  */
 public final class NioPort implements CompletionPort {
-    /** Buffers one gathering send takes, as IOV_MAX on Linux. */
-    private static final int IOV_MAX = 1024;
-
     private final NioBackend backend;
     private final Selector selector;
     private final SelectorWaker waker;
@@ -73,6 +72,7 @@ public final class NioPort implements CompletionPort {
     private final ControlRequests requests;
     private final Consumer<SelectionKey> onReady;
     private final PostQueue posts = new PostQueue();
+    private final LingeringCloses lingering;
     private final Set<NioSocket> sockets = new HashSet<>();
 
     private final OwnerThread owner = new OwnerThread();
@@ -85,7 +85,8 @@ public final class NioPort implements CompletionPort {
         this.selector = Selector.open();
         this.waker = new SelectorWaker(selector);
         this.runner = new OperationRunner(table, completions, accepted, selector);
-        this.requests = new ControlRequests(table, timers, runner);
+        this.lingering = new LingeringCloses(waker);
+        this.requests = new ControlRequests(table, timers, runner, lingering);
         this.onReady = runner::onReady;
     }
 
@@ -138,14 +139,15 @@ public final class NioPort implements CompletionPort {
         sockets.add(s);
     }
 
+    /** The socket's {@link PortSocket#remoteAddress()} is the address the accept returned. */
     @Override
     public PortSocket adoptAccepted(PortSocket listener, int acceptResult) {
         NioSocket l = own(listener);
-        SocketChannel channel = accepted.take(l, acceptResult);
-        if (channel == null) {
+        NioSocket adopted = accepted.take(l, acceptResult);
+        if (adopted == null) {
             throw new IllegalArgumentException(acceptResult + " is not the result of an accept completion being handled");
         }
-        return new NioSocket(l.family(), channel);
+        return adopted;
     }
 
     void forget(NioSocket socket) {
@@ -162,10 +164,14 @@ public final class NioPort implements CompletionPort {
     }
 
     // ---- submissions ----------------------------------------------------------------------
+    //
+    // Each submit checks everything it can refuse (SubmissionChecks) before it takes a slot, so
+    // that a refused submission leaves nothing behind, as on io_uring.
 
     private long begin(Operation kind, NioSocket socket) {
+        long id = table.acquire(kind, socket.key, socket);
         socket.operations.inFlight++;
-        return table.acquire(kind, socket.key, socket);
+        return id;
     }
 
     /** Queues an operation on its socket, to be tried before the port next waits. */
@@ -194,9 +200,7 @@ public final class NioPort implements CompletionPort {
     @Override
     public long submitConnect(PortSocket socket, InetSocketAddress remote) {
         NioSocket s = own(socket);
-        if (remote.isUnresolved()) {
-            throw new IllegalArgumentException("unresolved address: " + remote);
-        }
+        SubmissionChecks.connectTarget(s, remote);
         long id = begin(Operation.CONNECT, s);
         if (s.operations.connecting || !s.operations.connects.isEmpty()) {
             return completeNow(id, -Errno.EALREADY); // as connect(2) while one is in progress
@@ -208,9 +212,7 @@ public final class NioPort implements CompletionPort {
     @Override
     public long submitReceive(PortSocket socket, ByteBuffer buffer) {
         NioSocket s = own(socket);
-        if (buffer.isReadOnly()) {
-            throw new IllegalArgumentException("cannot receive into a read-only buffer: " + buffer);
-        }
+        SubmissionChecks.receiveBuffer(buffer);
         long id = begin(Operation.RECEIVE, s);
         table.buffer(OperationIds.slot(id), buffer);
         return enqueue(Operation.RECEIVE, s, id);
@@ -219,7 +221,7 @@ public final class NioPort implements CompletionPort {
     @Override
     public long submitSend(PortSocket socket, ByteBuffer buffer) {
         NioSocket s = own(socket);
-        Objects.requireNonNull(buffer, "buffer");
+        SubmissionChecks.sendBuffer(buffer);
         long id = begin(Operation.SEND, s);
         table.buffer(OperationIds.slot(id), buffer);
         return enqueue(Operation.SEND, s, id);
@@ -227,17 +229,11 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length) {
+        SubmissionChecks.gather(buffers, offset, length);
         if (length == 1) {
             return submitSend(socket, buffers[offset]);
         }
         NioSocket s = own(socket);
-        Objects.checkFromIndexSize(offset, length, buffers.length);
-        if (length < 1 || length > IOV_MAX) {
-            throw new IllegalArgumentException("a send takes 1 to " + IOV_MAX + " buffers, not " + length);
-        }
-        for (int i = offset; i < offset + length; i++) {
-            Objects.requireNonNull(buffers[i], "buffers[" + i + "]"); // before anything is claimed
-        }
         long id = begin(Operation.SEND, s);
         table.gather(OperationIds.slot(id), buffers, offset, length);
         return enqueue(Operation.SEND, s, id);
@@ -246,7 +242,7 @@ public final class NioPort implements CompletionPort {
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
         NioSocket s = own(socket);
-        Objects.requireNonNull(mode, "mode");
+        SubmissionChecks.shutdownMode(mode);
         long id = begin(Operation.SHUTDOWN, s);
         table.argument(OperationIds.slot(id), mode);
         return enqueue(Operation.SHUTDOWN, s, id);
@@ -315,8 +311,15 @@ public final class NioPort implements CompletionPort {
                 requests.run();
                 runner.runScheduled(); // what a cancel left first in its queue
             }
+            if (lingering.hasDeregistering()) {
+                // Deregisters the channels of lingering closes (running what it finds ready),
+                // so that they close, lingering, off this thread.
+                selector.selectNow(onReady);
+                lingering.startDeregistered();
+            }
             select(waitNanos(timeoutNanos));
             expireTimers();
+            lingering.drainFinished(this::lingeringCloseReturned);
             int delivered = deliver(handler, max);
             if (delivered < max) {
                 delivered += posts.drain(handler, max - delivered);
@@ -328,9 +331,18 @@ public final class NioPort implements CompletionPort {
         }
     }
 
+    private void lingeringCloseReturned(long closeId, IOException failure) {
+        runner.complete(OperationIds.slot(closeId), failure == null ? 0 : NioErrors.result(failure));
+    }
+
+    /** Whether other threads have queued something for the owner: posts, or lingering closes that returned. */
+    private boolean handedOver() {
+        return !posts.isEmpty() || lingering.hasFinished();
+    }
+
     /** How long to wait for readiness: not at all with completions ready, else until the caller's timeout or the next timer. */
     private long waitNanos(long timeoutNanos) {
-        if (timeoutNanos == 0 || !completions.isEmpty() || !posts.isEmpty()) {
+        if (timeoutNanos == 0 || !completions.isEmpty() || handedOver()) {
             return 0;
         }
         if (timers.isEmpty()) {
@@ -347,7 +359,7 @@ public final class NioPort implements CompletionPort {
             return;
         }
         try {
-            if (!posts.isEmpty()) {
+            if (handedOver()) {
                 selector.selectNow(onReady); // a post raced with the checks before prepareToWait
             } else if (nanos < 0) {
                 selector.select(onReady);
@@ -439,10 +451,14 @@ public final class NioPort implements CompletionPort {
         closed = true;
         // No I/O is ever half-done here, so nothing has to be waited for: what was not
         // delivered is dropped, and the buffers it held are let go.
+        List<NioSocket> toClose = new ArrayList<>();
         for (NioSocket socket : sockets) {
             socket.state = NioSocket.State.CLOSED;
-            socket.closeChannel();
             socket.operations.inFlight = 0;
+            if (!socket.operations.channelClosed) { // else closed already, or by a lingering close
+                socket.operations.channelClosed = true;
+                toClose.add(socket);
+            }
         }
         sockets.clear();
         accepted.closeAll();
@@ -451,8 +467,20 @@ public final class NioPort implements CompletionPort {
         requests.clear();
         table.releaseAll();
         runner.unscheduleAll();
-        // Deregisters every channel; java.nio closes the descriptors of those closed above now.
-        selector.close();
+        try {
+            // Deregisters every channel; java.nio closes the descriptors of channels closed
+            // while registered now. The others stay open, and leave no selector behind.
+            selector.close();
+        } finally {
+            lingering.portClosed();
+            for (NioSocket socket : toClose) {
+                if (socket.lingersOnClose()) {
+                    LingeringCloses.closeInBackground(socket); // it would linger on this thread
+                } else {
+                    socket.closeUnwatched();
+                }
+            }
+        }
     }
 
     @Override

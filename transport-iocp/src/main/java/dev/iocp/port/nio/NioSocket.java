@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
@@ -50,6 +51,12 @@ final class NioSocket implements PortSocket {
     private final SocketSettings settings = new SocketSettings();
     private volatile SocketChannel stream;
     private volatile ServerSocketChannel listener;
+    /**
+     * An accepted connection's peer, as its accept returned it: kept here so that the address
+     * stays known whatever happens to the connection (a reset before the accept makes
+     * getpeername fail; the JDK keeps it too, but that is its implementation, not its contract).
+     */
+    private final InetSocketAddress acceptedPeer;
 
     /** Volatile: channels read isOpen() from any thread. */
     volatile State state = State.OPEN;
@@ -59,16 +66,21 @@ final class NioSocket implements PortSocket {
     final SocketOperations operations = new SocketOperations();
 
     NioSocket(ProtocolFamily family) {
+        this(family, null, null);
+    }
+
+    /**
+     * An accepted connection: connected, non-blocking, options already inherited.
+     *
+     * @param peer the address the accept returned
+     */
+    NioSocket(ProtocolFamily family, SocketChannel accepted, InetSocketAddress peer) {
         if (family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
             throw new UnsupportedOperationException("nio sockets are INET or INET6, not " + family);
         }
         this.family = family;
-    }
-
-    /** An accepted connection: connected, non-blocking, options already inherited. */
-    NioSocket(ProtocolFamily family, SocketChannel accepted) {
-        this(family);
         this.stream = accepted;
+        this.acceptedPeer = peer;
     }
 
     @Override
@@ -219,6 +231,9 @@ final class NioSocket implements PortSocket {
     @Override
     public InetSocketAddress remoteAddress() throws IOException {
         ensureOpen();
+        if (acceptedPeer != null) {
+            return acceptedPeer;
+        }
         SocketChannel channel = stream;
         if (channel == null) {
             return null;
@@ -340,9 +355,25 @@ final class NioSocket implements PortSocket {
     }
 
     /**
-     * Stops watching the channel and closes it. A channel the selector watched keeps its
-     * descriptor until the selector's next selection deregisters it, which the port runs
-     * before it delivers anything more.
+     * Owner thread: whether closing the connection will linger, SO_LINGER being above 0 (set on
+     * this socket before or after it connected, or inherited from its listener).
+     */
+    boolean lingersOnClose() {
+        SocketChannel channel = stream;
+        if (channel == null || !channel.isOpen()) {
+            return false;
+        }
+        try {
+            return channel.getOption(StandardSocketOptions.SO_LINGER) > 0;
+        } catch (IOException e) {
+            return false; // closed meanwhile: nothing left to linger
+        }
+    }
+
+    /**
+     * Owner thread: stops watching the channel and closes it. A channel the selector watched
+     * keeps its descriptor until the selector's next selection deregisters it, which the port
+     * runs before it delivers anything more.
      *
      * @return what closing failed with, or null
      */
@@ -352,6 +383,16 @@ final class NioSocket implements PortSocket {
         if (watched != null) {
             watched.cancel();
         }
+        return closeUnwatched();
+    }
+
+    /**
+     * Closes the channel, which no selector watches (any more); any thread. A lingering close
+     * blocks here.
+     *
+     * @return what closing failed with, or null
+     */
+    IOException closeUnwatched() {
         synchronized (lock) {
             try {
                 if (stream != null) {

@@ -193,8 +193,12 @@ final class OperationRunner {
             try {
                 channel.configureBlocking(false);
                 socket.inheritTo(channel);
-                complete(slot, accepted.add(channel, socket));
-            } catch (IOException e) {
+                // What the accept itself returned: asked later, a reset connection has none.
+                InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
+                complete(slot, accepted.add(channel, peer, socket));
+            } catch (IOException | IllegalArgumentException e) {
+                // The slot is out of its queue and the connection in hand: both must be let go
+                // here, also when an inherited option is refused (IllegalArgumentException).
                 closeQuietly(channel);
                 complete(slot, NioErrors.result(e));
             }

@@ -58,8 +58,17 @@ public final class IoUringBackend implements Backend {
      * SEND_MSG_RING wake-ups; tests use it to run the contract on what an older kernel gets.
      */
     CompletionPort openPort(PortConfig config, int firstSetupProfile, boolean messageRingWakeups) throws IOException {
+        return openPort(config, firstSetupProfile, messageRingWakeups, OperationTable.POISON_BY_DEFAULT);
+    }
+
+    /**
+     * As above, and with released operation scratch poisoned or not whatever
+     * {@code dev.iocp.debug.poison} says; tests use it to run the contract with poisoning on.
+     */
+    CompletionPort openPort(PortConfig config, int firstSetupProfile, boolean messageRingWakeups,
+                            boolean poisonReleasedScratch) throws IOException {
         ensureAvailable();
-        return new IoUringPort(this, config, firstSetupProfile, messageRingWakeups);
+        return new IoUringPort(this, config, firstSetupProfile, messageRingWakeups, poisonReleasedScratch);
     }
 
     private void ensureAvailable() throws BackendUnavailableException {

@@ -12,6 +12,7 @@ import dev.iocp.port.PortException;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.PostQueue;
 import dev.iocp.port.ShutdownMode;
+import dev.iocp.port.SubmissionChecks;
 import dev.iocp.port.uring.sys.IoUringLayouts;
 import dev.iocp.port.uring.sys.Sockaddr;
 import dev.iocp.port.uring.sys.Syscalls;
@@ -23,9 +24,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,10 +47,15 @@ public final class IoUringPort implements CompletionPort {
     private static final Logger LOG = Logger.getLogger(IoUringPort.class.getName());
 
     private static final long INTERNAL_CANCEL = UserData.encode(0, UserData.KIND_INTERNAL_CANCEL, 0);
-    private static final int IOV_MAX = 1024;
     /** How long close() waits for cancelled operations before it gives up on freeing their memory. */
     private static final long CLOSE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final CompletionHandler DROP = (key, operation, result, flags, id) -> { };
+    /**
+     * Operation tables of ports closed before the kernel finished with them: their native
+     * memory is never freed (the arena is not closed) and the buffers they pin must not be
+     * collected either, since the kernel may still write into them.
+     */
+    private static final Set<OperationTable> NEVER_FREED = ConcurrentHashMap.newKeySet();
     /**
      * {@code eventfd} forces the eventfd wake-up that kernels before 6.13 get, to compare the two
      * or to work around a kernel problem; anything else lets the port use SEND_MSG_RING.
@@ -69,8 +75,7 @@ public final class IoUringPort implements CompletionPort {
     private final Set<UringSocket> sockets = new HashSet<>();
     private final boolean messageRingWakeups;
     private final ArrayDeque<UringSocket> heldCloses = new ArrayDeque<>();
-    private int[] unadopted = new int[8];
-    private int unadoptedCount;
+    private final UnadoptedAccepts unadopted = new UnadoptedAccepts();
 
     private final OwnerThread owner = new OwnerThread();
     private int enterFd;
@@ -79,16 +84,22 @@ public final class IoUringPort implements CompletionPort {
     private boolean dequeuing;
     private volatile boolean closed;
 
-    IoUringPort(IoUringBackend backend, PortConfig config, int firstSetupProfile, boolean messageRingWakeups)
-            throws IOException {
+    /**
+     * @param poisonReleasedScratch fill each operation's native scratch with a poison pattern
+     *                              when its slot is released, so that a kernel read of stale
+     *                              scratch fails loudly (a debugging aid)
+     */
+    IoUringPort(IoUringBackend backend, PortConfig config, int firstSetupProfile, boolean messageRingWakeups,
+                boolean poisonReleasedScratch) throws IOException {
         this.backend = backend;
         this.messageRingWakeups = messageRingWakeups && !"eventfd".equals(System.getProperty(WAKEUP_PROPERTY));
         Ring r = null;
         Waker w = null;
         try {
+            this.waitArgument = arena.allocate(IoUringLayouts.GETEVENTS_ARG.byteSize() + IoUringLayouts.TIMESPEC.byteSize(), 8);
             r = Ring.open(config.submissionQueueEntries(), config.completionQueueEntries(), firstSetupProfile);
             w = new Waker(arena);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             if (r != null) {
                 r.close();
             }
@@ -99,8 +110,7 @@ public final class IoUringPort implements CompletionPort {
         this.waker = w;
         this.submissions = r.submissions;
         this.completions = r.completions;
-        this.operations = new OperationTable(arena);
-        this.waitArgument = arena.allocate(IoUringLayouts.GETEVENTS_ARG.byteSize() + IoUringLayouts.TIMESPEC.byteSize(), 8);
+        this.operations = new OperationTable(arena, poisonReleasedScratch);
         this.enterFd = r.fd;
     }
 
@@ -134,30 +144,17 @@ public final class IoUringPort implements CompletionPort {
             // SINGLE_ISSUER binds the ring to a kernel task; a virtual thread can change carrier.
             throw new IllegalStateException("a port must be owned by a platform thread, not a virtual thread");
         }
-        int rc = Syscalls.ioUringRegister(ring.fd, IORING_REGISTER_ENABLE_RINGS, 0L, 0);
-        if (rc < 0) {
-            throw new IllegalStateException("io_uring_register(ENABLE_RINGS): " + Errno.describe(rc));
+        ring.enable();
+        if (ring.registerFd()) {
+            enterFd = ring.registeredIndex();
+            enterFlags = IORING_ENTER_REGISTERED_RING;
         }
-        registerRingFd();
         wakerArmed = waker.start(ring.fd, submissions, messageRingWakeups);
     }
 
-    /**
-     * Registers the ring fd with the owner task (5.18), so each enter skips the fd table
-     * lookup and reference count a threaded process otherwise pays. Optional: on failure the
-     * plain fd is used.
-     */
-    private void registerRingFd() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment update = a.allocate(IoUringLayouts.RSRC_UPDATE);
-            update.set(JAVA_INT, 0, -1);
-            update.set(JAVA_LONG, 8, ring.fd);
-            int rc = Syscalls.ioUringRegister(ring.fd, IORING_REGISTER_RING_FDS, update.address(), 1);
-            if (rc == 1) {
-                enterFd = update.get(JAVA_INT, 0);
-                enterFlags = IORING_ENTER_REGISTERED_RING;
-            }
-        }
+    /** The ring, for tests that break it on purpose. */
+    Ring ring() {
+        return ring;
     }
 
     private void ensurePortOpen() {
@@ -194,16 +191,16 @@ public final class IoUringPort implements CompletionPort {
         sockets.add(s);
     }
 
+    /**
+     * The socket's {@link PortSocket#remoteAddress()} is the address the accept returned, so it
+     * is known even for a connection reset before it was accepted.
+     */
     @Override
     public PortSocket adoptAccepted(PortSocket listener, int acceptResult) {
         UringSocket l = own(listener);
-        for (int i = 0; i < unadoptedCount; i++) {
-            if (unadopted[i] == acceptResult) {
-                unadopted[i] = unadopted[--unadoptedCount];
-                return new UringSocket(acceptResult, l.family());
-            }
-        }
-        throw new IllegalArgumentException(acceptResult + " is not the result of an accept completion being handled");
+        UringSocket adopted = new UringSocket(acceptResult, l.family(), unadopted.take(acceptResult));
+        adopted.lingersOnClose = l.lingersOnClose; // Linux copies SO_LINGER to accepted sockets
+        return adopted;
     }
 
     void forget(UringSocket socket) {
@@ -211,26 +208,33 @@ public final class IoUringPort implements CompletionPort {
     }
 
     // ---- submissions ----------------------------------------------------------------------
+    //
+    // Each submit checks everything it can refuse (SubmissionChecks, direct buffers) before it
+    // takes a slot: from begin() on nothing may throw, or the slot would never complete and
+    // close() would wait for it in vain.
 
     private long begin(Operation operation, UringSocket socket) {
+        long id = operations.acquire(operation.ordinal(), socket.key, socket);
         socket.inFlight++;
-        return operations.acquire(operation.ordinal(), socket.key, socket);
+        return id;
     }
 
     @Override
     public long submitAccept(PortSocket listener) {
         UringSocket s = own(listener);
         long id = begin(Operation.ACCEPT, s);
-        submissions.prepare(IORING_OP_ACCEPT, s.fd, id).opFlags(SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int slot = UserData.slot(id);
+        // The kernel writes the peer's address into the slot's scratch as it accepts: the one
+        // moment the address is sure to be known (getpeername fails once the peer has reset).
+        submissions.prepare(IORING_OP_ACCEPT, s.fd, id).opFlags(SOCK_NONBLOCK | SOCK_CLOEXEC)
+                .address(operations.acceptAddress(slot)).offset(operations.acceptAddressLength(slot));
         return id;
     }
 
     @Override
     public long submitConnect(PortSocket socket, InetSocketAddress remote) {
         UringSocket s = own(socket);
-        if (remote.isUnresolved()) {
-            throw new IllegalArgumentException("unresolved address: " + remote);
-        }
+        SubmissionChecks.connectTarget(s, remote);
         long id = begin(Operation.CONNECT, s);
         int slot = UserData.slot(id);
         MemorySegment scratch = operations.scratch(slot);
@@ -243,6 +247,7 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public long submitReceive(PortSocket socket, ByteBuffer buffer) {
         UringSocket s = own(socket);
+        SubmissionChecks.receiveBuffer(buffer);
         long address = DirectBuffers.address(buffer);
         long id = begin(Operation.RECEIVE, s);
         operations.pin(UserData.slot(id), buffer);
@@ -256,6 +261,7 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public long submitSend(PortSocket socket, ByteBuffer buffer) {
         UringSocket s = own(socket);
+        SubmissionChecks.sendBuffer(buffer);
         long address = DirectBuffers.address(buffer);
         long id = begin(Operation.SEND, s);
         operations.pin(UserData.slot(id), buffer);
@@ -265,14 +271,11 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length) {
+        SubmissionChecks.gather(buffers, offset, length);
         if (length == 1) {
             return submitSend(socket, buffers[offset]);
         }
         UringSocket s = own(socket);
-        java.util.Objects.checkFromIndexSize(offset, length, buffers.length);
-        if (length < 1 || length > IOV_MAX) {
-            throw new IllegalArgumentException("a send takes 1 to " + IOV_MAX + " buffers, not " + length);
-        }
         for (int i = offset; i < offset + length; i++) {
             DirectBuffers.address(buffers[i]); // rejects heap buffers before anything is claimed
         }
@@ -292,8 +295,9 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
         UringSocket s = own(socket);
+        int how = shutdownHow(SubmissionChecks.shutdownMode(mode));
         long id = begin(Operation.SHUTDOWN, s);
-        submissions.prepare(IORING_OP_SHUTDOWN, s.fd, id).length(shutdownHow(mode));
+        submissions.prepare(IORING_OP_SHUTDOWN, s.fd, id).length(how);
         return id;
     }
 
@@ -307,7 +311,28 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitClose(PortSocket socket) {
-        UringSocket s = own(socket);
+        return beginClose(own(socket));
+    }
+
+    /**
+     * Cancels what is in flight on a socket and closes it.
+     *
+     * <p><b>Lingering sockets.</b> With SO_LINGER above 0, whoever drops the file's last
+     * reference runs the TCP close, which blocks until the peer has acknowledged what is unsent
+     * or the linger time is up. IORING_OP_CLOSE removes the fd inline in the submitting thread
+     * (sockets have no {@code ->flush}), and the final {@code fput} then queues {@code __fput} as
+     * task work of that thread: the owner would block on its way out of io_uring_enter. With
+     * IOSQE_ASYNC an io-wq worker runs the close, so the last reference is dropped, and the
+     * linger waited out, in that worker ({@code fput} defers to the current task's task work,
+     * which io-wq workers run themselves). That only holds if the close drops the last
+     * reference: a cancelled request still holds one until it is freed, which happens on the
+     * owner. So a lingering socket's close is handed to the kernel only once its cancelled
+     * operations have completed. The CLOSE completion then arrives when the descriptor is
+     * released; the linger itself may go on in io-wq after it.
+     */
+    private long beginClose(UringSocket s) {
+        // The close is not counted in inFlight: inFlight tells when it may be delivered.
+        long id = operations.acquire(Operation.CLOSE.ordinal(), s.key, s);
         s.state = UringSocket.State.CLOSING;
         if (s.inFlight > 0) {
             // Closing an fd does not cancel io_uring requests on it (they hold their own file
@@ -315,11 +340,17 @@ public final class IoUringPort implements CompletionPort {
             // in SQE order, so their completions are posted before the close's.
             submissions.prepare(IORING_OP_ASYNC_CANCEL, s.fd, INTERNAL_CANCEL)
                     .opFlags(IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL);
+            if (s.lingersOnClose) {
+                s.deferredCloseId = id; // prepared in complete() once inFlight reaches 0
+                return id;
+            }
         }
-        // The close itself is not counted in inFlight: inFlight tells when it may be delivered.
-        long id = operations.acquire(Operation.CLOSE.ordinal(), s.key, s);
-        submissions.prepare(IORING_OP_CLOSE, s.fd, id);
+        prepareClose(s, id);
         return id;
+    }
+
+    private void prepareClose(UringSocket s, long id) {
+        submissions.prepare(IORING_OP_CLOSE, s.fd, id).flags(s.lingersOnClose ? IOSQE_ASYNC : 0);
     }
 
     @Override
@@ -391,7 +422,7 @@ public final class IoUringPort implements CompletionPort {
             return delivered;
         } finally {
             dequeuing = false;
-            closeUnadopted();
+            unadopted.closeAll(); // what the handler did not adopt is declined
         }
     }
 
@@ -501,19 +532,19 @@ public final class IoUringPort implements CompletionPort {
         int slot = operations.slotOf(userData);
         long key = operations.key(slot);
         UringSocket socket = operations.socket(slot);
-        operations.release(slot); // the kernel is done with the slot's memory
         Operation operation = Operation.ofOrdinal(kind);
+        if (operation == Operation.CLOSE) {
+            return closeCompleted(slot, socket, userData, result, handler);
+        }
+        if (operation == Operation.ACCEPT && result >= 0) {
+            unadopted.add(result, operations.acceptedPeer(slot)); // before the slot is reused
+        }
+        operations.release(slot); // the kernel is done with the slot's memory
         int flags = 0;
         switch (operation) {
-            case CLOSE -> {
-                return closeCompleted(socket, userData, result, handler);
-            }
             case TIMEOUT -> result = result == -Errno.ETIME ? 0 : result;
-            case ACCEPT -> {
-                if (result >= 0) {
-                    rememberUnadopted(result);
-                }
-            }
+            // 6.10 and newer say whether more connections wait in the accept queue.
+            case ACCEPT -> flags = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0 ? CompletionFlags.INPUT_PENDING : 0;
             case RECEIVE -> {
                 boolean pending = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0;
                 flags = pending ? CompletionFlags.INPUT_PENDING : 0;
@@ -523,23 +554,30 @@ public final class IoUringPort implements CompletionPort {
             }
             default -> { }
         }
-        if (socket != null && --socket.inFlight == 0 && socket.heldCloseId != 0) {
-            heldCloses.add(socket);
+        if (socket != null && --socket.inFlight == 0) {
+            if (socket.heldCloseId != 0) {
+                heldCloses.add(socket);
+            } else if (socket.deferredCloseId != 0) {
+                prepareClose(socket, socket.deferredCloseId); // nothing else holds the file now
+                socket.deferredCloseId = 0;
+            }
         }
         handler.onCompletion(key, operation, result, flags, userData);
         return 1;
     }
 
-    private int closeCompleted(UringSocket socket, long userData, int result, CompletionHandler handler) {
+    private int closeCompleted(int slot, UringSocket socket, long userData, int result, CompletionHandler handler) {
         socket.state = UringSocket.State.CLOSED;
         forget(socket);
         if (socket.inFlight > 0) {
-            // A cancelled operation has not reported yet (EALREADY): the close waits for it, so
-            // the handler never sees a completion of a socket after its close.
+            // A cancelled operation has not reported yet: the close waits for it, so the handler
+            // never sees a completion of a socket after its close. It keeps its slot until it is
+            // delivered, so that pendingOperations() still counts it.
             socket.heldCloseId = userData;
             socket.heldCloseResult = result;
             return 0;
         }
+        operations.release(slot);
         handler.onCompletion(socket.key, Operation.CLOSE, result, 0, userData);
         return 1;
     }
@@ -550,24 +588,11 @@ public final class IoUringPort implements CompletionPort {
             UringSocket socket = heldCloses.poll();
             long id = socket.heldCloseId;
             socket.heldCloseId = 0;
+            operations.release(operations.slotOf(id));
             delivered++;
             handler.onCompletion(socket.key, Operation.CLOSE, socket.heldCloseResult, 0, id);
         }
         return delivered;
-    }
-
-    private void rememberUnadopted(int fd) {
-        if (unadoptedCount == unadopted.length) {
-            unadopted = Arrays.copyOf(unadopted, unadoptedCount * 2);
-        }
-        unadopted[unadoptedCount++] = fd;
-    }
-
-    /** Closes accepted connections the handler did not adopt: declined, not leaked. */
-    private void closeUnadopted() {
-        while (unadoptedCount > 0) {
-            Syscalls.close(unadopted[--unadoptedCount]);
-        }
     }
 
     // ---- any thread -----------------------------------------------------------------------
@@ -584,6 +609,16 @@ public final class IoUringPort implements CompletionPort {
         waker.wakeup();
     }
 
+    /** Whether released operation scratch is poisoned. */
+    boolean poisonsReleasedScratch() {
+        return operations.poisonsReleased();
+    }
+
+    /** Whether each enter names the ring by its registered index rather than its fd. */
+    boolean usesRegisteredRingFd() {
+        return (enterFlags & IORING_ENTER_REGISTERED_RING) != 0;
+    }
+
     /** Whether wake-ups use SEND_MSG_RING rather than the eventfd. */
     boolean wakesWithMessageRing() {
         return waker.usesMessageRing();
@@ -594,6 +629,7 @@ public final class IoUringPort implements CompletionPort {
         return waker.signals();
     }
 
+    /** Counts a CLOSE held back for its socket's cancelled operations too: it keeps its slot until delivered. */
     @Override
     public int pendingOperations() {
         return operations.inUse();
@@ -601,6 +637,14 @@ public final class IoUringPort implements CompletionPort {
 
     // ---- close ----------------------------------------------------------------------------
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Whatever happens while draining (io_uring_enter failing, or operations that do not
+     * complete in time), the sockets, the waker and the ring are released, and the failure is
+     * thrown afterwards. Only the memory of operations that never completed is kept: the kernel
+     * may still write it.
+     */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -612,27 +656,39 @@ public final class IoUringPort implements CompletionPort {
         if (dequeuing) {
             throw new IllegalStateException("close called from a completion handler");
         }
-        boolean drained = !owner.isClaimed() || drainInFlight();
-        closed = true;
+        boolean drained = false;
+        try {
+            drained = !owner.isClaimed() || drainInFlight();
+        } finally {
+            closed = true;
+            release(drained);
+        }
+    }
+
+    /** The second half of close(): lets go of everything, whether or not the drain finished. */
+    private void release(boolean drained) {
         for (UringSocket socket : new ArrayList<>(sockets)) {
-            // A socket still CLOSING has a close the kernel never finished: leave its fd alone.
-            if (socket.state == UringSocket.State.OPEN) {
+            // A socket still CLOSING has a close the kernel never finished: leave its fd alone,
+            // unless that close was never handed to the kernel at all.
+            if (socket.state == UringSocket.State.OPEN || socket.deferredCloseId != 0) {
                 socket.state = UringSocket.State.CLOSED;
+                socket.deferredCloseId = 0;
                 Syscalls.close(socket.fd);
             }
         }
         sockets.clear();
-        closeUnadopted();
+        unadopted.closeAll();
         waker.close();
         ring.close();
         if (drained) {
             arena.close();
-        } else {
-            // Freeing memory the kernel may still write would be a use-after-free; keep it.
-            LOG.log(Level.WARNING, "io_uring port closed with {0} operation(s) that did not complete within {1} s "
-                    + "of being cancelled; their memory is kept, not freed",
-                    new Object[] {operations.inUse(), TimeUnit.NANOSECONDS.toSeconds(CLOSE_DRAIN_NANOS)});
+            return;
         }
+        // Freeing memory the kernel may still write would be a use-after-free: the arena stays
+        // open, and the table, which holds the caller's buffers, stays reachable for good.
+        NEVER_FREED.add(operations);
+        LOG.log(Level.WARNING, "io_uring port closed with {0} operation(s) that did not complete after being "
+                + "cancelled; their memory is kept, not freed", operations.inUse());
     }
 
     /**
@@ -645,6 +701,11 @@ public final class IoUringPort implements CompletionPort {
         closed = true; // from here on, completions do not re-arm the waker
         submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, INTERNAL_CANCEL)
                 .opFlags(IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
+        for (UringSocket socket : new ArrayList<>(sockets)) {
+            if (socket.state == UringSocket.State.OPEN && socket.lingersOnClose) {
+                beginClose(socket); // in io-wq, not in release() on this thread: it would linger here
+            }
+        }
         long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
         while (operations.inUse() > 0 || wakerArmed || submissions.backlogged() > 0 || submissions.unsubmitted() > 0) {
             long left = deadline - System.nanoTime();
@@ -655,7 +716,7 @@ public final class IoUringPort implements CompletionPort {
             submissions.publish();
             waitFor(submissions.unsubmitted(), Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
             reap(DROP, Integer.MAX_VALUE);
-            heldCloses.clear();
+            deliverHeldCloses(DROP, Integer.MAX_VALUE); // frees their slots
         }
         return true;
     }

@@ -1,11 +1,17 @@
 package dev.iocp.port.uring;
 
+import dev.iocp.port.uring.sys.IoUringLayouts;
+import dev.iocp.port.uring.sys.Sockaddr;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The operations in flight on one port: io_uring's equivalent of the OVERLAPPED structures of
@@ -15,27 +21,43 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *   <li>the key and socket the completion is routed to;</li>
  *   <li>references to the caller's buffers, so that memory the kernel reads or writes cannot be
  *       collected before the kernel is done with it;</li>
- *   <li>native scratch the kernel reads during the operation: a sockaddr to connect to, a
- *       timespec, a msghdr and its iovec array.</li>
+ *   <li>native scratch the kernel reads or writes during the operation: a sockaddr to connect
+ *       to or that an accept fills in (with its length), a timespec, a msghdr and its iovec
+ *       array.</li>
  * </ul>
  * Slots are recycled, and their scratch and pin arrays with them, so a steady stream of
  * operations allocates nothing.
  */
 final class OperationTable {
 
-    // Scratch layout of one slot: iovec[8] | msghdr | sockaddr_in6 | timespec.
+    // Scratch layout of one slot: iovec[8] | msghdr | sockaddr_in6 | timespec | socklen_t.
     static final int INLINE_IOVECS = 8;
-    static final long IOVECS = 0;
-    static final long MSGHDR = 128;
-    static final long SOCKADDR = 192;
-    static final long TIMESPEC = 224;
-    static final long SCRATCH_BYTES = 256;
     static final long IOVEC_BYTES = 16;
+    static final long IOVECS = 0;
+    static final long MSGHDR = IOVECS + INLINE_IOVECS * IOVEC_BYTES;
+    /** {@code struct msghdr} is 56 bytes; 64 keeps what follows 8-aligned. */
+    static final long MSGHDR_BYTES = 64;
+    static final long SOCKADDR = MSGHDR + MSGHDR_BYTES;
+    /** {@code struct sockaddr_in6} (28 bytes), rounded up to 8. */
+    static final long SOCKADDR_BYTES = 32;
+    static final long TIMESPEC = SOCKADDR + SOCKADDR_BYTES;
+    /** The {@code socklen_t} an accept reads (room in the sockaddr) and writes (its length). */
+    static final long SOCKADDR_LENGTH = TIMESPEC + IoUringLayouts.TIMESPEC.byteSize();
+    static final long SCRATCH_BYTES = 256;
 
     private static final int CHUNK_SHIFT = 8;
     private static final int CHUNK_SLOTS = 1 << CHUNK_SHIFT;
 
+    /**
+     * Whether ports poison released scratch unless told otherwise: the system property
+     * {@code dev.iocp.debug.poison} ({@code true} to turn it on), read once. Off by default.
+     */
+    static final boolean POISON_BY_DEFAULT = Boolean.getBoolean("dev.iocp.debug.poison");
+    /** The byte released scratch is filled with when poisoning. */
+    static final byte POISON = (byte) 0xA5;
+
     private final Arena arena;
+    private final boolean poisonReleased;
     private long[] keys = new long[0];
     private UringSocket[] sockets = new UringSocket[0];
     private int[] generations = new int[0];
@@ -47,8 +69,18 @@ final class OperationTable {
     private int freeCount;
     private int inUse;
 
-    OperationTable(Arena arena) {
+    /**
+     * @param poisonReleased fill a slot's native scratch with {@link #POISON} when it is
+     *                       released (a debugging aid; see {@link #release})
+     */
+    OperationTable(Arena arena, boolean poisonReleased) {
         this.arena = arena;
+        this.poisonReleased = poisonReleased;
+    }
+
+    /** Whether released scratch is poisoned. */
+    boolean poisonsReleased() {
+        return poisonReleased;
     }
 
     /** Takes a slot for an operation of {@code kind} and returns its user_data. */
@@ -114,9 +146,39 @@ final class OperationTable {
         return chunks[slot >>> CHUNK_SHIFT];
     }
 
+    /** The larger iovec array a gathering send of more than {@link #INLINE_IOVECS} buffers used, or null. */
+    MemorySegment iovecOverflow(int slot) {
+        return iovecOverflow[slot];
+    }
+
     /** The offset of a slot's scratch inside {@link #scratch(int)}. */
     long scratchBase(int slot) {
         return (long) (slot & (CHUNK_SLOTS - 1)) * SCRATCH_BYTES;
+    }
+
+    /**
+     * Readies the slot's sockaddr for an accept to write the peer's address into: its length
+     * says how much room there is, its family says "none" until the kernel writes one.
+     *
+     * @return the native address of the sockaddr; its {@code socklen_t} is at
+     *         {@link #acceptAddressLength(int)}
+     */
+    long acceptAddress(int slot) {
+        MemorySegment scratch = scratch(slot);
+        long base = scratchBase(slot);
+        scratch.set(JAVA_SHORT, base + SOCKADDR, (short) 0); // AF_UNSPEC: decodes as null
+        scratch.set(JAVA_INT, base + SOCKADDR_LENGTH, Sockaddr.MAX_SIZE);
+        return scratch.address() + base + SOCKADDR;
+    }
+
+    /** The native address of the {@code socklen_t} that goes with {@link #acceptAddress(int)}. */
+    long acceptAddressLength(int slot) {
+        return scratch(slot).address() + scratchBase(slot) + SOCKADDR_LENGTH;
+    }
+
+    /** The peer's address a completed accept wrote into the slot; read before the slot is released. */
+    InetSocketAddress acceptedPeer(int slot) {
+        return Sockaddr.decode(scratch(slot), scratchBase(slot) + SOCKADDR);
     }
 
     /**
@@ -147,8 +209,19 @@ final class OperationTable {
         return target.address() + at;
     }
 
-    /** Frees a slot once its completion is in: the memory it held is no longer the kernel's. */
+    /**
+     * Frees a slot once its completion is in: the memory it held is no longer the kernel's.
+     *
+     * <p>With poisoning on, the slot's scratch (and its larger iovec array, if it has one) is
+     * filled with {@link #POISON}: read as a pointer {@code 0xa5a5...} is not a user address
+     * (EFAULT), as a length it is far too large, as a sockaddr family or a {@code tv_nsec} it is
+     * invalid (EINVAL). Should the kernel ever read an operation's arguments after its completion,
+     * the operation that reuses the slot then fails loudly instead of quietly using stale ones.
+     */
     void release(int slot) {
+        if (poisonReleased) {
+            poison(slot);
+        }
         sockets[slot] = null;
         pins[slot] = null;
         ByteBuffer[] held = gatherPins[slot];
@@ -158,6 +231,14 @@ final class OperationTable {
         generations[slot] = UserData.nextGeneration(generations[slot]);
         free[freeCount++] = slot;
         inUse--;
+    }
+
+    private void poison(int slot) {
+        scratch(slot).asSlice(scratchBase(slot), SCRATCH_BYTES).fill(POISON);
+        MemorySegment overflow = iovecOverflow[slot];
+        if (overflow != null) {
+            overflow.fill(POISON);
+        }
     }
 
     /** Operations in flight. */

@@ -102,6 +102,12 @@ final class SubmissionQueue {
         return this;
     }
 
+    /** The {@code IOSQE_*} flags. */
+    SubmissionQueue flags(byte flags) {
+        target.set(JAVA_BYTE, base + SQE_FLAGS, flags);
+        return this;
+    }
+
     SubmissionQueue ioprio(short ioprio) {
         target.set(JAVA_SHORT, base + SQE_IOPRIO, ioprio);
         return this;

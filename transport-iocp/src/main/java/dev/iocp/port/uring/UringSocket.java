@@ -44,11 +44,34 @@ final class UringSocket implements PortSocket {
     /** A CLOSE completion that came in while operations were still in flight. */
     long heldCloseId;
     int heldCloseResult;
+    /**
+     * A lingering socket's CLOSE, submitted (acquired, its id returned) but not yet handed to
+     * the kernel: it waits for the socket's cancelled operations to let go of the file.
+     */
+    long deferredCloseId;
+    /**
+     * SO_LINGER is on with a time above 0, set here or inherited from the listener that accepted
+     * this socket: its last close blocks until the peer acknowledges what is unsent, or the time
+     * runs out. Volatile: options may be set from any thread.
+     */
+    volatile boolean lingersOnClose;
+    /**
+     * The peer, once known: from the accept that made this socket, or from the first
+     * getpeername that found one. A connection's peer never changes, and a reset one makes
+     * getpeername fail with ENOTCONN, so the address is kept rather than asked for again.
+     */
+    private volatile InetSocketAddress peer;
 
     UringSocket(int fd, ProtocolFamily family) {
+        this(fd, family, null);
+    }
+
+    /** A socket whose peer is already known: an accepted connection. */
+    UringSocket(int fd, ProtocolFamily family, InetSocketAddress peer) {
         this.fd = fd;
         this.family = family;
         this.domain = family == StandardProtocolFamily.INET6 ? LinuxConstants.AF_INET6 : LinuxConstants.AF_INET;
+        this.peer = peer;
     }
 
     /** Opens a non-blocking stream socket; an IPv6 one is made dual-stack. */
@@ -115,7 +138,16 @@ final class UringSocket implements PortSocket {
 
     @Override
     public InetSocketAddress remoteAddress() throws IOException {
-        return name(false);
+        InetSocketAddress known = peer;
+        if (known != null) {
+            ensureOpen();
+            return known;
+        }
+        InetSocketAddress asked = name(false);
+        if (asked != null) {
+            peer = asked;
+        }
+        return asked;
     }
 
     private InetSocketAddress name(boolean local) throws IOException {
@@ -173,6 +205,9 @@ final class UringSocket implements PortSocket {
             if (option == StandardSocketOptions.IP_TOS && domain == LinuxConstants.AF_INET6) {
                 // A dual-stack socket may carry IPv4 traffic too: set both, as the JDK does.
                 Syscalls.setsockopt(fd, LinuxConstants.IPPROTO_IP, LinuxConstants.IP_TOS, v.address(), 4);
+            }
+            if (option == StandardSocketOptions.SO_LINGER) {
+                lingersOnClose = first == 1 && second > 0;
             }
         }
     }

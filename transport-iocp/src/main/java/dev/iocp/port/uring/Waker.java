@@ -44,10 +44,15 @@ final class Waker extends CoalescedWakeup {
             throw new PortException("eventfd(): " + Errno.describe(efd), efd);
         }
         this.fd = efd;
-        this.readBuffer = arena.allocate(8, 8);
-        this.one = arena.allocate(8, 8);
+        try {
+            this.readBuffer = arena.allocate(8, 8);
+            this.one = arena.allocate(8, 8);
+            this.message = arena.allocate(IoUringLayouts.SQE_SIZE, 8);
+        } catch (RuntimeException | Error e) {
+            Syscalls.close(efd);
+            throw e;
+        }
         one.set(JAVA_LONG, 0, 1L);
-        this.message = arena.allocate(IoUringLayouts.SQE_SIZE, 8);
     }
 
     /**
@@ -77,12 +82,19 @@ final class Waker extends CoalescedWakeup {
     }
 
     @Override
-    protected synchronized void signal() {
-        if (open) {
-            if (messageRing) {
-                sendMessage();
-            } else {
-                Syscalls.write(fd, one.address(), 8);
+    protected synchronized void signal() throws PortException {
+        if (!open) {
+            return; // the port is closed: nobody is left to wake
+        }
+        if (messageRing) {
+            int rc = sendMessage();
+            if (rc < 0) {
+                throw new PortException("io_uring_register(SEND_MSG_RING): " + Errno.describe(rc), rc);
+            }
+        } else {
+            long rc = Syscalls.write(fd, one.address(), 8);
+            if (rc < 0) {
+                throw new PortException("write(wake-up eventfd " + fd + "): " + Errno.describe((int) rc), (int) rc);
             }
         }
     }

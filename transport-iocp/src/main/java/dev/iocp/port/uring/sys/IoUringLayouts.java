@@ -71,6 +71,10 @@ public final class IoUringLayouts {
     public static final StructLayout RSRC_UPDATE = MemoryLayout.structLayout(
             JAVA_INT.withName("offset"), JAVA_INT.withName("resv"), JAVA_LONG.withName("data"));
 
+    // io_uring_rsrc_update
+    public static final long RSRC_UPDATE_OFFSET = offset(RSRC_UPDATE, "offset");
+    public static final long RSRC_UPDATE_DATA = offset(RSRC_UPDATE, "data");
+
     // io_uring_params
     public static final long PARAMS_SQ_ENTRIES = offset(PARAMS, "sq_entries");
     public static final long PARAMS_CQ_ENTRIES = offset(PARAMS, "cq_entries");

@@ -41,6 +41,7 @@ public final class LinuxConstants {
     public static final int IORING_REGISTER_PROBE = 8;
     public static final int IORING_REGISTER_ENABLE_RINGS = 12;
     public static final int IORING_REGISTER_RING_FDS = 20;
+    public static final int IORING_UNREGISTER_RING_FDS = 21;
     /** Posts a MSG_RING SQE without a ring of one's own (6.13). */
     public static final int IORING_REGISTER_SEND_MSG_RING = 31;
     public static final int IO_URING_OP_SUPPORTED = 1;
@@ -60,6 +61,10 @@ public final class LinuxConstants {
     public static final byte IORING_OP_MSG_RING = 40;
     /** Not used; its presence marks a 5.19 kernel (as Netty infers multishot accept from it). */
     public static final byte IORING_OP_SOCKET = 45;
+
+    // SQE flags (io_uring_sqe.flags)
+    /** Issue the request from an io-wq worker rather than inline in the submitting thread (5.6). */
+    public static final byte IOSQE_ASYNC = 1 << 4;
 
     // async cancel flags (5.19)
     public static final int IORING_ASYNC_CANCEL_ALL = 1;

@@ -78,6 +78,8 @@ class IoUringLayoutsTest {
         assertEquals(16, IoUringLayouts.PROBE.byteSize());
         assertEquals(8, IoUringLayouts.PROBE_OP.byteSize());
         assertEquals(16, IoUringLayouts.RSRC_UPDATE.byteSize());
+        assertEquals(0, IoUringLayouts.RSRC_UPDATE_OFFSET);
+        assertEquals(8, IoUringLayouts.RSRC_UPDATE_DATA);
         assertEquals(16, Sockaddr.SOCKADDR_IN.byteSize());
         assertEquals(28, Sockaddr.SOCKADDR_IN6.byteSize());
         assertEquals(8, at(Sockaddr.SOCKADDR_IN6, "sin6_addr"));

@@ -1,0 +1,82 @@
+package dev.iocp.port;
+
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * The argument checks every backend makes in {@code CompletionPort.submit*} before it takes an
+ * operation slot or writes a submission: a refused submission throws here, the same exception
+ * with the same message on every backend, and leaves nothing behind (no slot, no pinned buffer,
+ * no half-written SQE). After these checks, a submission cannot fail.
+ */
+public final class SubmissionChecks {
+
+    /** Buffers one gathering send takes at most: Linux's {@code IOV_MAX}. */
+    public static final int MAX_GATHERED_BUFFERS = 1024;
+
+    private SubmissionChecks() {
+    }
+
+    /**
+     * A connect's target: resolved, and of a family the socket speaks (an {@code INET6} socket
+     * is dual-stack and also reaches IPv4 addresses; an {@code INET} one reaches IPv4 only).
+     *
+     * @throws NullPointerException     for a null address
+     * @throws IllegalArgumentException for an unresolved address, or an IPv6 one on an INET socket
+     */
+    public static void connectTarget(PortSocket socket, InetSocketAddress remote) {
+        Objects.requireNonNull(remote, "remote");
+        if (remote.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved address: " + remote);
+        }
+        if (socket.family() == StandardProtocolFamily.INET && remote.getAddress() instanceof Inet6Address) {
+            throw new IllegalArgumentException("cannot connect an INET socket to the IPv6 address "
+                    + PortException.format(remote) + "; open the socket as INET6");
+        }
+    }
+
+    /**
+     * A receive's buffer: one the port may write into.
+     *
+     * @throws NullPointerException     for a null buffer
+     * @throws IllegalArgumentException for a read-only buffer
+     */
+    public static void receiveBuffer(ByteBuffer buffer) {
+        Objects.requireNonNull(buffer, "buffer");
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException("cannot receive into a read-only buffer: " + buffer);
+        }
+    }
+
+    /** A send's buffer. @throws NullPointerException for a null buffer */
+    public static void sendBuffer(ByteBuffer buffer) {
+        Objects.requireNonNull(buffer, "buffer");
+    }
+
+    /**
+     * A gathering send's buffers: {@code buffers[offset .. offset+length)}, 1 to
+     * {@link #MAX_GATHERED_BUFFERS} of them, none null.
+     *
+     * @throws NullPointerException      for a null array or a null buffer in the range
+     * @throws IndexOutOfBoundsException for a range outside the array
+     * @throws IllegalArgumentException  for a length outside 1 to {@link #MAX_GATHERED_BUFFERS}
+     */
+    public static void gather(ByteBuffer[] buffers, int offset, int length) {
+        Objects.requireNonNull(buffers, "buffers");
+        if (length < 1 || length > MAX_GATHERED_BUFFERS) {
+            throw new IllegalArgumentException("a send takes 1 to " + MAX_GATHERED_BUFFERS + " buffers, not " + length);
+        }
+        Objects.checkFromIndexSize(offset, length, buffers.length);
+        for (int i = offset; i < offset + length; i++) {
+            Objects.requireNonNull(buffers[i], "buffers[" + i + "]");
+        }
+    }
+
+    /** A shutdown's direction. @throws NullPointerException for a null mode */
+    public static ShutdownMode shutdownMode(ShutdownMode mode) {
+        return Objects.requireNonNull(mode, "mode");
+    }
+}

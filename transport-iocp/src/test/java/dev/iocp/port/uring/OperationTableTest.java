@@ -1,0 +1,89 @@
+package dev.iocp.port.uring;
+
+import dev.iocp.port.Operation;
+import dev.iocp.port.uring.sys.IoUringLayouts;
+import dev.iocp.port.uring.sys.Sockaddr;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The slot table's native scratch: its layout, and poisoning it on release. */
+class OperationTableTest {
+
+    @Test
+    void theScratchAreasOfASlotDoNotOverlapAndFitItsScratch() {
+        assertEquals(0, OperationTable.IOVECS);
+        assertTrue(OperationTable.MSGHDR >= OperationTable.IOVECS + OperationTable.INLINE_IOVECS * OperationTable.IOVEC_BYTES);
+        assertTrue(OperationTable.MSGHDR_BYTES >= 56, "struct msghdr");
+        assertTrue(OperationTable.SOCKADDR >= OperationTable.MSGHDR + OperationTable.MSGHDR_BYTES);
+        assertTrue(OperationTable.SOCKADDR_BYTES >= Sockaddr.MAX_SIZE);
+        assertTrue(OperationTable.TIMESPEC >= OperationTable.SOCKADDR + OperationTable.SOCKADDR_BYTES);
+        assertTrue(OperationTable.SOCKADDR_LENGTH >= OperationTable.TIMESPEC + IoUringLayouts.TIMESPEC.byteSize());
+        assertTrue(OperationTable.SCRATCH_BYTES >= OperationTable.SOCKADDR_LENGTH + 4, "socklen_t");
+        for (long at : new long[] {OperationTable.MSGHDR, OperationTable.SOCKADDR, OperationTable.TIMESPEC,
+                OperationTable.SOCKADDR_LENGTH, OperationTable.SCRATCH_BYTES}) {
+            assertEquals(0, at % 8, "8-aligned: " + at);
+        }
+    }
+
+    @Test
+    void aReleasedSlotsScratchIsPoisonedWhenAskedTo() {
+        try (Arena arena = Arena.ofConfined()) {
+            OperationTable table = new OperationTable(arena, true);
+            int slot = useScratchOfOneSlot(table, arena);
+            assertFalse(isPoisoned(table, slot), "in use: the kernel's arguments are there");
+            table.release(slot);
+            assertTrue(isPoisoned(table, slot), "released: every byte of its scratch is poison");
+        }
+    }
+
+    @Test
+    void aReleasedSlotsScratchIsLeftAsItWasByDefault() {
+        try (Arena arena = Arena.ofConfined()) {
+            OperationTable table = new OperationTable(arena, false);
+            int slot = useScratchOfOneSlot(table, arena);
+            table.release(slot);
+            assertFalse(isPoisoned(table, slot));
+        }
+    }
+
+    @Test
+    void poisoningIsOffUnlessTheSystemPropertyTurnsItOn() {
+        assertEquals(Boolean.getBoolean("dev.iocp.debug.poison"), OperationTable.POISON_BY_DEFAULT);
+    }
+
+    /** Writes an accept's sockaddr and a gathering send's iovecs, nine of them: more than fit inline. */
+    private static int useScratchOfOneSlot(OperationTable table, Arena arena) {
+        long id = table.acquire(Operation.SEND.ordinal(), 7, null);
+        int slot = UserData.slot(id);
+        table.acceptAddress(slot);
+        ByteBuffer[] buffers = new ByteBuffer[OperationTable.INLINE_IOVECS + 1];
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = arena.allocate(16).asByteBuffer();
+        }
+        table.writeIovecs(slot, buffers, 0, buffers.length);
+        return slot;
+    }
+
+    private static boolean isPoisoned(OperationTable table, int slot) {
+        MemorySegment scratch = table.scratch(slot).asSlice(table.scratchBase(slot), OperationTable.SCRATCH_BYTES);
+        MemorySegment overflow = table.iovecOverflow(slot);
+        return allPoison(scratch) && (overflow == null || allPoison(overflow));
+    }
+
+    private static boolean allPoison(MemorySegment memory) {
+        for (long i = 0; i < memory.byteSize(); i++) {
+            if (memory.get(JAVA_BYTE, i) != OperationTable.POISON) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
