@@ -3,6 +3,7 @@ package dev.iocp.channel;
 import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.ShutdownMode;
+import dev.iocp.port.SubmissionChecks;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -46,7 +47,6 @@ import java.util.concurrent.TimeUnit;
  */
 public class IocpSocketChannel extends AbstractIocpChannel implements SocketChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
-    private static final int IOV_MAX = 1024;
     private static final int FILE_CHUNK = 64 * 1024;
 
     private final IocpSocketChannelConfig config;
@@ -642,7 +642,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                         in.remove();
                         continue;
                     }
-                    ByteBuffer[] buffers = in.nioBuffers(IOV_MAX, Integer.MAX_VALUE);
+                    ByteBuffer[] buffers = in.nioBuffers(SubmissionChecks.MAX_GATHERED_BUFFERS, Integer.MAX_VALUE);
                     int count = in.nioBufferCount();
                     writeId = registration.submitSend(buffers, 0, count);
                     sendInFlight.record(buffers, count);
