@@ -1,8 +1,11 @@
 package dev.iocp.channel;
 
 import dev.iocp.channel.faults.ChannelTracker;
+import dev.iocp.channel.faults.Descriptors;
 import dev.iocp.channel.faults.EchoHandler;
+import dev.iocp.channel.faults.Fault;
 import dev.iocp.channel.faults.FaultInjector;
+import dev.iocp.channel.faults.FaultRule;
 import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
 import io.netty.channel.Channel;
@@ -24,6 +27,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -31,6 +35,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -72,6 +77,52 @@ class IocpEmfileTest {
                     + " errors fired): the server retries a failing accept without pause");
             // Accepting again once descriptors are back (auto-read returns within a second).
             FaultTestSupport.echoOnce((InetSocketAddress) server.localAddress(), 10_000, 7);
+            server.close().sync();
+        } finally {
+            FaultTestSupport.shutdown(group);
+        }
+    }
+
+    @Test
+    void acceptsFailedAfterTheKernelAcceptedLeakNoDescriptor() throws Exception {
+        FaultTestSupport.assumeReady();
+        FaultInjector injector = new FaultInjector();
+        // Every third accept completes with -EMFILE although the kernel accepted a connection:
+        // its descriptor is never adopted, and the port closes it.
+        injector.add(FaultRule.on(Operation.ACCEPT).everyNth(3).become(Fault.error(Errno.EMFILE)));
+        MultiThreadIoEventLoopGroup group = FaultTestSupport.group(2, injector);
+        try {
+            ChannelTracker tracker = new ChannelTracker();
+            EchoHandler.Ledger ledger = new EchoHandler.Ledger();
+            AtomicLong serverErrors = new AtomicLong();
+            // Before the acceptor, so it does not pause accepting for a second per error.
+            Channel server = FaultTestSupport.echoServer(group, tracker, ledger, b -> b.handler(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    serverErrors.incrementAndGet();
+                }
+            }));
+            InetSocketAddress address = (InetSocketAddress) server.localAddress();
+            int baseline = Descriptors.sockets();
+            int clients = 30;
+            int refused = 0;
+            for (int i = 0; i < clients; i++) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(address, 5_000);
+                    socket.setSoTimeout(10_000);
+                    FaultTestSupport.echoVerified(socket, 100, i);
+                } catch (IOException closedByThePort) {
+                    refused++;
+                }
+            }
+            long injected = injector.injected(Operation.ACCEPT, Fault.error(Errno.EMFILE));
+            assertTrue(injected >= clients / 3 - 1, () -> "accept errors injected: " + injected);
+            assertEquals(injected, refused, "connections closed unserved (their accepts failed)");
+            assertEquals(injected, serverErrors.get(), "accept errors fired through the server pipeline");
+            assertEquals(clients - refused, tracker.opened(), "children accepted");
+            assertTrue(tracker.awaitAllClosed(Duration.ofSeconds(10)), () -> "children still open: " + tracker.problems());
+            assertEquals(baseline, Descriptors.awaitSockets(baseline, Duration.ofSeconds(10)),
+                    () -> "open sockets: " + Descriptors.describeSockets());
             server.close().sync();
         } finally {
             FaultTestSupport.shutdown(group);
