@@ -67,6 +67,7 @@ class IocpReadFailureTest {
     }
 
     /** An allocator whose handle's n-th {@code allocate()} throws. */
+    @SuppressWarnings("deprecation") // RecvByteBufAllocator.Handle: what the channels call
     private static final class FailingRecvAllocator implements RecvByteBufAllocator {
         private final RecvByteBufAllocator delegate = new AdaptiveRecvByteBufAllocator();
         private final int failingCall;
@@ -290,6 +291,7 @@ class IocpReadFailureTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // RCVBUF_ALLOCATOR
     void channelReadCompleteFollowsAChannelReadThatClosedTheChannel() throws Exception {
         Queue<List<String>> histories = new ConcurrentLinkedQueue<>();
         AtomicInteger inactive = new AtomicInteger();

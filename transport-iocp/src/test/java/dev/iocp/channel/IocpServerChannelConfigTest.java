@@ -116,6 +116,7 @@ class IocpServerChannelConfigTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // MAX_MESSAGES_PER_READ: set on whichever allocator the channel has
     void queuedConnectionsAreAcceptedInBatchesOfAtMostMaxMessagesPerRead() throws Exception {
         Batches batches = new Batches();
         ChannelTracker tracker = new ChannelTracker();
@@ -138,6 +139,7 @@ class IocpServerChannelConfigTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // getMaxMessagesPerRead
     void aReadWithAutoReadOffAcceptsOneBatchAndThenNoMore() throws Exception {
         Batches batches = new Batches();
         ChannelTracker tracker = new ChannelTracker();

@@ -149,6 +149,7 @@ public final class PoisoningAllocator extends AbstractByteBufAllocator {
      * A direct buffer over memory this allocator made; every way Netty lets memory go (release,
      * a capacity change, freeDirect, a cleaner) ends in {@link #quarantine}.
      */
+    @SuppressWarnings("deprecation") // allocateDirect/freeDirect: overridden so that no path frees memory
     private static final class PoisonedDirectBuf extends UnpooledDirectByteBuf {
         private final PoisoningAllocator owner;
         /** The memory the buffer uses now. */
