@@ -13,8 +13,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -31,6 +35,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class IocpChurnTest {
     private static final int CLIENT_THREADS = 8;
+    /**
+     * Where clients connect from. A client that closes first keeps its port in TIME_WAIT, and
+     * 100 000 connections outnumber the ephemeral ports; Linux reuses such ports for loopback
+     * connections when net.ipv4.tcp_tw_reuse is 2 (its default) or 1. Where it is 0, clients
+     * spread over several loopback source addresses, each with its own ports.
+     */
+    private static final InetAddress[] SOURCES = sources();
+
+    private static InetAddress[] sources() {
+        try {
+            String reuse = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_tw_reuse")).trim();
+            if (!reuse.equals("0")) {
+                return new InetAddress[] {null};
+            }
+            InetAddress[] sources = new InetAddress[8];
+            for (int i = 0; i < sources.length; i++) {
+                sources[i] = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (1 + i)});
+            }
+            return sources;
+        } catch (IOException e) {
+            return new InetAddress[] {null};
+        }
+    }
+
+    private static Socket connect(Clients clients, InetSocketAddress address, int i) throws IOException {
+        return clients.connect(address, SOURCES[i % SOURCES.length]);
+    }
 
     private MultiThreadIoEventLoopGroup group;
     private LoopLog log;
@@ -75,7 +106,7 @@ class IocpChurnTest {
         Clients.Outcome outcome;
         try (Clients clients = new Clients(CLIENT_THREADS)) {
             outcome = clients.run(cycles, Duration.ofSeconds(120), i -> {
-                Socket socket = clients.connect(address);
+                Socket socket = connect(clients, address, i);
                 if (i % 4 == 0) {
                     clients.reset(socket); // a quarter end with a reset
                 } else {
@@ -106,7 +137,7 @@ class IocpChurnTest {
         try (Clients clients = new Clients(CLIENT_THREADS)) {
             outcome = clients.run(connections, Duration.ofSeconds(120), i -> {
                 SplittableRandom random = new SplittableRandom(i);
-                Socket socket = clients.connect(address);
+                Socket socket = connect(clients, address, i);
                 try {
                     if (i % 5 == 4) {
                         socket.setSoTimeout(10_000);

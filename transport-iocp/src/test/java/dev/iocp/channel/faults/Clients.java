@@ -55,9 +55,17 @@ public final class Clients implements AutoCloseable {
 
     /** A connected socket, closed by the watchdog if a run's limit passes. */
     public Socket connect(InetSocketAddress address) throws IOException {
+        return connect(address, null);
+    }
+
+    /** Like {@link #connect(InetSocketAddress)}, from the given local address (any port) unless null. */
+    public Socket connect(InetSocketAddress address, java.net.InetAddress from) throws IOException {
         Socket socket = new Socket();
         open.add(socket);
         try {
+            if (from != null) {
+                socket.bind(new InetSocketAddress(from, 0));
+            }
             socket.connect(address, 5_000);
         } catch (IOException e) {
             close(socket);
