@@ -1,0 +1,264 @@
+package dev.iocp.channel.faults;
+
+import dev.iocp.port.Backend;
+import dev.iocp.port.CompletionHandler;
+import dev.iocp.port.CompletionPort;
+import dev.iocp.port.Errno;
+import dev.iocp.port.Operation;
+import dev.iocp.port.PortSocket;
+import dev.iocp.port.ShutdownMode;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link CompletionPort} that delegates everything to a real port and spoils what its
+ * {@link FaultInjector} chooses:
+ * <ul>
+ *   <li>an error fault marks the operation at submission and rewrites its completion, when it
+ *       is delivered, into {@code -errno} (a completion that already failed is left alone). The
+ *       operation itself runs normally, so its memory is released only after the kernel is done
+ *       with it, as the port's rule requires. A rewritten ACCEPT leaves its descriptor
+ *       un-adopted, and the port closes it when dequeue returns;</li>
+ *   <li>a short fault offers the kernel half of the send's or receive's bytes (see
+ *       {@link Fault});</li>
+ *   <li>{@link FaultInjector#failAcceptsAtOnce} turns an accept into a no-op on the real port
+ *       whose completion is delivered as the accept's failure;</li>
+ *   <li>{@link #failNextDequeues} makes dequeues throw before they touch the real port, so no
+ *       completion is lost.</li>
+ * </ul>
+ * Used on its owner (loop) thread only, like the port it wraps.
+ */
+public final class FaultInjectingPort implements CompletionPort {
+    private final CompletionPort delegate;
+    private final FaultInjector injector;
+    private final Map<PortSocket, Long> keys = new IdentityHashMap<>();
+    /** Operation id to the errno its completion is rewritten into. */
+    private final Map<Long, Integer> marked = new HashMap<>();
+    /** No-op id to the completion it stands for. */
+    private final Map<Long, Faked> faked = new HashMap<>();
+    private final AtomicInteger dequeuesToFail = new AtomicInteger();
+    private final CompletionHandler relay = this::relay;
+    private CompletionHandler downstream;
+    private volatile Thread owner;
+
+    private record Faked(Operation operation, int result) {
+    }
+
+    FaultInjectingPort(CompletionPort delegate, FaultInjector injector) {
+        this.delegate = delegate;
+        this.injector = injector;
+    }
+
+    /** The thread that dequeues from this port (its event loop), once it has. */
+    public Thread owner() {
+        return owner;
+    }
+
+    /** The next {@code n} calls of {@link #dequeue} throw an IOException (from any thread). */
+    public void failNextDequeues(int n) {
+        dequeuesToFail.addAndGet(n);
+    }
+
+    /** Dequeue failures still to come. */
+    public int dequeueFailuresLeft() {
+        return Math.max(0, dequeuesToFail.get());
+    }
+
+    @Override
+    public Backend backend() {
+        return delegate.backend();
+    }
+
+    @Override
+    public void register(PortSocket socket, long key) {
+        delegate.register(socket, key);
+        keys.put(socket, key);
+    }
+
+    @Override
+    public PortSocket adoptAccepted(PortSocket listener, int acceptResult) throws IOException {
+        return delegate.adoptAccepted(listener, acceptResult);
+    }
+
+    /** The socket's key, or -1 when it is not (or no longer) registered through this port. */
+    private long keyOf(PortSocket socket) {
+        Long key = keys.get(socket);
+        return key == null ? -1 : key;
+    }
+
+    private long mark(long id, Operation operation, Fault fault) {
+        injector.countSubmitted(operation);
+        if (fault != null && !fault.isShort()) {
+            marked.put(id, fault.errno());
+        }
+        return id;
+    }
+
+    @Override
+    public long submitAccept(PortSocket listener) {
+        int atOnce = injector.acceptErrnoAtOnce();
+        if (atOnce != 0 && keyOf(listener) >= 0 && listener.isOpen()) {
+            long id = delegate.submitNop(keyOf(listener));
+            faked.put(id, new Faked(Operation.ACCEPT, -atOnce));
+            injector.countSubmitted(Operation.ACCEPT);
+            return id;
+        }
+        Fault fault = injector.decide(Operation.ACCEPT, keyOf(listener));
+        return mark(delegate.submitAccept(listener), Operation.ACCEPT, fault);
+    }
+
+    @Override
+    public long submitConnect(PortSocket socket, InetSocketAddress remote) {
+        Fault fault = injector.decide(Operation.CONNECT, keyOf(socket));
+        return mark(delegate.submitConnect(socket, remote), Operation.CONNECT, fault);
+    }
+
+    @Override
+    public long submitReceive(PortSocket socket, ByteBuffer buffer) {
+        Fault fault = injector.decide(Operation.RECEIVE, keyOf(socket));
+        if (fault != null && fault.isShort() && buffer.remaining() > 1) {
+            ByteBuffer shorter = buffer.duplicate();
+            shorter.limit(buffer.position() + Math.max(1, buffer.remaining() / 2));
+            injector.countInjected(Operation.RECEIVE, Fault.SHORT);
+            return mark(delegate.submitReceive(socket, shorter), Operation.RECEIVE, null);
+        }
+        return mark(delegate.submitReceive(socket, buffer), Operation.RECEIVE, fault);
+    }
+
+    @Override
+    public long submitSend(PortSocket socket, ByteBuffer buffer) {
+        return submitSend(socket, new ByteBuffer[] {buffer}, 0, 1);
+    }
+
+    @Override
+    public long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length) {
+        Fault fault = injector.decide(Operation.SEND, keyOf(socket));
+        if (fault != null && fault.isShort()) {
+            long total = 0;
+            for (int i = offset; i < offset + length; i++) {
+                total += buffers[i].remaining();
+            }
+            if (total > 1) {
+                long left = Math.max(1, total / 2);
+                ByteBuffer[] part = new ByteBuffer[length];
+                int count = 0;
+                for (int i = offset; i < offset + length && left > 0; i++) {
+                    ByteBuffer piece = buffers[i].duplicate();
+                    if (piece.remaining() > left) {
+                        piece.limit(piece.position() + (int) left);
+                    }
+                    left -= piece.remaining();
+                    part[count++] = piece;
+                }
+                injector.countInjected(Operation.SEND, Fault.SHORT);
+                return mark(delegate.submitSend(socket, part, 0, count), Operation.SEND, null);
+            }
+        }
+        return mark(delegate.submitSend(socket, buffers, offset, length), Operation.SEND, fault);
+    }
+
+    @Override
+    public long submitShutdown(PortSocket socket, ShutdownMode mode) {
+        injector.countSubmitted(Operation.SHUTDOWN);
+        return delegate.submitShutdown(socket, mode);
+    }
+
+    @Override
+    public long submitClose(PortSocket socket) {
+        injector.countSubmitted(Operation.CLOSE);
+        long id = delegate.submitClose(socket);
+        keys.remove(socket); // nothing but cancellations of faked operations needs it afterwards
+        return id;
+    }
+
+    @Override
+    public long submitCancel(PortSocket socket, long operationId) {
+        injector.countSubmitted(Operation.CANCEL);
+        if (faked.containsKey(operationId) && socket != null && keyOf(socket) >= 0) {
+            // The real port does not know the target as the socket's: the no-op completes on
+            // its own, so the cancellation finds nothing.
+            long id = delegate.submitNop(keyOf(socket));
+            faked.put(id, new Faked(Operation.CANCEL, -Errno.ENOENT));
+            return id;
+        }
+        return delegate.submitCancel(socket, operationId);
+    }
+
+    @Override
+    public long submitTimeout(long key, long nanos) {
+        return delegate.submitTimeout(key, nanos);
+    }
+
+    @Override
+    public long submitNop(long key) {
+        return delegate.submitNop(key);
+    }
+
+    @Override
+    public int dequeue(CompletionHandler handler, int max, long timeoutNanos) throws IOException {
+        owner = Thread.currentThread();
+        if (dequeuesToFail.get() > 0 && dequeuesToFail.getAndDecrement() > 0) {
+            injector.countDequeueFailure();
+            throw new IOException("injected dequeue failure (FaultInjectingPort)");
+        }
+        downstream = handler;
+        try {
+            return delegate.dequeue(relay, max, timeoutNanos);
+        } finally {
+            downstream = null;
+        }
+    }
+
+    private void relay(long key, Operation operation, int result, int flags, long operationId) {
+        if (operation == Operation.NOP) {
+            Faked fake = faked.remove(operationId);
+            if (fake != null) {
+                injector.countCompleted(fake.operation());
+                if (fake.operation() == Operation.ACCEPT) {
+                    injector.countInjected(Operation.ACCEPT, Fault.error(-fake.result()));
+                }
+                downstream.onCompletion(key, fake.operation(), fake.result(), 0, operationId);
+                return;
+            }
+        }
+        Integer errno = marked.remove(operationId);
+        if (errno != null && result >= 0) {
+            injector.countInjected(operation, Fault.error(errno));
+            result = -errno;
+            flags = 0;
+        }
+        injector.countCompleted(operation);
+        downstream.onCompletion(key, operation, result, flags, operationId);
+    }
+
+    @Override
+    public void post(long key, int value) {
+        delegate.post(key, value);
+    }
+
+    @Override
+    public void wakeup() {
+        delegate.wakeup();
+    }
+
+    @Override
+    public int pendingOperations() {
+        return delegate.pendingOperations();
+    }
+
+    @Override
+    public void close() throws IOException {
+        delegate.close();
+    }
+
+    @Override
+    public String toString() {
+        return "FaultInjectingPort[" + delegate + "]";
+    }
+}
