@@ -508,9 +508,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 receiveComplete(result, flags);
             } catch (Throwable t) {
                 // Not a handler's exception (the pipeline routes those): the transport's own read
-                // machinery failed, e.g. the allocator threw. Nothing is in flight now, so the
-                // channel would sit silent; report it and close, as NIO does for an IOException
-                // or an OutOfMemoryError in its read loop.
+                // machinery failed, e.g. the allocator threw, and no receive is in flight.
                 readFailed(t);
             } finally {
                 inReadComplete = false;
@@ -579,6 +577,12 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             }
         }
 
+        /**
+         * As NIO's {@code handleReadException}: the batch ends, the failure is reported, and an
+         * IOException or OutOfMemoryError ends the input (closing the channel, or half-closing it
+         * where allowed); after anything else the channel reads on, as NIO tries again at the
+         * next readiness.
+         */
         private void readFailed(Throwable cause) {
             if (readBuffer != null && readId == 0) {
                 readBuffer.release();
@@ -589,7 +593,20 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 endBatch(recvBufAllocHandle(), pipeline);
             }
             pipeline.fireExceptionCaught(cause);
-            close(voidPromise());
+            if (cause instanceof IOException || cause instanceof OutOfMemoryError) {
+                shutdownInputAfterRead(false);
+            } else if (config.isAutoRead() || readPending) {
+                // On a later turn of the loop, so an allocator that keeps failing cannot recurse.
+                eventLoop().execute(this::retryRead);
+            }
+        }
+
+        private void retryRead() {
+            try {
+                scheduleRead(true);
+            } catch (Throwable t) {
+                readFailed(t);
+            }
         }
 
         /** Ends the read batch under way, if it delivered anything; before a close or deregistration. */
@@ -707,7 +724,8 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             sendingFrom = null;
             sendInFlight.releaseHeld();
             ChannelOutboundBuffer in = outboundBuffer();
-            if (isCancelled(result) || in == null) {
+            if (in == null || (isCancelled(result) && (closing || !registration.isValid()))) {
+                // Cancelled by our own close or deregistration, which settles the outbound buffer.
                 sendInFlight.clear();
                 if (!isOpen()) {
                     releaseFileChunk(); // the close left it to this send, which read from it
