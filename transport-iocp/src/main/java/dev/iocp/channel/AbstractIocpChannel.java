@@ -259,11 +259,16 @@ abstract class AbstractIocpChannel extends AbstractChannel {
                 return;
             }
             if (delayedClose != null) {
-                delayedClose.promise.addListener(f -> promise.trySuccess());
+                succeedWhenClosed(promise);
                 return;
             }
             closing = true;
             beforeClose();
+            if (delayedClose != null || closeFuture().isDone()) {
+                // beforeClose fired events (channelReadComplete), whose handler closed already.
+                succeedWhenClosed(promise);
+                return;
+            }
             if (registration == null || !hasInFlight()) {
                 super.close(promise, cause, closeCause);
                 return;
@@ -271,6 +276,13 @@ abstract class AbstractIocpChannel extends AbstractChannel {
             // Wait for the cancelled operations' completions before buffers are released.
             delayedClose = new DelayedClose(promise.isVoid() ? newPromise() : promise, cause, closeCause);
             cancelInFlight();
+        }
+
+        /** A close already under way: {@code promise} succeeds when the channel is closed, as Netty's do. */
+        private void succeedWhenClosed(ChannelPromise promise) {
+            if (!promise.isVoid()) {
+                closeFuture().addListener(f -> promise.trySuccess());
+            }
         }
 
         /** Fails a pending connect and the like before the close proceeds. */

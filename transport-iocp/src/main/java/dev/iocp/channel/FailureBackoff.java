@@ -9,9 +9,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * What an event loop does when dequeuing from its port fails: it logs and pauses, each
  * consecutive failure twice as long as the one before, from {@value #FIRST_PAUSE_MILLIS} ms up
- * to a second (Netty's epoll loop pauses a second on every failure). A failure that lasts
- * therefore costs a few wake-ups a second rather than a core, and one that passes costs a
- * millisecond. A wake-up from another thread ends a pause early, so tasks are not held up.
+ * to a second (Netty's epoll loop pauses a second on every failure), never past the loop's next
+ * scheduled task. A failure that lasts therefore costs a few wake-ups a second rather than a
+ * core, and one that passes costs a millisecond. A wake-up from another thread ends a pause
+ * early, so tasks are not held up. The loop itself keeps running its tasks; its channels' I/O
+ * resumes when dequeuing succeeds again.
  */
 final class FailureBackoff {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(FailureBackoff.class);
@@ -23,6 +25,8 @@ final class FailureBackoff {
     private long failures;
     /** The loop thread while it pauses, for {@link #interrupt()}. */
     private volatile Thread pausing;
+    /** A wake-up that came while no pause was under way ends the next one at once. */
+    private volatile boolean wakeupPending;
 
     FailureBackoff(Object owner) {
         this.owner = owner;
@@ -38,37 +42,39 @@ final class FailureBackoff {
     }
 
     /**
-     * A dequeue failed: logs it (every failure up to ten in a row, then every hundredth) and,
-     * when the loop may block, pauses.
+     * A dequeue failed: logs it (every failure up to ten in a row, then every hundredth) and
+     * pauses, at most {@code limitNanos} (0 when the loop must not block).
      */
-    void failed(Exception cause, boolean mayPause) {
+    void failed(Exception cause, long limitNanos) {
         failures++;
+        long pause = Math.min(nextPauseNanos, limitNanos);
         if (failures <= 10 || failures % 100 == 0) {
             logger.warn("{} failed to dequeue completions (failure {} in a row); pausing {} ms before the next try",
-                    owner, failures, TimeUnit.NANOSECONDS.toMillis(mayPause ? nextPauseNanos : 0), cause);
+                    owner, failures, TimeUnit.NANOSECONDS.toMillis(pause), cause);
         }
-        if (!mayPause) {
+        nextPauseNanos = Math.min(LONGEST_PAUSE_NANOS, nextPauseNanos * 2);
+        if (pause <= 0) {
             return;
         }
         pausing = Thread.currentThread();
         try {
-            LockSupport.parkNanos(this, nextPauseNanos);
+            // Checked after pausing is published: a wake-up either sees the thread (and unparks
+            // it) or was seen here.
+            if (!wakeupPending) {
+                LockSupport.parkNanos(this, pause);
+            }
         } finally {
             pausing = null;
+            wakeupPending = false;
         }
-        nextPauseNanos = Math.min(LONGEST_PAUSE_NANOS, nextPauseNanos * 2);
     }
 
-    /** Ends a pause under way; from any thread. */
+    /** Ends a pause under way, or the next one; from any thread. */
     void interrupt() {
+        wakeupPending = true;
         Thread thread = pausing;
         if (thread != null) {
             LockSupport.unpark(thread);
         }
-    }
-
-    /** Consecutive failures so far. */
-    long failures() {
-        return failures;
     }
 }

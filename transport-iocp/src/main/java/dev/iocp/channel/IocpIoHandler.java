@@ -122,13 +122,18 @@ public final class IocpIoHandler implements IoHandler {
             // Netty's loop has no catch of its own: an exception here would end the loop thread
             // while its group still hands it channels. Log, pause (so a lasting failure does not
             // spin a core), and let the loop run its tasks and try again.
-            failureBackoff.failed(e, context.canBlock());
+            failureBackoff.failed(e, context.canBlock() ? pauseLimit(context) : 0);
             return 0;
         }
         if (timingActiveIo && firstCompletionNanos != 0) {
             context.reportActiveIoTime(System.nanoTime() - firstCompletionNanos);
         }
         return handled;
+    }
+
+    /** How long the loop may pause: not past its next scheduled task. */
+    private static long pauseLimit(IoHandlerContext context) {
+        return context.deadlineNanos() == -1 ? Long.MAX_VALUE : Math.max(0, context.delayNanos(System.nanoTime()));
     }
 
     private void dispatch(long key, Operation operation, int result, int flags, long operationId) {
@@ -228,7 +233,7 @@ public final class IocpIoHandler implements IoHandler {
             while (registered > 0 && port.pendingOperations() > 0 && System.nanoTime() < deadline) {
                 port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, TimeUnit.MILLISECONDS.toNanos(10));
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             logger.warn("failed dispatching completions while shutting down {}", this, e);
         }
     }
@@ -239,15 +244,18 @@ public final class IocpIoHandler implements IoHandler {
             return;
         }
         destroyed = true;
-        closeAll(false); // normally prepareToDestroy has closed everything already
-        drain(DESTROY_DRAIN_NANOS);
         try {
-            port.close();
-        } catch (IOException e) {
-            logger.warn("failed closing {}", port, e);
-        }
-        for (IocpIoRegistration registration : live()) {
-            registration.unregister();
+            closeAll(false); // normally prepareToDestroy has closed everything already
+            drain(DESTROY_DRAIN_NANOS);
+        } finally {
+            try {
+                port.close();
+            } catch (IOException | RuntimeException e) {
+                logger.warn("failed closing {}", port, e);
+            }
+            for (IocpIoRegistration registration : live()) {
+                registration.unregister();
+            }
         }
     }
 

@@ -68,9 +68,20 @@ public class IocpServerSocketChannel extends AbstractIocpChannel implements Serv
     @Override
     protected void doBeginRead() {
         readPending = true;
-        if (isActive()) {
-            ((ServerUnsafe) unsafe()).scheduleAccept(true);
+        // Inside an accept completion the batch under way decides what comes next.
+        if (isActive() && !serverUnsafe().inAcceptComplete) {
+            serverUnsafe().scheduleAccept(true);
         }
+    }
+
+    @Override
+    protected void doDeregister() {
+        serverUnsafe().endBatchEarly(); // channelReadComplete before channelUnregistered
+        super.doDeregister();
+    }
+
+    private ServerUnsafe serverUnsafe() {
+        return (ServerUnsafe) unsafe();
     }
 
     @Override
@@ -101,6 +112,8 @@ public class IocpServerSocketChannel extends AbstractIocpChannel implements Serv
     }
 
     private final class ServerUnsafe extends AbstractIocpUnsafe {
+        /** Whether an accept completion is being handled. */
+        boolean inAcceptComplete;
 
         @Override
         public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
@@ -120,9 +133,32 @@ public class IocpServerSocketChannel extends AbstractIocpChannel implements Serv
 
         @Override
         void readComplete(int result, int flags) {
+            inAcceptComplete = true;
+            try {
+                acceptComplete(result, flags);
+            } finally {
+                inAcceptComplete = false;
+            }
+        }
+
+        @Override
+        void beforeClose() {
+            if (!inAcceptComplete) {
+                endBatchEarly(); // channelReadComplete before channelInactive
+            }
+        }
+
+        /** Ends the accept batch under way, if it delivered anything. */
+        void endBatchEarly() {
+            if (readInBatch) {
+                endBatch(recvBufAllocHandle(), pipeline());
+            }
+        }
+
+        private void acceptComplete(int result, int flags) {
             readId = 0;
-            if (!registration.isValid()) {
-                return; // deregistered: a connection it accepted is not adopted, so the port closes it
+            if (!registration.isValid() || closing) {
+                return; // a connection accepted now is not adopted, so the port closes it
             }
             RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
             ChannelPipeline pipeline = pipeline();

@@ -28,12 +28,9 @@ public final class IocpServerSocketChannelConfig extends DefaultChannelConfig im
     private final PortSocket socket;
     private volatile int backlog = NetUtil.SOMAXCONN;
 
-    private final IocpServerSocketChannel channel;
-
     IocpServerSocketChannelConfig(IocpServerSocketChannel channel, PortSocket socket) {
         // As NIO's server channels: maxMessagesPerRead bounds an accept batch, bytes do not count.
         super(channel, new ServerChannelRecvByteBufAllocator());
-        this.channel = channel;
         this.socket = socket;
         // As NioServerSocketChannel: a restarted server can bind while old connections linger.
         setReuseAddress(true);
@@ -182,7 +179,7 @@ public final class IocpServerSocketChannelConfig extends DefaultChannelConfig im
 
     @Override
     protected void autoReadCleared() {
-        channel.autoReadCleared();
+        ((IocpServerSocketChannel) channel).autoReadCleared();
     }
 
     /** Whether the socket's backend can set this option. */

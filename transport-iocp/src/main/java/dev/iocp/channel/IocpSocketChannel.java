@@ -48,6 +48,7 @@ import java.util.concurrent.TimeUnit;
 public class IocpSocketChannel extends AbstractIocpChannel implements SocketChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final int FILE_CHUNK = 64 * 1024;
+    private static final int MAX_READ_FAILURES_IN_A_ROW = 16;
 
     private final IocpSocketChannelConfig config;
     private ByteBuf readBuffer;
@@ -222,12 +223,15 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
      */
     private void shutdownOutputAfterFlushed(ChannelPromise promise) {
         if (outputShutdownWaiting != null) {
-            PromiseNotifier.cascade(outputShutdownWaiting, promise);
+            // Told of the outcome of the one already waiting; cancelling it cannot stop that one.
+            outputShutdownWaiting.addListener(new PromiseNotifier<>(false, promise));
             return;
         }
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
         if (isActive() && (writeId != 0 || (in != null && in.size() > 0))) {
-            outputShutdownWaiting = promise;
+            if (promise.setUncancellable()) {
+                outputShutdownWaiting = promise.unvoid();
+            }
             return;
         }
         ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
@@ -304,7 +308,9 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) {
-        if (writeId == 0) {
+        // A deregistered channel cannot submit: what it was asked to write waits in the outbound
+        // buffer, which its close fails.
+        if (writeId == 0 && registration.isValid()) {
             socketUnsafe().scheduleWrite(in);
         }
     }
@@ -371,6 +377,12 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         private boolean readInBatch;
         /** Whether a receive completion is being handled. */
         boolean inReadComplete;
+        /**
+         * Transport failures while reading since the last receive that delivered data: NIO
+         * retries only while the socket is readable, a completion transport would retry for
+         * ever, so a failure that repeats ends the input.
+         */
+        private int readFailuresInARow;
 
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
@@ -423,6 +435,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             connectPromise = null;
             if (promise == null) {
                 return; // timed out or cancelled; the close is under way
+            }
+            if (!registration.isValid()) {
+                // Deregistered while connecting: no channelActive after channelUnregistered.
+                promise.tryFailure(new ClosedChannelException());
+                return;
             }
             if (result < 0) {
                 promise.tryFailure(connectFailure(result, requestedRemote));
@@ -491,7 +508,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 readInBatch = false;
             }
             ByteBuf buffer = handle.allocate(config.getAllocator());
-            if (!buffer.isDirect() || buffer.nioBufferCount() != 1) {
+            if (!buffer.isDirect() || buffer.nioBufferCount() != 1 || buffer.isReadOnly()) {
                 int capacity = buffer.capacity();
                 buffer.release();
                 buffer = config.getAllocator().directBuffer(capacity);
@@ -519,10 +536,10 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             ByteBuf buffer = readBuffer;
             readBuffer = null;
             readId = 0;
-            if (!registration.isValid()) {
-                // Deregistered: the pipeline has seen channelUnregistered and hears nothing more
-                // (a receive that completed with data before its cancellation took effect
-                // included: an Iocp channel cannot be registered again to deliver it).
+            if (!registration.isValid() || closing) {
+                // Closing or deregistered: as with NIO nothing is read after close() or
+                // deregister() (a receive that completed with data before its cancellation took
+                // effect included: an Iocp channel cannot be registered again to deliver it).
                 buffer.release();
                 inBatch = false;
                 readInBatch = false;
@@ -557,6 +574,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 shutdownInputAfterRead(true);
                 return;
             }
+            readFailuresInARow = 0;
             buffer.writerIndex(buffer.writerIndex() + result);
             handle.lastBytesRead(result);
             handle.incMessagesRead(1);
@@ -593,7 +611,8 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 endBatch(recvBufAllocHandle(), pipeline);
             }
             pipeline.fireExceptionCaught(cause);
-            if (cause instanceof IOException || cause instanceof OutOfMemoryError) {
+            if (cause instanceof IOException || cause instanceof OutOfMemoryError
+                    || ++readFailuresInARow >= MAX_READ_FAILURES_IN_A_ROW) {
                 shutdownInputAfterRead(false);
             } else if (config.isAutoRead() || readPending) {
                 // On a later turn of the loop, so an allocator that keeps failing cannot recurse.
@@ -724,8 +743,9 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             sendingFrom = null;
             sendInFlight.releaseHeld();
             ChannelOutboundBuffer in = outboundBuffer();
-            if (in == null || (isCancelled(result) && (closing || !registration.isValid()))) {
-                // Cancelled by our own close or deregistration, which settles the outbound buffer.
+            if (in == null || !isOpen() || !registration.isValid() || (isCancelled(result) && closing)) {
+                // Closed (also forcibly) or deregistered: the close settles the outbound buffer,
+                // and nothing more reaches the pipeline or the socket from here.
                 sendInFlight.clear();
                 if (!isOpen()) {
                     releaseFileChunk(); // the close left it to this send, which read from it
@@ -735,8 +755,15 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             if (result < 0) {
                 sendInFlight.clear();
                 releaseFileChunk();
-                handleWriteError(failure("send", result));
-                shutdownWaitingOutput(); // fails: the data it waited for was not sent
+                IOException cause = failure("send", result);
+                ChannelPromise shutdown = outputShutdownWaiting;
+                if (shutdown != null) {
+                    // The data it waited for was not sent: it fails with the send's error, and
+                    // no shutdown(2) happens in the middle of the close the error brings.
+                    outputShutdownWaiting = null;
+                    shutdown.tryFailure(cause);
+                }
+                handleWriteError(cause);
                 return;
             }
             if (in.current() instanceof FileRegion) {
@@ -750,7 +777,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 in.removeBytes(result);
             }
             flush0();
-            if (writeId == 0) {
+            if (writeId == 0 && !closing) {
                 shutdownWaitingOutput();
                 if (closeWhenFlushed) {
                     close(voidPromise());

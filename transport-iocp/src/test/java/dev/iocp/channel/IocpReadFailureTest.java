@@ -298,7 +298,7 @@ class IocpReadFailureTest {
         Channel server = new ServerBootstrap().group(group).channel(IocpServerSocketChannel.class)
                 // Small buffers, and reading only once the peer's data is all queued: the first
                 // read fills its buffer with more waiting, so the batch would go on.
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(64))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(64).maxMessagesPerRead(16))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
