@@ -4,6 +4,7 @@ import dev.iocp.channel.faults.ChannelTracker;
 import dev.iocp.channel.faults.Clients;
 import dev.iocp.channel.faults.Descriptors;
 import dev.iocp.channel.faults.EchoHandler;
+import dev.iocp.channel.faults.ListenDrops;
 import dev.iocp.channel.faults.LoopLog;
 import dev.iocp.channel.faults.TestData;
 import io.netty.channel.Channel;
@@ -73,6 +74,9 @@ class IocpChurnTest {
         log = LoopLog.captureQuietly();
     }
 
+    /** The kernel's ListenDrops when the test's connections began. */
+    private long listenDropsBefore = -1;
+
     @AfterEach
     void tearDown() throws InterruptedException {
         if (log != null) {
@@ -86,7 +90,10 @@ class IocpChurnTest {
         boolean settled = tracker.awaitSettled(Duration.ofMillis(500), Duration.ofSeconds(20));
         int sockets = Descriptors.awaitSockets(baseline, Duration.ofSeconds(10));
         assertTrue(settled, () -> (tracker.opened() - tracker.closed()) + " of " + tracker.opened() + " children still open");
-        assertEquals(expectedChildren, tracker.opened(), "children accepted");
+        long dropped = listenDropsBefore < 0 ? 0 : ListenDrops.count() - listenDropsBefore;
+        assertTrue(tracker.opened() <= expectedChildren && tracker.opened() >= expectedChildren - dropped,
+                () -> tracker.opened() + " children accepted of " + expectedChildren + " connections, of which the kernel's"
+                        + " full accept queue dropped " + dropped);
         assertEquals(baseline, sockets, () -> "open sockets: " + Descriptors.describeSockets().subList(0,
                 Math.min(20, Descriptors.describeSockets().size())));
         assertTrue(ledger.awaitWritesCompleted(5_000), "write promises never completed");
@@ -101,6 +108,7 @@ class IocpChurnTest {
         Channel server = FaultTestSupport.echoServer(group, tracker, ledger);
         InetSocketAddress address = (InetSocketAddress) server.localAddress();
         int baseline = Descriptors.sockets();
+        listenDropsBefore = ListenDrops.count();
         int cycles = 100_000;
         long start = System.nanoTime();
         Clients.Outcome outcome;
@@ -130,6 +138,7 @@ class IocpChurnTest {
         Channel server = FaultTestSupport.echoServer(group, tracker, ledger);
         InetSocketAddress address = (InetSocketAddress) server.localAddress();
         int baseline = Descriptors.sockets();
+        listenDropsBefore = ListenDrops.count();
         int resets = 10_000;
         int connections = resets + resets / 4; // one echo for every four resets
         long start = System.nanoTime();
