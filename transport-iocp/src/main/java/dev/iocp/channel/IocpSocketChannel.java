@@ -64,8 +64,6 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private ByteBuf fileChunk;
     private final ByteBuffer[] single = new ByteBuffer[1];
     private final SendInFlight sendInFlight = new SendInFlight();
-    /** The outbound buffer the send in flight was taken from. */
-    private ChannelOutboundBuffer sendingFrom;
     /** A shutdownOutput() waiting for the send of what was flushed before it. */
     private ChannelPromise outputShutdownWaiting;
 
@@ -251,12 +249,9 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         if (!isActive()) {
             throw new java.nio.channels.NotYetConnectedException();
         }
-        if (writeId != 0) {
-            // Only when shutdownOutput came through the unsafe directly (ours waits for the send):
-            // the outbound buffer fails, and so releases, its flushed messages right after this,
-            // while the send in flight still reads them.
-            sendInFlight.holdFlushed(sendingFrom);
-        }
+        // No send is in flight here: shutdownOutput() waits for it, and Netty's own call (after
+        // a failed write) comes when the send has completed; the outbound buffer fails, and so
+        // releases, the flushed messages right after this.
         socket.shutdown(ShutdownMode.OUTPUT);
         outputShutdown = true;
     }
@@ -682,7 +677,6 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     int count = in.nioBufferCount();
                     writeId = registration.submitSend(buffers, 0, count);
                     sendInFlight.record(buffers, count);
-                    sendingFrom = in;
                 } else if (msg instanceof FileRegion region) {
                     if (!sendFileChunk(in, region)) {
                         continue;
@@ -726,7 +720,6 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             single[0] = fileChunk.internalNioBuffer(fileChunk.readerIndex(), fileChunk.readableBytes());
             writeId = registration.submitSend(single, 0, 1);
             single[0] = null;
-            sendingFrom = in;
             return true;
         }
 
@@ -740,8 +733,6 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         @Override
         void writeComplete(int result) {
             writeId = 0;
-            sendingFrom = null;
-            sendInFlight.releaseHeld();
             ChannelOutboundBuffer in = outboundBuffer();
             if (in == null || !isOpen() || !registration.isValid() || (isCancelled(result) && closing)) {
                 // Closed (also forcibly) or deregistered: the close settles the outbound buffer,
