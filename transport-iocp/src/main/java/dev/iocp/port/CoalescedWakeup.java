@@ -18,8 +18,8 @@ import java.util.logging.Logger;
  *
  * <p><b>A failed signal</b> leaves the owner asleep, so the flag goes back from WOKEN to
  * WAITING: the next wake-up signals again instead of coalescing into the one that failed. (A
- * wake-up that raced in between and found WOKEN is lost with the failed one; the owner's wait
- * still ends at its timeout.) The failure is logged, at WARNING the first time on this port and
+ * wake-up that raced in between and found WOKEN is lost with the failed one: the owner wakes at
+ * its wait's timeout, or, when it waits without one, at the next completion or wake-up.) The failure is logged, at WARNING the first time on this port and
  * at FINE after, not thrown: the callers of {@code wakeup()} and {@code post()} are arbitrary
  * threads whose work is already queued when the signal fails, so an exception would wrongly tell
  * them it was not, and they could do nothing about a kernel refusing the signal anyway.
