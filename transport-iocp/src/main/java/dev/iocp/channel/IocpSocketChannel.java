@@ -47,7 +47,6 @@ import java.util.concurrent.TimeUnit;
  */
 public class IocpSocketChannel extends AbstractIocpChannel implements SocketChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
-    private static final int FILE_CHUNK = 64 * 1024;
     private static final int MAX_READ_FAILURES_IN_A_ROW = 16;
 
     private final IocpSocketChannelConfig config;
@@ -61,8 +60,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private volatile boolean outputShutdown;
     private boolean inputClosedSeenErrorOnRead;
     /** File data read into memory, being sent for the FileRegion at the head of the buffer. */
-    private ByteBuf fileChunk;
-    private final ByteBuffer[] single = new ByteBuffer[1];
+    private final FileRegionChunk fileChunk = new FileRegionChunk();
     private final SendInFlight sendInFlight = new SendInFlight();
     /** A shutdownOutput() waiting for the send of what was flushed before it. */
     private ChannelPromise outputShutdownWaiting;
@@ -678,55 +676,23 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     writeId = registration.submitSend(buffers, 0, count);
                     sendInFlight.record(buffers, count);
                 } else if (msg instanceof FileRegion region) {
-                    if (!sendFileChunk(in, region)) {
+                    ByteBuffer[] part;
+                    try {
+                        part = fileChunk.next(region, config.getAllocator());
+                    } catch (IOException e) {
+                        fileChunk.release();
+                        in.remove(e);
                         continue;
                     }
+                    if (part == null) {
+                        fileChunk.release();
+                        in.remove(); // sent whole
+                        continue;
+                    }
+                    writeId = registration.submitSend(part, 0, 1);
                 } else {
                     in.remove(new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()));
                 }
-            }
-        }
-
-        /**
-         * Reads the next part of a file region into direct memory and sends it.
-         *
-         * @return false if the region was finished or failed and removed instead
-         */
-        private boolean sendFileChunk(ChannelOutboundBuffer in, FileRegion region) {
-            if (fileChunk == null || !fileChunk.isReadable()) {
-                long left = region.count() - region.transferred();
-                if (left <= 0) {
-                    releaseFileChunk();
-                    in.remove();
-                    return false;
-                }
-                if (fileChunk == null) {
-                    fileChunk = config.getAllocator().directBuffer((int) Math.min(left, FILE_CHUNK));
-                }
-                fileChunk.clear();
-                try {
-                    long read = region.transferTo(new ByteBufWritableChannel(fileChunk, (int) Math.min(left, FILE_CHUNK)),
-                            region.transferred());
-                    if (read <= 0) {
-                        throw new IOException("file region ended after " + region.transferred() + " of " + region.count()
-                                + " bytes");
-                    }
-                } catch (IOException e) {
-                    releaseFileChunk();
-                    in.remove(e);
-                    return false;
-                }
-            }
-            single[0] = fileChunk.internalNioBuffer(fileChunk.readerIndex(), fileChunk.readableBytes());
-            writeId = registration.submitSend(single, 0, 1);
-            single[0] = null;
-            return true;
-        }
-
-        private void releaseFileChunk() {
-            if (fileChunk != null) {
-                fileChunk.release();
-                fileChunk = null;
             }
         }
 
@@ -739,13 +705,13 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 // and nothing more reaches the pipeline or the socket from here.
                 sendInFlight.clear();
                 if (!isOpen()) {
-                    releaseFileChunk(); // the close left it to this send, which read from it
+                    fileChunk.release(); // the close left it to this send, which read from it
                 }
                 return;
             }
             if (result < 0) {
                 sendInFlight.clear();
-                releaseFileChunk();
+                fileChunk.release();
                 IOException cause = failure("send", result);
                 ChannelPromise shutdown = outputShutdownWaiting;
                 if (shutdown != null) {
@@ -758,7 +724,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 return;
             }
             if (in.current() instanceof FileRegion) {
-                fileChunk.skipBytes(result);
+                fileChunk.sent(result);
                 in.progress(result);
             } else {
                 sendInFlight.advance(result);
@@ -795,9 +761,8 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             }
             // A send in flight may still read the file chunk (closeForcibly does not wait for
             // it): then its completion releases the chunk.
-            if (writeId == 0 && fileChunk != null) {
+            if (writeId == 0) {
                 fileChunk.release();
-                fileChunk = null;
             }
         }
     }
