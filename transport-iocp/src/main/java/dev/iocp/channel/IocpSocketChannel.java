@@ -303,7 +303,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     protected void doWrite(ChannelOutboundBuffer in) {
         // A deregistered channel cannot submit: what it was asked to write waits in the outbound
         // buffer, which its close fails.
-        if (writeId == 0 && registration.isValid()) {
+        if (writeId == 0 && registration != null && registration.isValid()) {
             socketUnsafe().scheduleWrite(in);
         }
     }
