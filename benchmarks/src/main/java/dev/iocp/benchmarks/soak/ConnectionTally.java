@@ -5,6 +5,7 @@ import io.netty.channel.socket.SocketChannel;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,7 +23,24 @@ final class ConnectionTally {
         accepted.incrementAndGet();
         live.add(child);
         child.attr(SoakAttributes.SERVER).set(server);
-        child.closeFuture().addListener(closed -> live.remove(child));
+        child.closeFuture().addListener(closed -> {
+            live.remove(child);
+            if (live.isEmpty()) {
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
+        });
+    }
+
+    /** Waits until no connection is open, at most {@code nanos}; whether none is. */
+    synchronized boolean awaitNoneLive(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        long left;
+        while (!live.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return live.isEmpty();
     }
 
     long accepted() {

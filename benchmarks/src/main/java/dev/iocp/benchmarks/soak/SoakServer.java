@@ -94,7 +94,8 @@ public final class SoakServer {
             }
             long drainEnd = loadSeconds + drainSeconds;
             while (connections.live() > 0 && elapsedSeconds() < drainEnd) {
-                Thread.sleep(100);
+                long untilReport = TimeUnit.SECONDS.toNanos(Math.min(nextReport, drainEnd)) - (System.nanoTime() - startNanos);
+                connections.awaitNoneLive(Math.max(1, untilReport));
                 if (elapsedSeconds() >= nextReport) {
                     report("drain");
                     nextReport += intervalSeconds;
