@@ -20,6 +20,14 @@ public final class CompletionFlags {
      */
     public static final int INPUT_PENDING = 1;
 
+    /**
+     * The operation stays armed: more completions of it will follow, and the last one comes
+     * without this flag. Set on each data completion of a
+     * {@linkplain CompletionPort#submitReceiveStream stream receive}; never on single-shot
+     * operations.
+     */
+    public static final int MORE = 2;
+
     private CompletionFlags() {
     }
 }

@@ -73,6 +73,37 @@ public interface CompletionPort extends AutoCloseable {
     /** Receives up to {@code buffer.remaining()} bytes into {@code buffer}, from its position. */
     long submitReceive(PortSocket socket, ByteBuffer buffer);
 
+    /**
+     * Receives into memory the port provides when data arrives, instead of into a buffer
+     * committed up front: a connection waiting for data holds no receive buffer of its own.
+     *
+     * <p>The operation stays armed and completes many times: each arrival of data completes as
+     * {@link Operation#RECEIVE} with the byte count (always positive) and
+     * {@link CompletionFlags#MORE}, and while the handler runs {@link #receivedBytes()} holds those
+     * bytes. {@link CompletionFlags#INPUT_PENDING} may be set as on {@link #submitReceive}. The
+     * stream ends with one final completion, without {@code MORE} and never with data: {@code 0}
+     * at the end of input, {@code -errno} on failure, {@code -ECANCELED} after
+     * {@link #submitCancel} or when the socket is closed. Until then no other receive may be
+     * submitted on the socket. To stop data arriving (back-pressure), cancel the operation: data
+     * that arrived before the cancellation took effect is still delivered, before the final
+     * completion.
+     *
+     * <p>Memory: the port's buffers are shared by all its sockets and bounded per port, not per
+     * connection; io_uring uses a provided buffer ring with a multishot receive, nio reads into
+     * the port's buffer when the socket is readable.
+     */
+    long submitReceiveStream(PortSocket socket);
+
+    /**
+     * The bytes of the {@link #submitReceiveStream stream receive} completion being handled,
+     * between the buffer's position and its limit ({@code result} bytes). Valid only until the
+     * handler returns: the port reuses the memory afterwards, so a caller that keeps the data
+     * copies it. The buffer is read-only in spirit: writing to it or keeping it is a bug.
+     *
+     * @throws IllegalStateException when no stream receive completion is being handled
+     */
+    ByteBuffer receivedBytes();
+
     /** Sends the remaining bytes of one buffer (possibly partially: see the result). */
     long submitSend(PortSocket socket, ByteBuffer buffer);
 

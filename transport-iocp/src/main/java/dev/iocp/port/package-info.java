@@ -6,14 +6,16 @@
  * A {@link dev.iocp.port.CompletionPort} is a queue of completion packets owned by one thread.
  * Sockets are opened on a port and {@linkplain dev.iocp.port.CompletionPort#register registered}
  * with a key. Operations (accept, connect, receive, send, shutdown, close, cancel, timeout, no-op)
- * are submitted on the port; each one yields <em>exactly one</em> completion, which the owning
+ * are submitted on the port; each one yields <em>exactly one</em> final completion (a
+ * {@linkplain dev.iocp.port.CompletionPort#submitReceiveStream stream receive} first yields one
+ * completion flagged {@link dev.iocp.port.CompletionFlags#MORE} per arrival of data), which the owning
  * thread {@linkplain dev.iocp.port.CompletionPort#dequeue dequeues} in batches into a
  * {@link dev.iocp.port.CompletionHandler}: the socket's key, the operation, a result (bytes, a
  * new connection, or {@code -errno}) and flags.
  *
  * <h2>Rules every backend keeps</h2>
  * <ul>
- *   <li><b>One completion per operation.</b> Also when the operation is cancelled, its socket
+ *   <li><b>One final completion per operation.</b> Also when the operation is cancelled, its socket
  *       closed, or the submission queue was full when it was submitted.</li>
  *   <li><b>Memory handed to the kernel stays alive until the completion is dequeued.</b> The port
  *       holds the buffers of an operation until its completion has been delivered; closing a

@@ -219,6 +219,16 @@ public final class NioPort implements CompletionPort {
     }
 
     @Override
+    public long submitReceiveStream(PortSocket socket) {
+        throw new UnsupportedOperationException("not yet"); // TODO(stream receive)
+    }
+
+    @Override
+    public ByteBuffer receivedBytes() {
+        throw new IllegalStateException("no stream receive completion is being handled");
+    }
+
+    @Override
     public long submitSend(PortSocket socket, ByteBuffer buffer) {
         NioSocket s = own(socket);
         SubmissionChecks.sendBuffer(buffer);

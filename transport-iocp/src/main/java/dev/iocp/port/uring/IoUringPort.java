@@ -259,6 +259,16 @@ public final class IoUringPort implements CompletionPort {
     }
 
     @Override
+    public long submitReceiveStream(PortSocket socket) {
+        throw new UnsupportedOperationException("not yet"); // TODO(stream receive)
+    }
+
+    @Override
+    public ByteBuffer receivedBytes() {
+        throw new IllegalStateException("no stream receive completion is being handled");
+    }
+
+    @Override
     public long submitSend(PortSocket socket, ByteBuffer buffer) {
         UringSocket s = own(socket);
         SubmissionChecks.sendBuffer(buffer);

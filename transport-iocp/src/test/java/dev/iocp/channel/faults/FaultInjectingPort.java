@@ -1,6 +1,7 @@
 package dev.iocp.channel.faults;
 
 import dev.iocp.port.Backend;
+import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.CompletionPort;
 import dev.iocp.port.Errno;
@@ -40,6 +41,10 @@ public final class FaultInjectingPort implements CompletionPort {
     private final Map<PortSocket, Long> keys = new IdentityHashMap<>();
     /** Operation id to the errno its completion is rewritten into. */
     private final Map<Long, Integer> marked = new HashMap<>();
+    /** Stream receive ids with an error fault, to the socket whose real stream is cancelled then. */
+    private final Map<Long, PortSocket> streamSockets = new HashMap<>();
+    /** Stream receives that were reported failed: their real completions are dropped. */
+    private final Map<Long, Boolean> endedStreams = new HashMap<>();
     /** No-op id to the completion it stands for. */
     private final Map<Long, Faked> faked = new HashMap<>();
     private final AtomicInteger dequeuesToFail = new AtomicInteger();
@@ -129,6 +134,26 @@ public final class FaultInjectingPort implements CompletionPort {
             return mark(delegate.submitReceive(socket, shorter), Operation.RECEIVE, null);
         }
         return mark(delegate.submitReceive(socket, buffer), Operation.RECEIVE, fault);
+    }
+
+    /**
+     * An error fault ends the stream at its first data completion, delivered as the final
+     * {@code -errno}; the real stream is cancelled and the rest of it (data and final completion)
+     * is dropped, so the caller sees one stream that failed. Short faults do not apply.
+     */
+    @Override
+    public long submitReceiveStream(PortSocket socket) {
+        Fault fault = injector.decide(Operation.RECEIVE, keyOf(socket));
+        long id = delegate.submitReceiveStream(socket);
+        if (fault != null && !fault.isShort()) {
+            streamSockets.put(id, socket);
+        }
+        return mark(id, Operation.RECEIVE, fault != null && fault.isShort() ? null : fault);
+    }
+
+    @Override
+    public ByteBuffer receivedBytes() {
+        return delegate.receivedBytes();
     }
 
     @Override
@@ -226,6 +251,34 @@ public final class FaultInjectingPort implements CompletionPort {
                 downstream.onCompletion(key, fake.operation(), fake.result(), 0, operationId);
                 return;
             }
+        }
+        if (endedStreams.containsKey(operationId)) {
+            if ((flags & CompletionFlags.MORE) == 0) {
+                endedStreams.remove(operationId); // the real stream's final completion
+            }
+            return;
+        }
+        PortSocket stream = streamSockets.remove(operationId);
+        if (stream != null) {
+            int errno = marked.remove(operationId);
+            if ((flags & CompletionFlags.MORE) == 0) {
+                // It ended on its own before any data: its failure (or the injected one) is final.
+                if (result >= 0) {
+                    injector.countInjected(operation, Fault.error(errno));
+                    result = -errno;
+                }
+                injector.countCompleted(operation);
+                downstream.onCompletion(key, operation, result, 0, operationId);
+                return;
+            }
+            endedStreams.put(operationId, Boolean.TRUE);
+            if (stream.isOpen()) {
+                delegate.submitCancel(stream, operationId);
+            }
+            injector.countInjected(operation, Fault.error(errno));
+            injector.countCompleted(operation);
+            downstream.onCompletion(key, operation, -errno, 0, operationId);
+            return;
         }
         Integer errno = marked.remove(operationId);
         if (errno != null && result >= 0) {
