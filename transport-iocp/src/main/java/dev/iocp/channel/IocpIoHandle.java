@@ -15,4 +15,12 @@ public interface IocpIoHandle extends IoHandle {
     default void abort() throws Exception {
         close();
     }
+
+    /**
+     * The loop has handled a batch of completions; called once per batch on the handles that
+     * asked for it with {@link IocpIoRegistration#endBatchLater}, so work a handle spreads over
+     * several completions (a read batch) ends when the batch does.
+     */
+    default void completionBatchEnded() {
+    }
 }

@@ -1,6 +1,7 @@
 package dev.iocp.channel;
 
 import dev.iocp.port.Backends;
+import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.CompletionPort;
 import dev.iocp.port.Operation;
@@ -42,6 +43,8 @@ public final class IocpIoHandler implements IoHandler {
     private final ThreadAwareExecutor executor;
     private final CompletionPort port;
     private final IocpIoEvent event = new IocpIoEvent();
+    /** Handles to tell when the current batch of completions has been handled. */
+    private final ArrayList<IocpIoHandle> batchEnders = new ArrayList<>();
     private final CompletionHandler dispatcher = this::dispatch;
     private final FailureBackoff failureBackoff = new FailureBackoff(this);
     private IocpIoRegistration[] registrations = new IocpIoRegistration[64];
@@ -99,6 +102,24 @@ public final class IocpIoHandler implements IoHandler {
         return port;
     }
 
+    /** See {@link IocpIoRegistration#endBatchLater}; the handle asks once per batch. */
+    void endBatchLater(IocpIoHandle handle) {
+        batchEnders.add(handle);
+    }
+
+    private void endBatches() {
+        // Indexed: a handle's batch end may ask again for the next batch (it never does today).
+        for (int i = 0; i < batchEnders.size(); i++) {
+            IocpIoHandle handle = batchEnders.get(i);
+            try {
+                handle.completionBatchEnded();
+            } catch (Throwable t) {
+                logger.warn("{} failed ending its batch", handle, t);
+            }
+        }
+        batchEnders.clear();
+    }
+
     void checkInEventLoop() {
         if (!executor.isExecutorThread(Thread.currentThread())) {
             throw new IllegalStateException("must be called from the event loop thread, not " + Thread.currentThread().getName());
@@ -116,8 +137,10 @@ public final class IocpIoHandler implements IoHandler {
         int handled;
         try {
             handled = port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, timeout);
+            endBatches();
             failureBackoff.succeeded();
         } catch (IOException | RuntimeException e) {
+            endBatches();
             // Netty's loop has no catch of its own: an exception here would end the loop thread
             // while its group still hands it channels. Log, pause (so a lasting failure does not
             // spin a core), and let the loop run its tasks and try again.
@@ -150,7 +173,9 @@ public final class IocpIoHandler implements IoHandler {
             // One handle's failure must not stop the loop or lose the other completions.
             logger.warn("{} failed handling {}", registration.handle(), event, t);
         } finally {
-            registration.completed();
+            if ((flags & CompletionFlags.MORE) == 0) {
+                registration.completed(); // a stream's completions flagged MORE do not end it
+            }
         }
     }
 
@@ -231,6 +256,7 @@ public final class IocpIoHandler implements IoHandler {
         try {
             while (registered > 0 && port.pendingOperations() > 0 && System.nanoTime() < deadline) {
                 port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, TimeUnit.MILLISECONDS.toNanos(10));
+                endBatches();
             }
         } catch (IOException | RuntimeException e) {
             logger.warn("failed dispatching completions while shutting down {}", this, e);

@@ -95,6 +95,23 @@ public final class IocpIoRegistration implements IoRegistration {
         return id;
     }
 
+    /** Asks for {@link IocpIoHandle#completionBatchEnded()} when the loop's current batch of completions ends. */
+    public void endBatchLater(IocpIoHandle handle) {
+        handler.endBatchLater(handle);
+    }
+
+    /** A stream receive: it counts as one operation in flight until its final completion. */
+    public long submitReceiveStream() {
+        long id = port().submitReceiveStream(requireSocket());
+        inFlight++;
+        return id;
+    }
+
+    /** The bytes of the stream receive completion being handled (see {@link dev.iocp.port.CompletionPort#receivedBytes()}). */
+    public ByteBuffer receivedBytes() {
+        return port().receivedBytes();
+    }
+
     public long submitSend(ByteBuffer[] buffers, int offset, int length) {
         long id = port().submitSend(requireSocket(), buffers, offset, length);
         inFlight++;

@@ -50,7 +50,14 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private static final int MAX_READ_FAILURES_IN_A_ROW = 16;
 
     private final IocpSocketChannelConfig config;
-    private ByteBuf readBuffer;
+    private static final int NO_END = 1;
+    /** Whether the stream receive was cancelled to stop data arriving; its final completion is due. */
+    private boolean streamStopping;
+    /** Data that arrived while the channel was not reading: the next read() delivers it. */
+    private ByteBuf heldInput;
+    /** The end of the stream (0 or -errno) that came while not reading, or {@link #NO_END}. */
+    private int heldEnd = NO_END;
+    private boolean heldDeliveryScheduled;
     private long writeId;
     private long connectId;
     private ChannelPromise connectPromise;
@@ -290,10 +297,24 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             return;
         }
         readPending = true;
-        // Inside a read completion the batch under way decides what comes next (and a read()
-        // made there is satisfied by it, as in NIO's read loop).
+        // Inside a read completion the stream is armed already, or the completion decides (a
+        // cancelled stream is re-armed for it).
         if (isActive() && !socketUnsafe().inReadComplete) {
-            socketUnsafe().scheduleRead(true);
+            socketUnsafe().scheduleRead();
+        }
+    }
+
+    /**
+     * Auto-read was switched off. The stream receive stays armed: should data arrive before the
+     * next read(), it is held and the stream stopped then, so a read() that comes first (as in a
+     * request-response exchange) costs no cancellation and no re-arm.
+     */
+    @Override
+    void autoReadCleared() {
+        if (!isRegistered() || eventLoop().inEventLoop()) {
+            readPending = false;
+        } else {
+            eventLoop().execute(() -> readPending = false);
         }
     }
 
@@ -370,6 +391,8 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         private boolean readInBatch;
         /** Whether a receive completion is being handled. */
         boolean inReadComplete;
+        /** Whether the loop will call {@link #completionBatchEnded()} at the end of its batch. */
+        private boolean batchEndRequested;
         /**
          * Transport failures while reading since the last receive that delivered data: NIO
          * retries only while the socket is readable, a completion transport would retry for
@@ -457,7 +480,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             if (readPending && !config.isAutoRead()) {
                 // read() was called before the connection was up; it is served now (with
                 // auto-read, channelActive has just asked for a read anyway).
-                scheduleRead(true);
+                scheduleRead();
             }
             if (!promiseSet) {
                 close(voidPromise());
@@ -487,28 +510,34 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         }
 
         // ---- reads ----------------------------------------------------------------------
+        //
+        // One stream receive stays armed while the channel reads: the port hands each arrival
+        // over in its own memory, and it is copied into buffers from the channel's
+        // RecvByteBufAllocator, so an idle connection holds no receive buffer. When reading stops
+        // (auto-read off and no read() pending) the stream is left armed; only data that arrives
+        // before the next read() stops it (a cancel), and that data is held for the next read().
 
-        /** Submits a receive unless one is in flight; {@code newBatch} starts a new allocator round. */
-        void scheduleRead(boolean newBatch) {
-            if (readId != 0 || closing || inputClosedSeenErrorOnRead || !isActive() || registration == null
+        /** Arms the stream receive if the channel should read and none is armed; delivers held input first. */
+        void scheduleRead() {
+            if (closing || inputClosedSeenErrorOnRead || !isActive() || registration == null
                     || !registration.isValid()) {
                 return;
             }
-            RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
-            if (newBatch || !inBatch) {
-                handle.reset(config);
-                inBatch = true;
-                readInBatch = false;
+            if (heldInput != null || heldEnd != NO_END) {
+                if (!heldDeliveryScheduled) {
+                    heldDeliveryScheduled = true;
+                    eventLoop().execute(this::deliverHeld); // not from inside read(), as NIO reads on its next turn
+                }
+                return;
             }
-            ByteBuf buffer = handle.allocate(config.getAllocator());
-            if (!buffer.isDirect() || buffer.nioBufferCount() != 1 || buffer.isReadOnly()) {
-                int capacity = buffer.capacity();
-                buffer.release();
-                buffer = config.getAllocator().directBuffer(capacity);
+            if (readId == 0) {
+                readId = registration.submitReceiveStream();
+                streamStopping = false;
             }
-            handle.attemptedBytesRead(buffer.writableBytes());
-            readBuffer = buffer;
-            readId = registration.submitReceive(buffer.internalNioBuffer(buffer.writerIndex(), buffer.writableBytes()));
+        }
+
+        private boolean wantsData() {
+            return config.isAutoRead() || readPending;
         }
 
         @Override
@@ -518,7 +547,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 receiveComplete(result, flags);
             } catch (Throwable t) {
                 // Not a handler's exception (the pipeline routes those): the transport's own read
-                // machinery failed, e.g. the allocator threw, and no receive is in flight.
+                // machinery failed, e.g. the allocator threw.
                 readFailed(t);
             } finally {
                 inReadComplete = false;
@@ -526,66 +555,159 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         }
 
         private void receiveComplete(int result, int flags) {
-            ByteBuf buffer = readBuffer;
-            readBuffer = null;
-            readId = 0;
+            boolean more = (flags & CompletionFlags.MORE) != 0;
+            if (!more) {
+                readId = 0; // the stream has ended
+                streamStopping = false;
+            }
             if (!registration.isValid() || closing) {
                 // Closing or deregistered: as with NIO nothing is read after close() or
-                // deregister() (a receive that completed with data before its cancellation took
-                // effect included: an Iocp channel cannot be registered again to deliver it).
-                buffer.release();
+                // deregister() (data that arrived before the cancellation took effect included:
+                // an Iocp channel cannot be registered again to deliver it).
                 inBatch = false;
                 readInBatch = false;
                 return;
             }
+            if (more) {
+                ByteBuffer bytes = registration.receivedBytes();
+                if (!wantsData() || heldInput != null) {
+                    hold(bytes);
+                    stopStream();
+                } else {
+                    deliver(bytes, flags);
+                }
+                return;
+            }
+            if (isCancelled(result)) {
+                // Stopped for back-pressure (or by a deregistration under way): a read() that came
+                // in since wants the stream again.
+                endBatchEarly();
+                if (wantsData()) {
+                    scheduleRead();
+                }
+                return;
+            }
+            if (!wantsData() || heldInput != null) {
+                heldEnd = result; // the end of input is reported to the read() that reaches it, as NIO finds it
+                return;
+            }
+            inputEnded(result);
+        }
+
+        /** Hands {@code bytes} to the pipeline in buffers from the RecvByteBufAllocator. */
+        private void deliver(ByteBuffer bytes, int flags) {
             RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
             ChannelPipeline pipeline = pipeline();
-            if (isCancelled(result)) {
-                buffer.release();
-                if (readInBatch) {
-                    endBatch(handle, pipeline);
+            startBatch(handle);
+            while (bytes.hasRemaining()) {
+                ByteBuf buffer;
+                try {
+                    buffer = handle.allocate(config.getAllocator());
+                } catch (Throwable t) {
+                    hold(bytes); // what was received is not lost: the next read delivers it
+                    throw t;
                 }
-                inBatch = false;
-                // A read() that came in while the cancellation was on its way still wants data.
-                if ((config.isAutoRead() || readPending) && isActive()) {
-                    scheduleRead(true);
+                int n = Math.min(buffer.writableBytes(), bytes.remaining());
+                int limit = bytes.limit();
+                bytes.limit(bytes.position() + n);
+                buffer.writeBytes(bytes);
+                bytes.limit(limit);
+                handle.attemptedBytesRead(buffer.capacity());
+                handle.lastBytesRead(n);
+                handle.incMessagesRead(1);
+                readFailuresInARow = 0;
+                readPending = false;
+                readInBatch = true;
+                pipeline.fireChannelRead(buffer);
+                if (closing || !registration.isValid()) {
+                    endBatch(handle, pipeline); // the rest is dropped, as after close() in NIO's loop
+                    return;
                 }
+            }
+            if ((flags & CompletionFlags.INPUT_PENDING) == 0 || !handle.continueReading()) {
+                endBatch(handle, pipeline);
+            } else if (!batchEndRequested) {
+                batchEndRequested = true; // channelReadComplete at the latest when the loop's batch ends
+                registration.endBatchLater(this);
+            }
+        }
+
+        private void startBatch(RecvByteBufAllocator.Handle handle) {
+            if (!inBatch) {
+                handle.reset(config);
+                inBatch = true;
+                readInBatch = false;
+            }
+        }
+
+        /** The loop finished a batch of completions: a read batch still open ends with it. */
+        @Override
+        public void completionBatchEnded() {
+            batchEndRequested = false;
+            endBatchEarly();
+        }
+
+        /** Keeps bytes that arrived while the channel was not reading, for the next read(). */
+        private void hold(ByteBuffer bytes) {
+            if (heldInput == null) {
+                heldInput = config.getAllocator().directBuffer(bytes.remaining());
+            }
+            heldInput.writeBytes(bytes);
+        }
+
+        /** Stops the stream receive: what it delivers until it ends is held. */
+        private void stopStream() {
+            if (readId != 0 && !streamStopping && socket.isOpen()) {
+                streamStopping = true;
+                registration.submitCancel(readId);
+            }
+        }
+
+        /** A read() found held input: delivered as one batch, then the stream is armed again if wanted. */
+        private void deliverHeld() {
+            heldDeliveryScheduled = false;
+            if (closing || !isActive() || registration == null || !registration.isValid() || !wantsData()) {
+                return; // kept for a later read(), or released by the close
+            }
+            RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            ByteBuf held = heldInput;
+            if (held != null) {
+                heldInput = null;
+                startBatch(handle);
+                handle.attemptedBytesRead(held.readableBytes());
+                handle.lastBytesRead(held.readableBytes());
+                handle.incMessagesRead(1);
+                readPending = false;
+                readInBatch = true;
+                pipeline.fireChannelRead(held);
+                endBatch(handle, pipeline);
+            }
+            int end = heldEnd;
+            if (end != NO_END && !closing && isOpen() && (held == null || wantsData())) {
+                heldEnd = NO_END;
+                inputEnded(end);
                 return;
             }
+            if (wantsData()) {
+                scheduleRead();
+            }
+        }
+
+        /** The stream ended with the end of input (0) or an error (-errno). */
+        private void inputEnded(int result) {
+            RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            startBatch(handle);
             if (result < 0) {
-                buffer.release();
                 endBatch(handle, pipeline);
                 pipeline.fireExceptionCaught(failure("receive", result));
-                shutdownInputAfterRead(true);
-                return;
-            }
-            if (result == 0) {
-                buffer.release();
+            } else {
                 handle.lastBytesRead(-1);
                 readPending = false;
                 endBatch(handle, pipeline);
-                shutdownInputAfterRead(true);
-                return;
             }
-            readFailuresInARow = 0;
-            buffer.writerIndex(buffer.writerIndex() + result);
-            handle.lastBytesRead(result);
-            handle.incMessagesRead(1);
-            readPending = false;
-            readInBatch = true;
-            pipeline.fireChannelRead(buffer);
-            if (handle.continueReading() && (flags & CompletionFlags.INPUT_PENDING) != 0) {
-                scheduleRead(false);
-                if (readId != 0) {
-                    return; // the batch goes on; its channelReadComplete comes at its end
-                }
-            }
-            // Also when channelRead closed or deregistered the channel: every channelRead is
-            // followed by a channelReadComplete.
-            endBatch(handle, pipeline);
-            if (config.isAutoRead() || readPending) {
-                scheduleRead(true);
-            }
+            shutdownInputAfterRead(true);
         }
 
         /**
@@ -595,10 +717,6 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
          * next readiness.
          */
         private void readFailed(Throwable cause) {
-            if (readBuffer != null && readId == 0) {
-                readBuffer.release();
-                readBuffer = null;
-            }
             ChannelPipeline pipeline = pipeline();
             if (inBatch) {
                 endBatch(recvBufAllocHandle(), pipeline);
@@ -607,7 +725,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             if (cause instanceof IOException || cause instanceof OutOfMemoryError
                     || ++readFailuresInARow >= MAX_READ_FAILURES_IN_A_ROW) {
                 shutdownInputAfterRead(false);
-            } else if (config.isAutoRead() || readPending) {
+            } else if (wantsData()) {
                 // On a later turn of the loop, so an allocator that keeps failing cannot recurse.
                 eventLoop().execute(this::retryRead);
             }
@@ -615,7 +733,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
 
         private void retryRead() {
             try {
-                scheduleRead(true);
+                scheduleRead();
             } catch (Throwable t) {
                 readFailed(t);
             }
@@ -763,6 +881,10 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             // it): then its completion releases the chunk.
             if (writeId == 0) {
                 fileChunk.release();
+            }
+            if (heldInput != null) {
+                heldInput.release();
+                heldInput = null;
             }
         }
     }

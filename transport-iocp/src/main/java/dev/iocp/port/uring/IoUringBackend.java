@@ -67,8 +67,16 @@ public final class IoUringBackend implements Backend {
      */
     CompletionPort openPort(PortConfig config, int firstSetupProfile, boolean messageRingWakeups,
                             boolean poisonReleasedScratch) throws IOException {
+        return openPort(config, firstSetupProfile, messageRingWakeups, poisonReleasedScratch,
+                ReceiveBufferSettings.fromSystemProperties());
+    }
+
+    /** As above, with the given receive buffers; tests use it to run stream receives as older kernels would. */
+    CompletionPort openPort(PortConfig config, int firstSetupProfile, boolean messageRingWakeups,
+                            boolean poisonReleasedScratch, ReceiveBufferSettings receiveSettings) throws IOException {
         ensureAvailable();
-        return new IoUringPort(this, config, firstSetupProfile, messageRingWakeups, poisonReleasedScratch);
+        return new IoUringPort(this, config, firstSetupProfile, messageRingWakeups, poisonReleasedScratch,
+                receiveSettings);
     }
 
     private void ensureAvailable() throws BackendUnavailableException {

@@ -18,6 +18,7 @@ import dev.iocp.port.uring.sys.Sockaddr;
 import dev.iocp.port.uring.sys.Syscalls;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
@@ -76,6 +77,13 @@ public final class IoUringPort implements CompletionPort {
     private final boolean messageRingWakeups;
     private final ArrayDeque<UringSocket> heldCloses = new ArrayDeque<>();
     private final UnadoptedAccepts unadopted = new UnadoptedAccepts();
+    private final ReceiveBufferSettings receiveSettings;
+    /** Opened on the first stream receive, so a port that never receives holds no buffers. */
+    private ReceiveBuffers receiveBuffers;
+    /** The bytes of the stream receive completion being handled; null outside its handler. */
+    private ByteBuffer received;
+    /** Stream receives stopped after data that ended the kernel's request: their final completion is owed. */
+    private final ArrayDeque<UringSocket> streamEnds = new ArrayDeque<>();
 
     private final OwnerThread owner = new OwnerThread();
     private int enterFd;
@@ -90,8 +98,9 @@ public final class IoUringPort implements CompletionPort {
      *                              scratch fails loudly (a debugging aid)
      */
     IoUringPort(IoUringBackend backend, PortConfig config, int firstSetupProfile, boolean messageRingWakeups,
-                boolean poisonReleasedScratch) throws IOException {
+                boolean poisonReleasedScratch, ReceiveBufferSettings receiveSettings) throws IOException {
         this.backend = backend;
+        this.receiveSettings = receiveSettings;
         this.messageRingWakeups = messageRingWakeups && !"eventfd".equals(System.getProperty(WAKEUP_PROPERTY));
         Ring r = null;
         Waker w = null;
@@ -258,14 +267,54 @@ public final class IoUringPort implements CompletionPort {
         return id;
     }
 
+    /**
+     * A receive with {@code IOSQE_BUFFER_SELECT} from the port's {@link ReceiveBuffers}: multishot
+     * (6.0) where the settings allow, so one SQE serves the whole stream; otherwise, and whenever
+     * the kernel ends the request after data (the CQ was full), the port arms it again itself.
+     */
     @Override
     public long submitReceiveStream(PortSocket socket) {
-        throw new UnsupportedOperationException("not yet"); // TODO(stream receive)
+        UringSocket s = own(socket);
+        if (s.streamId != 0) {
+            throw new IllegalStateException(s + " already has a stream receive in flight");
+        }
+        ReceiveBuffers buffers = receiveBuffers();
+        long id = operations.acquire(UserData.KIND_RECEIVE_STREAM, s.key, s);
+        s.inFlight++;
+        s.streamId = id;
+        s.streamCancelled = false;
+        armStream(s, id, buffers);
+        return id;
+    }
+
+    private ReceiveBuffers receiveBuffers() {
+        if (receiveBuffers == null) {
+            try {
+                receiveBuffers = ReceiveBuffers.open(arena, ring.fd, receiveSettings);
+            } catch (PortException e) {
+                throw new UncheckedIOException("cannot set up the port's receive buffers", e);
+            }
+        }
+        return receiveBuffers;
+    }
+
+    private void armStream(UringSocket s, long id, ReceiveBuffers buffers) {
+        short ioprio = receiveSettings.multishot() ? IORING_RECV_MULTISHOT : 0;
+        if (!s.inputPending) {
+            ioprio |= IORING_RECVSEND_POLL_FIRST; // as in submitReceive: the socket was drained
+        }
+        // len 0: each arrival may fill the buffer the kernel picks (and must be 0 for multishot before 6.17).
+        submissions.prepare(IORING_OP_RECV, s.fd, id).flags(IOSQE_BUFFER_SELECT).bufferGroup(buffers.group())
+                .ioprio(ioprio);
     }
 
     @Override
     public ByteBuffer receivedBytes() {
-        throw new IllegalStateException("no stream receive completion is being handled");
+        ByteBuffer bytes = received;
+        if (bytes == null) {
+            throw new IllegalStateException("no stream receive completion is being handled");
+        }
+        return bytes;
     }
 
     @Override
@@ -372,6 +421,9 @@ public final class IoUringPort implements CompletionPort {
             throw new IllegalArgumentException("operation 0x" + Long.toHexString(operationId) + " is not one of "
                     + (s == null ? "the port's timers" : s));
         }
+        if (s != null && operationId == s.streamId) {
+            s.streamCancelled = true; // should the kernel end it before the cancel lands, it is not re-armed
+        }
         long id = s == null ? operations.acquire(Operation.CANCEL.ordinal(), 0L, null) : begin(Operation.CANCEL, s);
         submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, id).address(operationId);
         return id;
@@ -422,9 +474,10 @@ public final class IoUringPort implements CompletionPort {
         }
         dequeuing = true;
         try {
-            boolean ready = completions.ready() > 0 || !posts.isEmpty() || !heldCloses.isEmpty();
+            boolean ready = completions.ready() > 0 || !posts.isEmpty() || !heldCloses.isEmpty() || !streamEnds.isEmpty();
             submitAndWait(ready ? 0 : timeoutNanos);
             int delivered = reap(handler, max);
+            delivered += deliverStreamEnds(handler, max - delivered);
             delivered += deliverHeldCloses(handler, max - delivered);
             if (delivered < max) {
                 delivered += posts.drain(handler, max - delivered);
@@ -519,6 +572,9 @@ public final class IoUringPort implements CompletionPort {
                 }
             } finally {
                 completions.advance(consumed);
+                if (receiveBuffers != null) {
+                    receiveBuffers.publish(); // the buffers handled so far, before the kernel runs receives again
+                }
             }
         }
         return delivered;
@@ -538,6 +594,9 @@ public final class IoUringPort implements CompletionPort {
         }
         if (kind == UserData.KIND_INTERNAL_CANCEL) {
             return 0;
+        }
+        if (kind == UserData.KIND_RECEIVE_STREAM) {
+            return streamCompleted(userData, result, cqeFlags, handler);
         }
         int slot = operations.slotOf(userData);
         long key = operations.key(slot);
@@ -564,7 +623,16 @@ public final class IoUringPort implements CompletionPort {
             }
             default -> { }
         }
-        if (socket != null && --socket.inFlight == 0) {
+        if (socket != null) {
+            operationDone(socket);
+        }
+        handler.onCompletion(key, operation, result, flags, userData);
+        return 1;
+    }
+
+    /** One of the socket's operations has completed: a close waiting for the last one goes ahead. */
+    private void operationDone(UringSocket socket) {
+        if (--socket.inFlight == 0) {
             if (socket.heldCloseId != 0) {
                 heldCloses.add(socket);
             } else if (socket.deferredCloseId != 0) {
@@ -572,8 +640,89 @@ public final class IoUringPort implements CompletionPort {
                 socket.deferredCloseId = 0;
             }
         }
-        handler.onCompletion(key, operation, result, flags, userData);
+    }
+
+    // ---- stream receives ------------------------------------------------------------------
+
+    /**
+     * Routes a CQE of a stream receive. Data is delivered flagged MORE; the kernel's request
+     * ending (no {@code F_MORE}) ends the stream only when it ends without data and not for want
+     * of buffers: otherwise the port re-arms it, so callers see one stream until EOF, an error or
+     * their cancellation.
+     */
+    private int streamCompleted(long userData, int result, int cqeFlags, CompletionHandler handler) {
+        int slot = operations.slotOf(userData);
+        UringSocket s = operations.socket(slot);
+        boolean pending = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0;
+        s.inputPending = pending;
+        boolean requestEnded = (cqeFlags & IORING_CQE_F_MORE) == 0;
+        if (result > 0) {
+            if (requestEnded) {
+                // A single-shot receive always, a multishot one when its CQE could not be posted.
+                if (streamMayGoOn(s)) {
+                    armStream(s, userData, receiveBuffers);
+                } else {
+                    streamEnds.add(s); // the final completion follows the data, from dequeue
+                }
+            }
+            deliverReceived(operations.key(slot), userData, result, cqeFlags, pending, handler);
+            return 1;
+        }
+        if ((cqeFlags & IORING_CQE_F_BUFFER) != 0 && (cqeFlags & IORING_CQE_F_BUF_MORE) == 0) {
+            receiveBuffers.giveBack(cqeFlags >>> IORING_CQE_BUFFER_SHIFT); // not expected without data
+        }
+        if (!requestEnded) {
+            return 0; // not expected either: an armed request reports nothing
+        }
+        if (result == -Errno.ENOBUFS) {
+            // The ring was empty: the data waits in the socket until buffers are back.
+            receiveBuffers.exhausted();
+            if (streamMayGoOn(s)) {
+                armStream(s, userData, receiveBuffers);
+                return 0;
+            }
+            result = -Errno.ECANCELED;
+        }
+        return endStream(slot, s, result, userData, handler);
+    }
+
+    private boolean streamMayGoOn(UringSocket s) {
+        return !closed && s.state == UringSocket.State.OPEN && !s.streamCancelled;
+    }
+
+    private void deliverReceived(long key, long userData, int result, int cqeFlags, boolean pending,
+                                 CompletionHandler handler) {
+        int bufferId = cqeFlags >>> IORING_CQE_BUFFER_SHIFT;
+        boolean kernelKeepsIt = (cqeFlags & IORING_CQE_F_BUF_MORE) != 0;
+        received = receiveBuffers.received(bufferId, result, kernelKeepsIt);
+        try {
+            handler.onCompletion(key, Operation.RECEIVE, result,
+                    CompletionFlags.MORE | (pending ? CompletionFlags.INPUT_PENDING : 0), userData);
+        } finally {
+            received = null;
+            if (!kernelKeepsIt) {
+                receiveBuffers.giveBack(bufferId);
+            }
+        }
+    }
+
+    private int endStream(int slot, UringSocket s, int result, long userData, CompletionHandler handler) {
+        long key = operations.key(slot);
+        s.streamId = 0;
+        operations.release(slot);
+        operationDone(s);
+        handler.onCompletion(key, Operation.RECEIVE, result, 0, userData);
         return 1;
+    }
+
+    private int deliverStreamEnds(CompletionHandler handler, int budget) {
+        int delivered = 0;
+        while (delivered < budget && !streamEnds.isEmpty()) {
+            UringSocket s = streamEnds.poll();
+            long id = s.streamId;
+            delivered += endStream(operations.slotOf(id), s, -Errno.ECANCELED, id, handler);
+        }
+        return delivered;
     }
 
     private int closeCompleted(int slot, UringSocket socket, long userData, int result, CompletionHandler handler) {
@@ -617,6 +766,11 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public void wakeup() {
         waker.wakeup();
+    }
+
+    /** Receive buffers allocated so far (0 before the first stream receive). */
+    int receiveBufferCount() {
+        return receiveBuffers == null ? 0 : receiveBuffers.count();
     }
 
     /** Whether released operation scratch is poisoned. */
@@ -726,6 +880,7 @@ public final class IoUringPort implements CompletionPort {
             submissions.publish();
             waitFor(submissions.unsubmitted(), Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
             reap(DROP, Integer.MAX_VALUE);
+            deliverStreamEnds(DROP, Integer.MAX_VALUE);
             deliverHeldCloses(DROP, Integer.MAX_VALUE); // frees their slots
         }
         return true;

@@ -108,6 +108,12 @@ final class SubmissionQueue {
         return this;
     }
 
+    /** The provided buffer group an {@code IOSQE_BUFFER_SELECT} request takes its buffer from. */
+    SubmissionQueue bufferGroup(short group) {
+        target.set(JAVA_SHORT, base + SQE_BUF_GROUP, group);
+        return this;
+    }
+
     SubmissionQueue ioprio(short ioprio) {
         target.set(JAVA_SHORT, base + SQE_IOPRIO, ioprio);
         return this;

@@ -41,6 +41,10 @@ final class UringSocket implements PortSocket {
     int inFlight;
     /** Whether the last receive left data queued (IORING_CQE_F_SOCK_NONEMPTY). */
     boolean inputPending;
+    /** The stream receive armed on this socket, or 0. */
+    long streamId;
+    /** Whether the stream receive was asked to stop: the port must not re-arm it. */
+    boolean streamCancelled;
     /** A CLOSE completion that came in while operations were still in flight. */
     long heldCloseId;
     int heldCloseResult;

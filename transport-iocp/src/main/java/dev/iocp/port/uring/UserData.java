@@ -25,6 +25,11 @@ final class UserData {
     static final int KIND_WAKEUP = 0xFF;
     /** A cancellation the port submits for itself (closing a socket, closing the port). */
     static final int KIND_INTERNAL_CANCEL = 0xFE;
+    /**
+     * A stream receive: reaches handlers as {@link dev.iocp.port.Operation#RECEIVE}, but its
+     * completions are routed apart, since only its last one ends the operation.
+     */
+    static final int KIND_RECEIVE_STREAM = 0xFD;
 
     static final int GENERATION_MASK = 0xFF_FFFF;
 

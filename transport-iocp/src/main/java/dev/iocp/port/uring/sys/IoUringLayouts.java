@@ -67,9 +67,37 @@ public final class IoUringLayouts {
             JAVA_BYTE.withName("op"), JAVA_BYTE.withName("resv"), JAVA_SHORT.withName("flags"),
             JAVA_INT.withName("resv2"));
 
+    /**
+     * {@code struct io_uring_buf_reg} (40 bytes), for {@code IORING_REGISTER_PBUF_RING}. Kernels
+     * after 6.18 give part of {@code resv} a meaning ({@code min_left}); zeroed, it keeps the old one.
+     */
+    public static final StructLayout BUF_REG = MemoryLayout.structLayout(
+            JAVA_LONG.withName("ring_addr"), JAVA_INT.withName("ring_entries"), JAVA_SHORT.withName("bgid"),
+            JAVA_SHORT.withName("flags"), MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("resv"));
+
+    /**
+     * {@code struct io_uring_buf} (16 bytes): one entry of a provided buffer ring. The ring's tail
+     * is a {@code u16} overlaying {@code resv} of entry 0 ({@code struct io_uring_buf_ring}).
+     */
+    public static final StructLayout BUF = MemoryLayout.structLayout(
+            JAVA_LONG.withName("addr"), JAVA_INT.withName("len"), JAVA_SHORT.withName("bid"),
+            JAVA_SHORT.withName("resv"));
+
     /** {@code struct io_uring_rsrc_update} (16 bytes), for {@code IORING_REGISTER_RING_FDS}. */
     public static final StructLayout RSRC_UPDATE = MemoryLayout.structLayout(
             JAVA_INT.withName("offset"), JAVA_INT.withName("resv"), JAVA_LONG.withName("data"));
+
+    // io_uring_buf_reg and io_uring_buf
+    public static final long BUF_REG_RING_ADDR = offset(BUF_REG, "ring_addr");
+    public static final long BUF_REG_RING_ENTRIES = offset(BUF_REG, "ring_entries");
+    public static final long BUF_REG_BGID = offset(BUF_REG, "bgid");
+    public static final long BUF_REG_FLAGS = offset(BUF_REG, "flags");
+    public static final long BUF_ADDR = offset(BUF, "addr");
+    public static final long BUF_LEN = offset(BUF, "len");
+    public static final long BUF_BID = offset(BUF, "bid");
+    /** The ring's tail: {@code resv} of entry 0. */
+    public static final long BUF_RING_TAIL = offset(BUF, "resv");
+    public static final long BUF_SIZE = BUF.byteSize();
 
     // io_uring_rsrc_update
     public static final long RSRC_UPDATE_OFFSET = offset(RSRC_UPDATE, "offset");
@@ -103,6 +131,8 @@ public final class IoUringLayouts {
     public static final long SQE_LEN = offset(SQE, "len");
     public static final long SQE_OP_FLAGS = offset(SQE, "op_flags");
     public static final long SQE_USER_DATA = offset(SQE, "user_data");
+    /** The {@code buf_index}/{@code buf_group} union: the provided buffer group to select from. */
+    public static final long SQE_BUF_GROUP = offset(SQE, "buf_index");
     public static final long SQE_SIZE = SQE.byteSize();
 
     // io_uring_cqe

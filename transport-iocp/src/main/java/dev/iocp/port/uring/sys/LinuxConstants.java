@@ -42,8 +42,19 @@ public final class LinuxConstants {
     public static final int IORING_REGISTER_ENABLE_RINGS = 12;
     public static final int IORING_REGISTER_RING_FDS = 20;
     public static final int IORING_UNREGISTER_RING_FDS = 21;
+    /** Registers a provided buffer ring ({@code struct io_uring_buf_reg}), 5.19. */
+    public static final int IORING_REGISTER_PBUF_RING = 22;
+    public static final int IORING_UNREGISTER_PBUF_RING = 23;
     /** Posts a MSG_RING SQE without a ring of one's own (6.13). */
     public static final int IORING_REGISTER_SEND_MSG_RING = 31;
+
+    // io_uring_buf_reg.flags
+    /**
+     * Incremental consumption (6.12): a receive takes only the bytes it needs from a provided
+     * buffer and the kernel keeps the rest of it at the ring's head, flagging the CQE
+     * {@link #IORING_CQE_F_BUF_MORE} ({@code man io_uring_register_buf_ring.3}).
+     */
+    public static final int IOU_PBUF_RING_INC = 2;
     public static final int IO_URING_OP_SUPPORTED = 1;
 
     // opcodes
@@ -65,6 +76,8 @@ public final class LinuxConstants {
     // SQE flags (io_uring_sqe.flags)
     /** Issue the request from an io-wq worker rather than inline in the submitting thread (5.6). */
     public static final byte IOSQE_ASYNC = 1 << 4;
+    /** Take the buffer from the provided buffer group named in {@code buf_group} (5.7; rings 5.19). */
+    public static final byte IOSQE_BUFFER_SELECT = 1 << 5;
 
     // async cancel flags (5.19)
     public static final int IORING_ASYNC_CANCEL_ALL = 1;
@@ -73,9 +86,18 @@ public final class LinuxConstants {
 
     // send/recv ioprio flags (5.19)
     public static final short IORING_RECVSEND_POLL_FIRST = 1;
+    /** Multishot receive (6.0): one SQE, a CQE flagged F_MORE per arrival; needs IOSQE_BUFFER_SELECT. */
+    public static final short IORING_RECV_MULTISHOT = 1 << 1;
 
     // CQE flags
+    /** The CQE used a provided buffer, whose id is {@code flags >>> IORING_CQE_BUFFER_SHIFT}. */
+    public static final int IORING_CQE_F_BUFFER = 1;
+    /** The request stays armed: more CQEs with the same user_data follow (multishot). */
+    public static final int IORING_CQE_F_MORE = 1 << 1;
     public static final int IORING_CQE_F_SOCK_NONEMPTY = 1 << 2;
+    /** Incremental buffers (6.12): the kernel keeps using the CQE's buffer; do not give it back yet. */
+    public static final int IORING_CQE_F_BUF_MORE = 1 << 4;
+    public static final int IORING_CQE_BUFFER_SHIFT = 16;
 
     // mmap
     public static final int PROT_READ = 1;
