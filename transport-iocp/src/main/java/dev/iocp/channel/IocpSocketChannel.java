@@ -623,6 +623,17 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     endBatch(handle, pipeline); // the rest is dropped, as after close() in NIO's loop
                     return;
                 }
+                if (bytes.hasRemaining() && !handle.continueReading()) {
+                    // Where NIO's read loop stops and leaves the rest in the socket: the batch ends,
+                    // and the rest goes on at once in a new one if the channel still reads, or
+                    // waits for the next read().
+                    endBatch(handle, pipeline);
+                    if (!wantsData()) {
+                        hold(bytes);
+                        return;
+                    }
+                    startBatch(handle);
+                }
             }
             if ((flags & CompletionFlags.INPUT_PENDING) == 0 || !handle.continueReading()) {
                 endBatch(handle, pipeline);
@@ -663,35 +674,31 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             }
         }
 
-        /** A read() found held input: delivered as one batch, then the stream is armed again if wanted. */
+        /** A read() found held input: delivered as a read batch, then the end of input or a new stream. */
         private void deliverHeld() {
             heldDeliveryScheduled = false;
             if (closing || !isActive() || registration == null || !registration.isValid() || !wantsData()) {
                 return; // kept for a later read(), or released by the close
             }
-            RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
-            ChannelPipeline pipeline = pipeline();
             ByteBuf held = heldInput;
             if (held != null) {
                 heldInput = null;
-                startBatch(handle);
-                handle.attemptedBytesRead(held.readableBytes());
-                handle.lastBytesRead(held.readableBytes());
-                handle.incMessagesRead(1);
-                readPending = false;
-                readInBatch = true;
-                pipeline.fireChannelRead(held);
-                endBatch(handle, pipeline);
+                try {
+                    deliver(held.nioBuffer(), 0); // what this read does not take is held again
+                } finally {
+                    held.release();
+                }
+                if (heldInput != null || !wantsData() || closing || !registration.isValid()) {
+                    return;
+                }
             }
-            int end = heldEnd;
-            if (end != NO_END && !closing && isOpen() && (held == null || wantsData())) {
+            if (heldEnd != NO_END) {
+                int end = heldEnd;
                 heldEnd = NO_END;
                 inputEnded(end);
                 return;
             }
-            if (wantsData()) {
-                scheduleRead();
-            }
+            scheduleRead();
         }
 
         /** The stream ended with the end of input (0) or an error (-errno). */

@@ -185,7 +185,7 @@ class IocpChannelBehaviourTest {
     }
 
     @Test
-    void withAutoReadOffNoReceiveIsInFlightAndReadAsksForOne() throws Exception {
+    void withAutoReadOffNothingIsReadUntilReadAsksAndDataThatComesLaterWaitsForTheNextRead() throws Exception {
         Counting received = new Counting();
         Channel server = server(received, false);
         Channel client = client(server, new ChannelInboundHandlerAdapter());
@@ -198,7 +198,19 @@ class IocpChannelBehaviourTest {
         child.read();
         awaitBytes(received.bytes, 100);
         assertEquals(1, received.reads.get());
-        assertEquals(0L, child.eventLoop().submit(() -> child.readId).get(), "the read asked for one, no more");
+        // The stream receive stays armed after the read; data that arrives before the next read()
+        // stops it and waits for that read.
+        client.writeAndFlush(Unpooled.copiedBuffer(new byte[50])).sync();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (child.eventLoop().submit(() -> child.readId).get() != 0L && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0L, child.eventLoop().submit(() -> child.readId).get(), "the stream was stopped");
+        assertEquals(1, received.reads.get(), "nothing more was read without a read()");
+        assertEquals(100, received.bytes.get());
+        child.read();
+        awaitBytes(received.bytes, 150);
+        assertEquals(2, received.reads.get());
         client.close().sync();
         server.close().sync();
     }
