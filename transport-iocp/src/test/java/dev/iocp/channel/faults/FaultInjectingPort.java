@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       with it, as the port's rule requires. A rewritten ACCEPT leaves its descriptor
  *       un-adopted, and the port closes it when dequeue returns;</li>
  *   <li>a short fault offers the kernel half of the send's or receive's bytes (see
- *       {@link Fault});</li>
+ *       {@link Fault}); on a stream receive, it splits one arrival into two completions;</li>
  *   <li>{@link FaultInjector#failAcceptsAtOnce} turns an accept into a no-op on the real port
  *       whose completion is delivered as the accept's failure;</li>
  *   <li>{@link #failNextDequeues} makes dequeues throw before they touch the real port, so no
@@ -250,6 +250,23 @@ public final class FaultInjectingPort implements CompletionPort {
                 }
                 downstream.onCompletion(key, fake.operation(), fake.result(), 0, operationId);
                 return;
+            }
+        }
+        if ((flags & CompletionFlags.MORE) != 0 && result > 1 && !endedStreams.containsKey(operationId)
+                && !streamSockets.containsKey(operationId)) {
+            Fault fault = injector.decide(Operation.RECEIVE, key);
+            if (fault != null && fault.isShort()) {
+                // A short arrival: the data comes as two completions, the first with half of it.
+                ByteBuffer bytes = delegate.receivedBytes();
+                int start = bytes.position();
+                int limit = bytes.limit();
+                int half = result / 2;
+                injector.countInjected(Operation.RECEIVE, Fault.SHORT);
+                injector.countCompleted(operation);
+                bytes.limit(start + half);
+                downstream.onCompletion(key, operation, half, flags | CompletionFlags.INPUT_PENDING, operationId);
+                bytes.limit(limit).position(start + half);
+                result -= half;
             }
         }
         if (endedStreams.containsKey(operationId)) {
