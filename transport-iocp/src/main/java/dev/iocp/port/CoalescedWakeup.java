@@ -1,6 +1,7 @@
 package dev.iocp.port;
 
 import java.io.IOException;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -23,6 +24,9 @@ import java.util.logging.Logger;
  * at FINE after, not thrown: the callers of {@code wakeup()} and {@code post()} are arbitrary
  * threads whose work is already queued when the signal fails, so an exception would wrongly tell
  * them it was not, and they could do nothing about a kernel refusing the signal anyway.
+ *
+ * <p>Every wake-up is counted in the port's metrics as signalled, coalesced (no system call
+ * needed) or failed; the counts are {@code LongAdder}s, as wakers are any threads.
  */
 public abstract class CoalescedWakeup {
     private static final Logger LOG = Logger.getLogger(CoalescedWakeup.class.getName());
@@ -33,7 +37,12 @@ public abstract class CoalescedWakeup {
 
     private final AtomicInteger state = new AtomicInteger(AWAKE);
     private final AtomicBoolean failureReported = new AtomicBoolean();
-    private volatile long signals;
+    private final PortMetricsRecorder metrics;
+
+    /** @param metrics where each wake-up is counted: signalled, coalesced or failed */
+    protected CoalescedWakeup(PortMetricsRecorder metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
 
     /**
      * Ends the owner's wait; called by at most one waker per wait.
@@ -47,11 +56,14 @@ public abstract class CoalescedWakeup {
         for (;;) {
             int s = state.get();
             if (s == WOKEN) {
+                metrics.wakeupCoalesced();
                 return;
             }
             if (state.compareAndSet(s, WOKEN)) {
                 if (s == WAITING) {
                     signalOwner();
+                } else {
+                    metrics.wakeupCoalesced(); // the owner is busy and will not wait: it sees WOKEN
                 }
                 return;
             }
@@ -63,8 +75,9 @@ public abstract class CoalescedWakeup {
         try {
             signal();
             signalled = true;
-            signals++; // racy by design: only one waker per wait gets here
+            metrics.wakeupSignalled();
         } catch (IOException e) {
+            metrics.wakeupFailed();
             reportFailure(e);
         } finally {
             if (!signalled) {
@@ -98,10 +111,5 @@ public abstract class CoalescedWakeup {
     /** Owner, after the wait: wake-ups from here on are sticky again. */
     public final void awake() {
         state.set(AWAKE);
-    }
-
-    /** How often a waker had to {@link #signal()} and did; coalesced wake-ups do not count. */
-    public final long signals() {
-        return signals;
     }
 }

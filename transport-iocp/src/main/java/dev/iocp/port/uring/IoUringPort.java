@@ -9,6 +9,8 @@ import dev.iocp.port.Operation;
 import dev.iocp.port.OwnerThread;
 import dev.iocp.port.PortConfig;
 import dev.iocp.port.PortException;
+import dev.iocp.port.PortMetrics;
+import dev.iocp.port.PortMetricsRecorder;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.PostQueue;
 import dev.iocp.port.ShutdownMode;
@@ -76,6 +78,7 @@ public final class IoUringPort implements CompletionPort {
     private final boolean messageRingWakeups;
     private final ArrayDeque<UringSocket> heldCloses = new ArrayDeque<>();
     private final UnadoptedAccepts unadopted = new UnadoptedAccepts();
+    private final PortMetricsRecorder metrics;
 
     private final OwnerThread owner = new OwnerThread();
     private int enterFd;
@@ -92,13 +95,15 @@ public final class IoUringPort implements CompletionPort {
     IoUringPort(IoUringBackend backend, PortConfig config, int firstSetupProfile, boolean messageRingWakeups,
                 boolean poisonReleasedScratch) throws IOException {
         this.backend = backend;
+        this.metrics = new PortMetricsRecorder(backend.name(), owner, this::pendingOperations);
         this.messageRingWakeups = messageRingWakeups && !"eventfd".equals(System.getProperty(WAKEUP_PROPERTY));
         Ring r = null;
         Waker w = null;
         try {
             this.waitArgument = arena.allocate(IoUringLayouts.GETEVENTS_ARG.byteSize() + IoUringLayouts.TIMESPEC.byteSize(), 8);
-            r = Ring.open(config.submissionQueueEntries(), config.completionQueueEntries(), firstSetupProfile);
-            w = new Waker(arena);
+            r = Ring.open(config.submissionQueueEntries(), config.completionQueueEntries(), firstSetupProfile,
+                    metrics::submissionBacklogged);
+            w = new Waker(arena, metrics);
         } catch (IOException | RuntimeException | Error e) {
             if (r != null) {
                 r.close();
@@ -213,8 +218,13 @@ public final class IoUringPort implements CompletionPort {
     // takes a slot: from begin() on nothing may throw, or the slot would never complete and
     // close() would wait for it in vain.
 
+    private long acquire(Operation operation, long key, UringSocket socket) {
+        metrics.submitted();
+        return operations.acquire(operation.ordinal(), key, socket);
+    }
+
     private long begin(Operation operation, UringSocket socket) {
-        long id = operations.acquire(operation.ordinal(), socket.key, socket);
+        long id = acquire(operation, socket.key, socket);
         socket.inFlight++;
         return id;
     }
@@ -342,7 +352,7 @@ public final class IoUringPort implements CompletionPort {
      */
     private long beginClose(UringSocket s) {
         // The close is not counted in inFlight: inFlight tells when it may be delivered.
-        long id = operations.acquire(Operation.CLOSE.ordinal(), s.key, s);
+        long id = acquire(Operation.CLOSE, s.key, s);
         s.state = UringSocket.State.CLOSING;
         if (s.inFlight > 0) {
             // Closing an fd does not cancel io_uring requests on it (they hold their own file
@@ -372,7 +382,7 @@ public final class IoUringPort implements CompletionPort {
             throw new IllegalArgumentException("operation 0x" + Long.toHexString(operationId) + " is not one of "
                     + (s == null ? "the port's timers" : s));
         }
-        long id = s == null ? operations.acquire(Operation.CANCEL.ordinal(), 0L, null) : begin(Operation.CANCEL, s);
+        long id = s == null ? acquire(Operation.CANCEL, 0L, null) : begin(Operation.CANCEL, s);
         submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, id).address(operationId);
         return id;
     }
@@ -384,7 +394,7 @@ public final class IoUringPort implements CompletionPort {
         if (nanos < 0) {
             throw new IllegalArgumentException("timeout must not be negative: " + nanos);
         }
-        long id = operations.acquire(Operation.TIMEOUT.ordinal(), key, null);
+        long id = acquire(Operation.TIMEOUT, key, null);
         int slot = UserData.slot(id);
         MemorySegment scratch = operations.scratch(slot);
         long at = operations.scratchBase(slot) + OperationTable.TIMESPEC;
@@ -398,7 +408,7 @@ public final class IoUringPort implements CompletionPort {
     public long submitNop(long key) {
         checkOwner();
         ensurePortOpen();
-        long id = operations.acquire(Operation.NOP.ordinal(), key, null);
+        long id = acquire(Operation.NOP, key, null);
         submissions.prepare(IORING_OP_NOP, -1, id);
         return id;
     }
@@ -422,6 +432,8 @@ public final class IoUringPort implements CompletionPort {
         }
         dequeuing = true;
         try {
+            metrics.completionQueueSampled((submissions.ringFlags() & IORING_SQ_CQ_OVERFLOW) != 0,
+                    Integer.toUnsignedLong(completions.overflowCount()));
             boolean ready = completions.ready() > 0 || !posts.isEmpty() || !heldCloses.isEmpty();
             submitAndWait(ready ? 0 : timeoutNanos);
             int delivered = reap(handler, max);
@@ -429,6 +441,7 @@ public final class IoUringPort implements CompletionPort {
             if (delivered < max) {
                 delivered += posts.drain(handler, max - delivered);
             }
+            metrics.dequeued(delivered);
             return delivered;
         } finally {
             dequeuing = false;
@@ -494,6 +507,7 @@ public final class IoUringPort implements CompletionPort {
     }
 
     private int enter(int toSubmit, int minComplete, int flags, long argument, long argumentSize) throws PortException {
+        metrics.enteredKernel(minComplete > 0);
         int rc = Syscalls.ioUringEnter(enterFd, toSubmit, minComplete, flags | enterFlags, argument, argumentSize);
         if (rc >= 0 || rc == -Errno.ETIME || rc == -Errno.EINTR || rc == -Errno.EBUSY || rc == -Errno.EAGAIN) {
             return rc;
@@ -634,15 +648,15 @@ public final class IoUringPort implements CompletionPort {
         return waker.usesMessageRing();
     }
 
-    /** How often a wake-up had to signal; coalesced wake-ups do not count. */
-    long wakeupSignals() {
-        return waker.signals();
-    }
-
     /** Counts a CLOSE held back for its socket's cancelled operations too: it keeps its slot until delivered. */
     @Override
     public int pendingOperations() {
         return operations.inUse();
+    }
+
+    @Override
+    public PortMetrics metrics() {
+        return metrics.view();
     }
 
     // ---- close ----------------------------------------------------------------------------

@@ -1,0 +1,78 @@
+package dev.iocp.port;
+
+/**
+ * The counters every {@link CompletionPort} keeps, each with a stable name and a description,
+ * so that exporters (JFR, Micrometer, a benchmark's report) can iterate them instead of
+ * knowing each one. {@link PortMetrics#get} reads one; the dequeue batch-size histogram sits
+ * beside them ({@link PortMetrics#batchSizeCount}).
+ *
+ * <p>A counter only grows; a {@linkplain #isGauge() gauge} is a current level. Where a counter
+ * means nothing on a backend it stays 0, and its description says so.
+ */
+public enum PortCounter {
+    COMPLETIONS("completions", false,
+            "completions delivered to handlers by dequeue, posts included"),
+    DEQUEUES("dequeues", false,
+            "dequeue calls that returned, whatever they delivered (the sum of the batch-size histogram)"),
+    KERNEL_ENTRIES("kernel.entries", false,
+            "system calls the owner made to submit, reap or wait: io_uring_enter on io_uring, "
+                    + "selections on nio (not the reads and writes nio performs on ready sockets)"),
+    KERNEL_WAITS("kernel.waits", false,
+            "kernel entries allowed to block until a completion, a wake-up or the timeout"),
+    SUBMISSIONS("submissions", false,
+            "operations submitted: submit calls that returned an operation id"),
+    SUBMISSIONS_BACKLOGGED("submissions.backlogged", false,
+            "entries (the port's own included) that found the submission ring full and waited in the "
+                    + "port's backlog for the next kernel entry; always 0 on nio, whose queues grow"),
+    COMPLETION_QUEUE_OVERFLOWS("completion_queue.overflows", false,
+            "dequeues that found completions held back in the kernel because the completion ring was "
+                    + "full (IORING_SQ_CQ_OVERFLOW): a sign that completionQueueEntries is too small; "
+                    + "always 0 on nio"),
+    COMPLETIONS_DROPPED("completions.dropped", false,
+            "completions the kernel lost because it could not even hold them back (the ring's "
+                    + "cq_overflow counter: with IORING_FEAT_NODROP only when memory runs out); "
+                    + "always 0 on nio"),
+    OPERATIONS_IN_FLIGHT("operations.in_flight", true,
+            "operations submitted whose completion has not been delivered (pendingOperations())"),
+    WAKEUPS_REQUESTED("wakeups.requested", false,
+            "wake-ups asked for from any thread: wakeup() and post() calls (on nio also lingering "
+                    + "closes that finished); each one is either signalled, coalesced or, rarely, failed"),
+    WAKEUPS_SIGNALLED("wakeups.signalled", false,
+            "wake-ups that found the owner waiting and made the system call that ends its wait"),
+    WAKEUPS_COALESCED("wakeups.coalesced", false,
+            "wake-ups that needed no system call: the owner was busy, or another wake-up already signalled"),
+    PROVIDED_BUFFERS("provided_buffers.registered", true,
+            "receive buffers the port has provided to the kernel (io_uring provided buffer ring); "
+                    + "0 until the port receives into provided buffers"),
+    PROVIDED_BUFFERS_IN_USE("provided_buffers.in_use", true,
+            "provided buffers holding received data not yet returned to the port; "
+                    + "0 until the port receives into provided buffers"),
+    PROVIDED_BUFFER_EXHAUSTIONS("provided_buffers.exhausted", false,
+            "receives that found no provided buffer free (ENOBUFS); "
+                    + "0 until the port receives into provided buffers");
+
+    private final String metricName;
+    private final boolean gauge;
+    private final String description;
+
+    PortCounter(String metricName, boolean gauge, String description) {
+        this.metricName = metricName;
+        this.gauge = gauge;
+        this.description = description;
+    }
+
+    /** A stable, dot-separated lower-case name, e.g. {@code kernel.waits}, for exporters. */
+    public String metricName() {
+        return metricName;
+    }
+
+    /** Whether this is a level that goes up and down rather than a count that only grows. */
+    public boolean isGauge() {
+        return gauge;
+    }
+
+    /** What is counted, in one sentence. */
+    public String description() {
+        return description;
+    }
+}
