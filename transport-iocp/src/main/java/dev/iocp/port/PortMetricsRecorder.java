@@ -23,6 +23,11 @@ import java.util.function.IntSupplier;
  * <p>Wake-ups are the exception: {@code wakeup()} and {@code post()} run on any thread, so
  * their counts are {@link LongAdder}s, which stay exact without making the waking threads
  * contend on one cache line. They are counted by {@link CoalescedWakeup}, never by the owner.
+ *
+ * <p><b>Lifecycle.</b> A port creates its recorder first, calls {@link #opened()} once it is
+ * fully built, which makes it one of the live ports that the {@code dev.iocp.PortStatistics} JFR
+ * event reports, and {@link #closed()} when it closes. The live-port registry holds ports
+ * weakly, so a port dropped without being closed is not kept alive by it either.
  */
 public final class PortMetricsRecorder {
     private static final VarHandle VALUES = MethodHandles.arrayElementVarHandle(long[].class);
@@ -138,6 +143,16 @@ public final class PortMetricsRecorder {
     /** A receive found no provided buffer free. */
     public void providedBufferExhausted() {
         add(PROVIDED_BUFFER_EXHAUSTIONS, 1);
+    }
+
+    /** The port is fully built: it reports to JFR from now on. Call once, last in its constructor. */
+    public void opened() {
+        LivePorts.add(view);
+    }
+
+    /** The port is closed: it no longer reports to JFR. Its counters stay readable. */
+    public void closed() {
+        LivePorts.remove(view);
     }
 
     // ---- any thread (CoalescedWakeup) ------------------------------------------------------

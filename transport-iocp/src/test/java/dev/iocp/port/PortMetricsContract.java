@@ -1,5 +1,7 @@
 package dev.iocp.port;
 
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -7,9 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -205,5 +209,45 @@ public abstract class PortMetricsContract {
         assertEquals(1, metrics.get(PortCounter.COMPLETIONS));
         assertEquals(2, metrics.get(PortCounter.SUBMISSIONS));
         assertEquals(0, metrics.get(PortCounter.OPERATIONS_IN_FLIGHT), "the close dropped the timer");
+    }
+
+    @Test
+    void aRecordingGetsThePortStatisticsOfEachOpenPortAndNoneOfAClosedOne() throws Exception {
+        port.submitNop(1);
+        port.submitNop(2);
+        List<Integer> batches = dequeueUntil(2);
+        long open = port.metrics().portId();
+        CompletionPort closedPort = openPort(PortConfig.DEFAULT);
+        long closed = closedPort.metrics().portId();
+        closedPort.close();
+
+        List<RecordedEvent> events = new CopyOnWriteArrayList<>();
+        CompletableFuture<RecordedEvent> ours = new CompletableFuture<>();
+        try (RecordingStream recording = new RecordingStream()) {
+            recording.enable(PortStatisticsEvent.NAME).withPeriod(Duration.ofMillis(100));
+            recording.onEvent(PortStatisticsEvent.NAME, event -> {
+                events.add(event);
+                if (event.getLong("portId") == open) {
+                    ours.complete(event);
+                }
+            });
+            recording.startAsync();
+            RecordedEvent event = ours.get(60, TimeUnit.SECONDS);
+            assertEquals(backend().name(), event.getString("backend"));
+            assertEquals(Thread.currentThread().getName(), event.getThread("owner").getJavaName());
+            assertEquals(2, event.getLong("submissions"));
+            assertEquals(2, event.getLong("completions"));
+            assertEquals(batches.size(), event.getLong("dequeues"));
+            assertEquals(0, event.getLong("operationsInFlight"));
+            long bucketed = 0;
+            for (String field : List.of("batchesOf0", "batchesOf1", "batchesOf2To3", "batchesOf4To7", "batchesOf8To15",
+                    "batchesOf16To31", "batchesOf32To63", "batchesOf64To127", "batchesOf128To255",
+                    "batchesOf256To511", "batchesOf512OrMore")) {
+                bucketed += event.getLong(field);
+            }
+            assertEquals(batches.size(), bucketed, "every dequeue is in one bucket");
+        }
+        assertTrue(events.stream().noneMatch(event -> event.getLong("portId") == closed),
+                "a closed port is not reported");
     }
 }

@@ -2,6 +2,7 @@ package dev.iocp.port;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -10,11 +11,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The recorder, its view and snapshots, without a port. */
+/** The recorder, its view, snapshots and the live-port registry, without a port. */
 class PortMetricsTest {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final OwnerThread owner = new OwnerThread();
@@ -117,5 +119,29 @@ class PortMetricsTest {
         assertThrows(IllegalArgumentException.class, () -> new PortMetricsSnapshot("test", all, List.of(0L)));
         PortMetricsSnapshot snapshot = new PortMetricsSnapshot("test", all, buckets);
         assertThrows(UnsupportedOperationException.class, () -> snapshot.counters().put(PortCounter.COMPLETIONS, 1L));
+    }
+
+    @Test
+    void anOpenedPortIsLiveUntilItCloses() {
+        recorder.opened();
+        assertTrue(LivePorts.open().contains(metrics));
+        recorder.closed();
+        assertFalse(LivePorts.open().contains(metrics));
+    }
+
+    @Test
+    void theLivePortsDoNotKeepAPortThatWasDroppedOpen() throws InterruptedException {
+        WeakReference<PortMetrics> dropped = openAndDrop();
+        for (int i = 0; i < 50 && dropped.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(dropped.get(), "the live-port registry held a port nobody else did");
+    }
+
+    private static WeakReference<PortMetrics> openAndDrop() {
+        PortMetricsRecorder opened = new PortMetricsRecorder("test", new OwnerThread(), () -> 0);
+        opened.opened();
+        return new WeakReference<>(opened.view());
     }
 }

@@ -92,6 +92,7 @@ public final class NioPort implements CompletionPort {
         this.lingering = new LingeringCloses(waker);
         this.requests = new ControlRequests(table, timers, runner, lingering);
         this.onReady = runner::onReady;
+        metrics.opened();
     }
 
     @Override
@@ -475,6 +476,7 @@ public final class NioPort implements CompletionPort {
             throw new IllegalStateException("close called from a completion handler");
         }
         closed = true;
+        metrics.closed();
         // No I/O is ever half-done here, so nothing has to be waited for: what was not
         // delivered is dropped, and the buffers it held are let go.
         List<NioSocket> toClose = new ArrayList<>();

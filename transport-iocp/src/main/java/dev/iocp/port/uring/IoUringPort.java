@@ -117,6 +117,7 @@ public final class IoUringPort implements CompletionPort {
         this.completions = r.completions;
         this.operations = new OperationTable(arena, poisonReleasedScratch);
         this.enterFd = r.fd;
+        metrics.opened();
     }
 
     @Override
@@ -704,6 +705,7 @@ public final class IoUringPort implements CompletionPort {
         unadopted.closeAll();
         waker.close();
         ring.close();
+        metrics.closed();
         if (drained) {
             arena.close();
             return;
