@@ -25,8 +25,9 @@ import java.util.logging.Logger;
  * threads whose work is already queued when the signal fails, so an exception would wrongly tell
  * them it was not, and they could do nothing about a kernel refusing the signal anyway.
  *
- * <p>Every wake-up is counted in the port's metrics as signalled, coalesced (no system call
- * needed) or failed; the counts are {@code LongAdder}s, as wakers are any threads.
+ * <p>The port's metrics count the signals (by the waker that made one) and the waits skipped
+ * because wake-ups came while the owner was busy (by the owner); wake-ups that find the flag
+ * WOKEN already cost nothing, not even a count.
  */
 public abstract class CoalescedWakeup {
     private static final Logger LOG = Logger.getLogger(CoalescedWakeup.class.getName());
@@ -39,7 +40,7 @@ public abstract class CoalescedWakeup {
     private final AtomicBoolean failureReported = new AtomicBoolean();
     private final PortMetricsRecorder metrics;
 
-    /** @param metrics where each wake-up is counted: signalled, coalesced or failed */
+    /** @param metrics where signals and coalesced wake-ups are counted */
     protected CoalescedWakeup(PortMetricsRecorder metrics) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
@@ -56,14 +57,11 @@ public abstract class CoalescedWakeup {
         for (;;) {
             int s = state.get();
             if (s == WOKEN) {
-                metrics.wakeupCoalesced();
                 return;
             }
             if (state.compareAndSet(s, WOKEN)) {
                 if (s == WAITING) {
                     signalOwner();
-                } else {
-                    metrics.wakeupCoalesced(); // the owner is busy and will not wait: it sees WOKEN
                 }
                 return;
             }
@@ -77,7 +75,6 @@ public abstract class CoalescedWakeup {
             signalled = true;
             metrics.wakeupSignalled();
         } catch (IOException e) {
-            metrics.wakeupFailed();
             reportFailure(e);
         } finally {
             if (!signalled) {
@@ -105,6 +102,7 @@ public abstract class CoalescedWakeup {
             return true;
         }
         state.set(AWAKE);
+        metrics.wakeupsCoalesced();
         return false;
     }
 

@@ -25,8 +25,8 @@ public enum PortCounter {
             "entries (the port's own included) that found the submission ring full and waited in the "
                     + "port's backlog for the next kernel entry; always 0 on nio, whose queues grow"),
     COMPLETION_QUEUE_OVERFLOWS("completion_queue.overflows", false,
-            "dequeues that found completions held back in the kernel because the completion ring was "
-                    + "full (IORING_SQ_CQ_OVERFLOW): a sign that completionQueueEntries is too small; "
+            "kernel entries that found completions held back in the kernel because the completion ring "
+                    + "was full (IORING_SQ_CQ_OVERFLOW): a sign that completionQueueEntries is too small; "
                     + "always 0 on nio"),
     COMPLETIONS_DROPPED("completions.dropped", false,
             "completions the kernel lost because it could not even hold them back (the ring's "
@@ -34,13 +34,12 @@ public enum PortCounter {
                     + "always 0 on nio"),
     OPERATIONS_IN_FLIGHT("operations.in_flight", true,
             "operations submitted whose completion has not been delivered (pendingOperations())"),
-    WAKEUPS_REQUESTED("wakeups.requested", false,
-            "wake-ups asked for from any thread: wakeup() and post() calls (on nio also lingering "
-                    + "closes that finished); each one is either signalled, coalesced or, rarely, failed"),
     WAKEUPS_SIGNALLED("wakeups.signalled", false,
-            "wake-ups that found the owner waiting and made the system call that ends its wait"),
+            "wake-ups (wakeup() or post() from another thread) that found the owner waiting and made "
+                    + "the system call that ends its wait: at most one per wait"),
     WAKEUPS_COALESCED("wakeups.coalesced", false,
-            "wake-ups that needed no system call: the owner was busy, or another wake-up already signalled"),
+            "waits the owner skipped because wake-ups came while it was busy: no system call, and "
+                    + "however many came in that time count once"),
     PROVIDED_BUFFERS("provided_buffers.registered", true,
             "receive buffers the port has provided to the kernel (io_uring provided buffer ring); "
                     + "0 until the port receives into provided buffers"),

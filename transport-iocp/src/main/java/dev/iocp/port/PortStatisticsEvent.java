@@ -67,9 +67,6 @@ final class PortStatisticsEvent extends Event {
     @Label("Operations In Flight")
     long operationsInFlight;
 
-    @Label("Wake-ups Requested")
-    long wakeupsRequested;
-
     @Label("Wake-ups Signalled")
     long wakeupsSignalled;
 
@@ -161,7 +158,6 @@ final class PortStatisticsEvent extends Event {
             case COMPLETION_QUEUE_OVERFLOWS -> completionQueueOverflows = value;
             case COMPLETIONS_DROPPED -> completionsDropped = value;
             case OPERATIONS_IN_FLIGHT -> operationsInFlight = value;
-            case WAKEUPS_REQUESTED -> wakeupsRequested = value;
             case WAKEUPS_SIGNALLED -> wakeupsSignalled = value;
             case WAKEUPS_COALESCED -> wakeupsCoalesced = value;
             case PROVIDED_BUFFERS -> providedBuffers = value;

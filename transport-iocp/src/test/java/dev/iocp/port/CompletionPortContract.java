@@ -155,9 +155,8 @@ public abstract class CompletionPortContract {
         }
         assertEquals(0, port.dequeue((k, o, r, f, i) -> { }, 16, TimeUnit.HOURS.toNanos(1)));
         PortMetricsSnapshot woken = port.metrics().snapshot().since(before);
-        assertEquals(1000, woken.get(PortCounter.WAKEUPS_REQUESTED));
-        assertEquals(1000, woken.get(PortCounter.WAKEUPS_COALESCED));
         assertEquals(0, woken.get(PortCounter.WAKEUPS_SIGNALLED), "the owner was not waiting, so nobody made a system call");
+        assertEquals(1, woken.get(PortCounter.WAKEUPS_COALESCED), "the thousand made the owner skip one wait");
         assertEquals(0, woken.get(PortCounter.KERNEL_WAITS), "and the hour-long dequeue did not wait");
     }
 

@@ -433,8 +433,6 @@ public final class IoUringPort implements CompletionPort {
         }
         dequeuing = true;
         try {
-            metrics.completionQueueSampled((submissions.ringFlags() & IORING_SQ_CQ_OVERFLOW) != 0,
-                    Integer.toUnsignedLong(completions.overflowCount()));
             boolean ready = completions.ready() > 0 || !posts.isEmpty() || !heldCloses.isEmpty();
             submitAndWait(ready ? 0 : timeoutNanos);
             int delivered = reap(handler, max);
@@ -509,6 +507,8 @@ public final class IoUringPort implements CompletionPort {
 
     private int enter(int toSubmit, int minComplete, int flags, long argument, long argumentSize) throws PortException {
         metrics.enteredKernel(minComplete > 0);
+        metrics.completionQueueSampled((submissions.ringFlags() & IORING_SQ_CQ_OVERFLOW) != 0,
+                Integer.toUnsignedLong(completions.overflowCount()));
         int rc = Syscalls.ioUringEnter(enterFd, toSubmit, minComplete, flags | enterFlags, argument, argumentSize);
         if (rc >= 0 || rc == -Errno.ETIME || rc == -Errno.EINTR || rc == -Errno.EBUSY || rc == -Errno.EAGAIN) {
             return rc;
