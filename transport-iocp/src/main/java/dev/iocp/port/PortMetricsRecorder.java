@@ -122,8 +122,8 @@ public final class PortMetricsRecorder {
     }
 
     /**
-     * What the owner found in the kernel's completion ring as it entered the kernel (the only
-     * time the kernel flushes completions it held back into the ring).
+     * What the owner found in the kernel's completion ring as it entered the kernel, which is
+     * where the kernel moves completions it held back into the ring once there is room.
      *
      * @param overflowed whether completions were held back because the ring was full
      * @param dropped    the ring's running count of completions lost, as the kernel keeps it
