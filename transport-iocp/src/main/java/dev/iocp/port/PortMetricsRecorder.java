@@ -137,6 +137,9 @@ public final class PortMetricsRecorder {
         }
     }
 
+    // Provided buffers: for the io_uring port's provided buffer ring, which is being built; until
+    // a backend calls these, the three counters stay 0.
+
     /** How many receive buffers the port has provided to the kernel (a gauge). */
     public void providedBuffers(long registered) {
         set(PROVIDED_BUFFERS, registered);
