@@ -3,6 +3,10 @@ package dev.iocp.channel;
 import dev.iocp.port.Backend;
 import dev.iocp.port.Backends;
 import dev.iocp.port.BackendUnavailableException;
+import dev.iocp.port.PortMetrics;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.util.Objects;
 
 /**
  * Whether the transport can run here, and on which backend: the counterpart of Netty's
@@ -43,5 +47,29 @@ public final class Iocp {
         } catch (IllegalArgumentException e) {
             return new BackendUnavailableException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The counters of the completion port behind an event loop of an {@link IocpEventLoopGroup}
+     * (or of any {@code MultiThreadIoEventLoopGroup} made with {@link IocpIoHandler#newFactory()}):
+     * completions, dequeues and their batch sizes, system calls, submissions, wake-ups; see
+     * {@link dev.iocp.port.PortCounter}. For a channel, {@code Iocp.metrics(channel.eventLoop())};
+     * for a whole group, call it for each loop ({@code for (EventExecutor loop : group)}).
+     *
+     * <p>The view is live and read-only: read it from any thread, as often as needed (reading
+     * allocates nothing; {@link PortMetrics#snapshot()} copies). The loop keeps counting with
+     * plain increments, whether or not anyone reads. After the loop has shut down the counters
+     * keep their last values.
+     *
+     * @throws IllegalArgumentException if {@code loop} is not driven by an {@link IocpIoHandler}
+     */
+    public static PortMetrics metrics(EventExecutor loop) {
+        Objects.requireNonNull(loop, "loop");
+        PortMetrics metrics = EventLoopPorts.of(loop);
+        if (metrics == null) {
+            throw new IllegalArgumentException(loop + " is not an event loop of this transport (its IoHandler "
+                    + "is not an IocpIoHandler)");
+        }
+        return metrics;
     }
 }

@@ -66,6 +66,7 @@ public final class IocpIoHandler implements IoHandler {
             throw new IllegalStateException("cannot open a completion port: " + e.getMessage(), e);
         }
         this.port = decorator.apply(opened);
+        EventLoopPorts.add(executor, port.metrics());
     }
 
     /** A factory for handlers with the default port sizes. */

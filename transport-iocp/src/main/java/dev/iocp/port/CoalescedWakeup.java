@@ -1,6 +1,7 @@
 package dev.iocp.port;
 
 import java.io.IOException;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -23,6 +24,10 @@ import java.util.logging.Logger;
  * at FINE after, not thrown: the callers of {@code wakeup()} and {@code post()} are arbitrary
  * threads whose work is already queued when the signal fails, so an exception would wrongly tell
  * them it was not, and they could do nothing about a kernel refusing the signal anyway.
+ *
+ * <p>The port's metrics count the signals (by the waker that made one) and the waits skipped
+ * because wake-ups came while the owner was busy (by the owner); wake-ups that find the flag
+ * WOKEN already cost nothing, not even a count.
  */
 public abstract class CoalescedWakeup {
     private static final Logger LOG = Logger.getLogger(CoalescedWakeup.class.getName());
@@ -33,7 +38,12 @@ public abstract class CoalescedWakeup {
 
     private final AtomicInteger state = new AtomicInteger(AWAKE);
     private final AtomicBoolean failureReported = new AtomicBoolean();
-    private volatile long signals;
+    private final PortMetricsRecorder metrics;
+
+    /** @param metrics where signals and coalesced wake-ups are counted */
+    protected CoalescedWakeup(PortMetricsRecorder metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
 
     /**
      * Ends the owner's wait; called by at most one waker per wait.
@@ -63,7 +73,7 @@ public abstract class CoalescedWakeup {
         try {
             signal();
             signalled = true;
-            signals++; // racy by design: only one waker per wait gets here
+            metrics.wakeupSignalled();
         } catch (IOException e) {
             reportFailure(e);
         } finally {
@@ -92,16 +102,12 @@ public abstract class CoalescedWakeup {
             return true;
         }
         state.set(AWAKE);
+        metrics.wakeupsCoalesced();
         return false;
     }
 
     /** Owner, after the wait: wake-ups from here on are sticky again. */
     public final void awake() {
         state.set(AWAKE);
-    }
-
-    /** How often a waker had to {@link #signal()} and did; coalesced wake-ups do not count. */
-    public final long signals() {
-        return signals;
     }
 }

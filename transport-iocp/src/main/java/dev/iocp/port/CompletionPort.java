@@ -175,6 +175,14 @@ public interface CompletionPort extends AutoCloseable {
     int pendingOperations();
 
     /**
+     * This port's counters: completions, dequeues and their batch sizes, kernel entries,
+     * submissions, wake-ups and more ({@link PortCounter}). The view is live and read-only, may be
+     * read from any thread at any time, also after close, and costs the owner nothing but plain
+     * increments.
+     */
+    PortMetrics metrics();
+
+    /**
      * Cancels every operation in flight, waits for their completions (which are dropped), closes
      * every socket of this port that is still open and frees the port's memory. Called by the
      * owner; idempotent.

@@ -5,7 +5,10 @@ package dev.iocp.port;
  * any other thread (but for post() and wakeup()) is refused with the same message.
  */
 public final class OwnerThread {
+    /** Read by the owner on every call, so a plain field. */
     private Thread owner;
+    /** The same, for other threads (metrics); written only when ownership changes. */
+    private volatile Thread published;
 
     /**
      * Checks the calling thread.
@@ -25,16 +28,23 @@ public final class OwnerThread {
                     + "' (only post() and wakeup() may be called from other threads)");
         }
         owner = current;
+        published = current;
         return true;
     }
 
     /** Undoes a {@link #claim()} whose binding failed, so the port stays unowned. */
     public void release() {
         owner = null;
+        published = null;
     }
 
     /** Whether some thread has used the port. */
     public boolean isClaimed() {
         return owner != null;
+    }
+
+    /** The owner, or null while there is none; any thread. */
+    public Thread thread() {
+        return published;
     }
 }

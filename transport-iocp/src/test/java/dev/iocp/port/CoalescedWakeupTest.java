@@ -51,12 +51,23 @@ class CoalescedWakeupTest {
         logger.setLevel(levelBefore);
     }
 
+    private static PortMetricsRecorder newRecorder() {
+        return new PortMetricsRecorder("test", new OwnerThread(), () -> 0);
+    }
+
     /** Counts its signals; the first {@code failures} of them fail as a refused system call does. */
     private static final class FlakySignal extends CoalescedWakeup {
         private int failuresLeft;
+        final PortMetrics metrics;
         int attempts;
 
         FlakySignal(int failures) {
+            this(failures, newRecorder());
+        }
+
+        private FlakySignal(int failures, PortMetricsRecorder recorder) {
+            super(recorder);
+            this.metrics = recorder.view();
             this.failuresLeft = failures;
         }
 
@@ -77,9 +88,10 @@ class CoalescedWakeupTest {
         assertEquals(1, waker.attempts);
         waker.wakeup();
         assertEquals(2, waker.attempts, "the owner still sleeps, so the next wake-up must signal again");
-        assertEquals(1, waker.signals(), "only the signal that got through counts");
+        assertEquals(1, waker.metrics.get(PortCounter.WAKEUPS_SIGNALLED), "only the signal that got through counts");
         waker.wakeup();
         assertEquals(2, waker.attempts, "once it got through, wake-ups coalesce again");
+        assertEquals(1, waker.metrics.get(PortCounter.WAKEUPS_SIGNALLED));
     }
 
     @Test
@@ -97,7 +109,7 @@ class CoalescedWakeupTest {
     @Test
     void aFailedSignalAfterTheOwnerWokeByItselfLeavesItAwake() {
         CoalescedWakeup[] self = new CoalescedWakeup[1];
-        CoalescedWakeup waker = new CoalescedWakeup() {
+        CoalescedWakeup waker = new CoalescedWakeup(newRecorder()) {
             @Override
             protected void signal() throws IOException {
                 self[0].awake(); // the owner's wait timed out while the signal was failing
@@ -117,8 +129,11 @@ class CoalescedWakeupTest {
         waker.wakeup();
         assertFalse(waker.prepareToWait(), "a wake-up came in since the last wait");
         assertEquals(0, waker.attempts);
+        assertEquals(1, waker.metrics.get(PortCounter.WAKEUPS_COALESCED), "two wake-ups, one wait skipped");
         assertTrue(waker.prepareToWait());
         waker.wakeup();
         assertEquals(1, waker.attempts);
+        assertEquals(1, waker.metrics.get(PortCounter.WAKEUPS_SIGNALLED));
+        assertEquals(1, waker.metrics.get(PortCounter.WAKEUPS_COALESCED));
     }
 }

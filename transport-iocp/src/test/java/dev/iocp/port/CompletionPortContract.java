@@ -146,6 +146,21 @@ public abstract class CompletionPortContract {
     }
 
     @Test
+    void wakeupsWhileTheOwnerIsBusyCostNoSystemCall() throws IOException {
+        port.submitNop(1);
+        driver.awaitCount(1);
+        PortMetricsSnapshot before = port.metrics().snapshot();
+        for (int i = 0; i < 1000; i++) {
+            port.wakeup();
+        }
+        assertEquals(0, port.dequeue((k, o, r, f, i) -> { }, 16, TimeUnit.HOURS.toNanos(1)));
+        PortMetricsSnapshot woken = port.metrics().snapshot().since(before);
+        assertEquals(0, woken.get(PortCounter.WAKEUPS_SIGNALLED), "the owner was not waiting, so nobody made a system call");
+        assertEquals(1, woken.get(PortCounter.WAKEUPS_COALESCED), "the thousand made the owner skip one wait");
+        assertEquals(0, woken.get(PortCounter.KERNEL_WAITS), "and the hour-long dequeue did not wait");
+    }
+
+    @Test
     void postWakesABlockedDequeueAndDeliversThePacket() throws Exception {
         port.submitNop(1);
         driver.awaitCount(1);

@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.concurrent.EventExecutor;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -118,8 +119,17 @@ public final class SoakServer {
                     + " rss_kib_end=" + end.rssKib() + " pooled_direct_kib_end=" + end.pooledDirectKib());
             exceptions.unexpectedKinds().lines("unexpected").forEach(System.out::println);
             WarningCounter.kinds().lines("warning").forEach(System.out::println);
+            printPortMetrics(group);
         } finally {
             group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** One line per event loop with its port's counters, final now that the group has shut down. */
+    private static void printPortMetrics(EventLoopGroup group) {
+        int loop = 0;
+        for (EventExecutor executor : group) {
+            System.out.println("soak-port loop=" + loop++ + " " + Iocp.metrics(executor).snapshot());
         }
     }
 

@@ -7,6 +7,8 @@ import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
 import dev.iocp.port.OwnerThread;
 import dev.iocp.port.PortConfig;
+import dev.iocp.port.PortMetrics;
+import dev.iocp.port.PortMetricsRecorder;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.PostQueue;
 import dev.iocp.port.ShutdownMode;
@@ -76,18 +78,21 @@ public final class NioPort implements CompletionPort {
     private final Set<NioSocket> sockets = new HashSet<>();
 
     private final OwnerThread owner = new OwnerThread();
+    private final PortMetricsRecorder metrics;
     private boolean dequeuing;
     private volatile boolean closed;
 
     NioPort(NioBackend backend, PortConfig config) throws IOException {
         Objects.requireNonNull(config, "config");
         this.backend = backend;
+        this.metrics = new PortMetricsRecorder(backend.name(), owner, this::pendingOperations);
         this.selector = Selector.open();
-        this.waker = new SelectorWaker(selector);
+        this.waker = new SelectorWaker(selector, metrics);
         this.runner = new OperationRunner(table, completions, accepted, selector);
         this.lingering = new LingeringCloses(waker);
         this.requests = new ControlRequests(table, timers, runner, lingering);
         this.onReady = runner::onReady;
+        metrics.opened();
     }
 
     @Override
@@ -160,6 +165,7 @@ public final class NioPort implements CompletionPort {
      * in any selection.
      */
     void releaseClosedChannels() throws IOException {
+        metrics.enteredKernel(false);
         selector.selectNow(onReady);
     }
 
@@ -168,8 +174,13 @@ public final class NioPort implements CompletionPort {
     // Each submit checks everything it can refuse (SubmissionChecks) before it takes a slot, so
     // that a refused submission leaves nothing behind, as on io_uring.
 
+    private long acquire(Operation kind, long key, NioSocket socket) {
+        metrics.submitted();
+        return table.acquire(kind, key, socket);
+    }
+
     private long begin(Operation kind, NioSocket socket) {
-        long id = table.acquire(kind, socket.key, socket);
+        long id = acquire(kind, socket.key, socket);
         socket.operations.inFlight++;
         return id;
     }
@@ -263,7 +274,7 @@ public final class NioPort implements CompletionPort {
         NioSocket s = own(socket);
         s.state = NioSocket.State.CLOSING; // no more submissions; what was submitted is still tried
         // Not counted in inFlight, as on io_uring: its completion comes after all of theirs.
-        long id = table.acquire(Operation.CLOSE, s.key, s);
+        long id = acquire(Operation.CLOSE, s.key, s);
         requests.add(id);
         return id;
     }
@@ -277,7 +288,7 @@ public final class NioPort implements CompletionPort {
             throw new IllegalArgumentException("operation 0x" + Long.toHexString(operationId) + " is not one of "
                     + (s == null ? "the port's timers" : s));
         }
-        long id = s == null ? table.acquire(Operation.CANCEL, 0L, null) : begin(Operation.CANCEL, s);
+        long id = s == null ? acquire(Operation.CANCEL, 0L, null) : begin(Operation.CANCEL, s);
         table.target(OperationIds.slot(id), operationId);
         requests.add(id);
         return id;
@@ -290,7 +301,7 @@ public final class NioPort implements CompletionPort {
         if (nanos < 0) {
             throw new IllegalArgumentException("timeout must not be negative: " + nanos);
         }
-        long id = table.acquire(Operation.TIMEOUT, key, null);
+        long id = acquire(Operation.TIMEOUT, key, null);
         timers.add(OperationIds.slot(id), System.nanoTime(), nanos);
         return id;
     }
@@ -299,7 +310,7 @@ public final class NioPort implements CompletionPort {
     public long submitNop(long key) {
         checkOwner();
         ensurePortOpen();
-        return completeNow(table.acquire(Operation.NOP, key, null), 0);
+        return completeNow(acquire(Operation.NOP, key, null), 0);
     }
 
     // ---- dequeue --------------------------------------------------------------------------
@@ -324,6 +335,7 @@ public final class NioPort implements CompletionPort {
             if (lingering.hasDeregistering()) {
                 // Deregisters the channels of lingering closes (running what it finds ready),
                 // so that they close, lingering, off this thread.
+                metrics.enteredKernel(false);
                 selector.selectNow(onReady);
                 lingering.startDeregistered();
             }
@@ -334,6 +346,7 @@ public final class NioPort implements CompletionPort {
             if (delivered < max) {
                 delivered += posts.drain(handler, max - delivered);
             }
+            metrics.dequeued(delivered);
             return delivered;
         } finally {
             dequeuing = false;
@@ -365,15 +378,19 @@ public final class NioPort implements CompletionPort {
     /** One selection, which runs the ready sockets' operations; blocks only for {@code nanos != 0}. */
     private void select(long nanos) throws IOException {
         if (nanos == 0 || !waker.prepareToWait()) {
+            metrics.enteredKernel(false);
             selector.selectNow(onReady);
             return;
         }
         try {
             if (handedOver()) {
+                metrics.enteredKernel(false);
                 selector.selectNow(onReady); // a post raced with the checks before prepareToWait
             } else if (nanos < 0) {
+                metrics.enteredKernel(true);
                 selector.select(onReady);
             } else {
+                metrics.enteredKernel(true);
                 // Rounded up to whole milliseconds: a timer never fires early.
                 selector.select(onReady, (nanos + 999_999) / 1_000_000);
             }
@@ -435,14 +452,14 @@ public final class NioPort implements CompletionPort {
         waker.wakeup();
     }
 
-    /** How often a wake-up had to wake the selector; coalesced wake-ups do not count. */
-    long wakeupSignals() {
-        return waker.signals();
-    }
-
     @Override
     public int pendingOperations() {
         return table.inUse();
+    }
+
+    @Override
+    public PortMetrics metrics() {
+        return metrics.view();
     }
 
     // ---- close ----------------------------------------------------------------------------
@@ -459,6 +476,7 @@ public final class NioPort implements CompletionPort {
             throw new IllegalStateException("close called from a completion handler");
         }
         closed = true;
+        metrics.closed();
         // No I/O is ever half-done here, so nothing has to be waited for: what was not
         // delivered is dropped, and the buffers it held are let go.
         List<NioSocket> toClose = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.iocp.port.nio;
 
 import dev.iocp.port.CoalescedWakeup;
+import dev.iocp.port.PortMetricsRecorder;
 
 import java.nio.channels.Selector;
 
@@ -12,7 +13,8 @@ import java.nio.channels.Selector;
 final class SelectorWaker extends CoalescedWakeup {
     private final Selector selector;
 
-    SelectorWaker(Selector selector) {
+    SelectorWaker(Selector selector, PortMetricsRecorder metrics) {
+        super(metrics);
         this.selector = selector;
     }
 

@@ -9,6 +9,8 @@ import dev.iocp.port.Operation;
 import dev.iocp.port.OwnerThread;
 import dev.iocp.port.PortConfig;
 import dev.iocp.port.PortException;
+import dev.iocp.port.PortMetrics;
+import dev.iocp.port.PortMetricsRecorder;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.PostQueue;
 import dev.iocp.port.ShutdownMode;
@@ -77,6 +79,7 @@ public final class IoUringPort implements CompletionPort {
     private final boolean messageRingWakeups;
     private final ArrayDeque<UringSocket> heldCloses = new ArrayDeque<>();
     private final UnadoptedAccepts unadopted = new UnadoptedAccepts();
+    private final PortMetricsRecorder metrics;
     private final ReceiveBufferSettings receiveSettings;
     /** Opened on the first stream receive, so a port that never receives holds no buffers. */
     private ReceiveBuffers receiveBuffers;
@@ -101,13 +104,15 @@ public final class IoUringPort implements CompletionPort {
                 boolean poisonReleasedScratch, ReceiveBufferSettings receiveSettings) throws IOException {
         this.backend = backend;
         this.receiveSettings = receiveSettings;
+        this.metrics = new PortMetricsRecorder(backend.name(), owner, this::pendingOperations);
         this.messageRingWakeups = messageRingWakeups && !"eventfd".equals(System.getProperty(WAKEUP_PROPERTY));
         Ring r = null;
         Waker w = null;
         try {
             this.waitArgument = arena.allocate(IoUringLayouts.GETEVENTS_ARG.byteSize() + IoUringLayouts.TIMESPEC.byteSize(), 8);
-            r = Ring.open(config.submissionQueueEntries(), config.completionQueueEntries(), firstSetupProfile);
-            w = new Waker(arena);
+            r = Ring.open(config.submissionQueueEntries(), config.completionQueueEntries(), firstSetupProfile,
+                    metrics::submissionBacklogged);
+            w = new Waker(arena, metrics);
         } catch (IOException | RuntimeException | Error e) {
             if (r != null) {
                 r.close();
@@ -121,6 +126,7 @@ public final class IoUringPort implements CompletionPort {
         this.completions = r.completions;
         this.operations = new OperationTable(arena, poisonReleasedScratch);
         this.enterFd = r.fd;
+        metrics.opened();
     }
 
     @Override
@@ -222,8 +228,13 @@ public final class IoUringPort implements CompletionPort {
     // takes a slot: from begin() on nothing may throw, or the slot would never complete and
     // close() would wait for it in vain.
 
+    private long acquire(Operation operation, long key, UringSocket socket) {
+        metrics.submitted();
+        return operations.acquire(operation.ordinal(), key, socket);
+    }
+
     private long begin(Operation operation, UringSocket socket) {
-        long id = operations.acquire(operation.ordinal(), socket.key, socket);
+        long id = acquire(operation, socket.key, socket);
         socket.inFlight++;
         return id;
     }
@@ -279,6 +290,7 @@ public final class IoUringPort implements CompletionPort {
             throw new IllegalStateException(s + " already has a stream receive in flight");
         }
         ReceiveBuffers buffers = receiveBuffers();
+        metrics.submitted();
         long id = operations.acquire(UserData.KIND_RECEIVE_STREAM, s.key, s);
         s.inFlight++;
         s.streamId = id;
@@ -290,7 +302,7 @@ public final class IoUringPort implements CompletionPort {
     private ReceiveBuffers receiveBuffers() {
         if (receiveBuffers == null) {
             try {
-                receiveBuffers = ReceiveBuffers.open(arena, ring.fd, receiveSettings);
+                receiveBuffers = ReceiveBuffers.open(arena, ring.fd, receiveSettings, metrics);
             } catch (PortException e) {
                 throw new UncheckedIOException("cannot set up the port's receive buffers", e);
             }
@@ -391,7 +403,7 @@ public final class IoUringPort implements CompletionPort {
      */
     private long beginClose(UringSocket s) {
         // The close is not counted in inFlight: inFlight tells when it may be delivered.
-        long id = operations.acquire(Operation.CLOSE.ordinal(), s.key, s);
+        long id = acquire(Operation.CLOSE, s.key, s);
         s.state = UringSocket.State.CLOSING;
         if (s.inFlight > 0) {
             // Closing an fd does not cancel io_uring requests on it (they hold their own file
@@ -424,7 +436,7 @@ public final class IoUringPort implements CompletionPort {
         if (s != null && operationId == s.streamId) {
             s.streamCancelled = true; // should the kernel end it before the cancel lands, it is not re-armed
         }
-        long id = s == null ? operations.acquire(Operation.CANCEL.ordinal(), 0L, null) : begin(Operation.CANCEL, s);
+        long id = s == null ? acquire(Operation.CANCEL, 0L, null) : begin(Operation.CANCEL, s);
         submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, id).address(operationId);
         return id;
     }
@@ -436,7 +448,7 @@ public final class IoUringPort implements CompletionPort {
         if (nanos < 0) {
             throw new IllegalArgumentException("timeout must not be negative: " + nanos);
         }
-        long id = operations.acquire(Operation.TIMEOUT.ordinal(), key, null);
+        long id = acquire(Operation.TIMEOUT, key, null);
         int slot = UserData.slot(id);
         MemorySegment scratch = operations.scratch(slot);
         long at = operations.scratchBase(slot) + OperationTable.TIMESPEC;
@@ -450,7 +462,7 @@ public final class IoUringPort implements CompletionPort {
     public long submitNop(long key) {
         checkOwner();
         ensurePortOpen();
-        long id = operations.acquire(Operation.NOP.ordinal(), key, null);
+        long id = acquire(Operation.NOP, key, null);
         submissions.prepare(IORING_OP_NOP, -1, id);
         return id;
     }
@@ -482,6 +494,7 @@ public final class IoUringPort implements CompletionPort {
             if (delivered < max) {
                 delivered += posts.drain(handler, max - delivered);
             }
+            metrics.dequeued(delivered);
             return delivered;
         } finally {
             dequeuing = false;
@@ -547,6 +560,9 @@ public final class IoUringPort implements CompletionPort {
     }
 
     private int enter(int toSubmit, int minComplete, int flags, long argument, long argumentSize) throws PortException {
+        metrics.enteredKernel(minComplete > 0);
+        metrics.completionQueueSampled((submissions.ringFlags() & IORING_SQ_CQ_OVERFLOW) != 0,
+                Integer.toUnsignedLong(completions.overflowCount()));
         int rc = Syscalls.ioUringEnter(enterFd, toSubmit, minComplete, flags | enterFlags, argument, argumentSize);
         if (rc >= 0 || rc == -Errno.ETIME || rc == -Errno.EINTR || rc == -Errno.EBUSY || rc == -Errno.EAGAIN) {
             return rc;
@@ -788,15 +804,15 @@ public final class IoUringPort implements CompletionPort {
         return waker.usesMessageRing();
     }
 
-    /** How often a wake-up had to signal; coalesced wake-ups do not count. */
-    long wakeupSignals() {
-        return waker.signals();
-    }
-
     /** Counts a CLOSE held back for its socket's cancelled operations too: it keeps its slot until delivered. */
     @Override
     public int pendingOperations() {
         return operations.inUse();
+    }
+
+    @Override
+    public PortMetrics metrics() {
+        return metrics.view();
     }
 
     // ---- close ----------------------------------------------------------------------------
@@ -844,6 +860,7 @@ public final class IoUringPort implements CompletionPort {
         unadopted.closeAll();
         waker.close();
         ring.close();
+        metrics.closed();
         if (drained) {
             arena.close();
             return;

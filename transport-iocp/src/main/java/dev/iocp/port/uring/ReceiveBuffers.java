@@ -1,6 +1,7 @@
 package dev.iocp.port.uring;
 
 import dev.iocp.port.PortException;
+import dev.iocp.port.PortMetricsRecorder;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -29,6 +30,7 @@ final class ReceiveBuffers {
     static final short GROUP = 0;
 
     private final Arena arena;
+    private final PortMetricsRecorder metrics;
     private final ProvidedBufferRing ring;
     private final int bufferSize;
     private final int maxBuffers;
@@ -39,19 +41,22 @@ final class ReceiveBuffers {
     private int count;
     private long exhaustions;
 
-    private ReceiveBuffers(Arena arena, ProvidedBufferRing ring, ReceiveBufferSettings settings) {
+    private ReceiveBuffers(Arena arena, ProvidedBufferRing ring, ReceiveBufferSettings settings,
+                           PortMetricsRecorder metrics) {
         this.arena = arena;
+        this.metrics = metrics;
         this.ring = ring;
         this.bufferSize = ring.incremental() ? settings.incrementalBufferSize() : settings.bufferSize();
         this.maxBuffers = Math.min(settings.maxBuffers(), ring.size());
     }
 
     /** Registers the ring on {@code ringFd} (from the owner thread) and fills it with the first buffers. */
-    static ReceiveBuffers open(Arena arena, int ringFd, ReceiveBufferSettings settings) throws PortException {
+    static ReceiveBuffers open(Arena arena, int ringFd, ReceiveBufferSettings settings, PortMetricsRecorder metrics)
+            throws PortException {
         int ringSize = Integer.highestOneBit(Math.max(1, settings.maxBuffers() - 1)) << 1;
         ProvidedBufferRing ring = ProvidedBufferRing.register(arena, ringFd, GROUP, Math.min(ringSize, 32768),
                 settings.incremental());
-        ReceiveBuffers buffers = new ReceiveBuffers(arena, ring, settings);
+        ReceiveBuffers buffers = new ReceiveBuffers(arena, ring, settings, metrics);
         buffers.addBuffers(Math.min(settings.initialBuffers(), buffers.maxBuffers));
         return buffers;
     }
@@ -97,6 +102,7 @@ final class ReceiveBuffers {
      */
     boolean exhausted() {
         exhaustions++;
+        metrics.providedBufferExhausted();
         int more = Math.min(count, maxBuffers - count);
         if (more <= 0) {
             return false;
@@ -118,6 +124,7 @@ final class ReceiveBuffers {
             ring.add(id, memory[id].address(), bufferSize);
         }
         count = total;
+        metrics.providedBuffers(count);
         ring.publish();
     }
 

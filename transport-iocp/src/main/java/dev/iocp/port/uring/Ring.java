@@ -87,10 +87,11 @@ final class Ring implements AutoCloseable {
     /**
      * Creates a ring, trying {@link #SETUP_PROFILES} from {@code firstProfile} on.
      *
+     * @param onBacklogged called each time a submission finds the ring full (see {@link SubmissionQueue})
      * @throws PortException with the errno of {@code io_uring_setup} or {@code mmap}
      */
     @SuppressWarnings("restricted")
-    static Ring open(int sqEntries, int cqEntries, int firstProfile) throws PortException {
+    static Ring open(int sqEntries, int cqEntries, int firstProfile, Runnable onBacklogged) throws PortException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(PARAMS);
             int fd = -Errno.EINVAL;
@@ -139,7 +140,8 @@ final class Ring implements AutoCloseable {
                 }
             }
             return new Ring(fd, flags, features, ring, ringSize, sqes, sqesSize,
-                    new SubmissionQueue(ringMemory, params.asSlice(sqOff, SQRING_OFFSETS.byteSize()), sqeMemory),
+                    new SubmissionQueue(ringMemory, params.asSlice(sqOff, SQRING_OFFSETS.byteSize()), sqeMemory,
+                            onBacklogged),
                     new CompletionQueue(ringMemory, params.asSlice(cqOff, CQRING_OFFSETS.byteSize())));
         }
     }

@@ -30,6 +30,7 @@ final class SubmissionQueue {
     private final long flagsOffset;
     private final int mask;
     private final int entries;
+    private final Runnable onBacklogged;
 
     /** Our tail: entries written, published to the kernel by {@link #publish()}. */
     private int tail;
@@ -48,9 +49,11 @@ final class SubmissionQueue {
      * @param ring      the mapped rings
      * @param offsets   the kernel's {@code io_sqring_offsets}: where in {@code ring} each field is
      * @param sqes      the mapped SQE array
+     * @param onBacklogged called for each entry that finds the ring full and goes to the backlog
      */
-    SubmissionQueue(MemorySegment ring, MemorySegment offsets, MemorySegment sqes) {
+    SubmissionQueue(MemorySegment ring, MemorySegment offsets, MemorySegment sqes, Runnable onBacklogged) {
         this.ring = ring;
+        this.onBacklogged = onBacklogged;
         this.sqes = sqes;
         this.headOffset = offsets.get(JAVA_INT, RING_HEAD);
         this.tailOffset = offsets.get(JAVA_INT, RING_TAIL);
@@ -70,6 +73,7 @@ final class SubmissionQueue {
         } else {
             target = backlogSlot();
             base = (backlogCount++) * SQE_SIZE;
+            onBacklogged.run();
         }
         for (int i = 0; i < SQE_LONGS; i++) {
             target.set(JAVA_LONG, base + i * 8L, 0L);

@@ -3,6 +3,7 @@ package dev.iocp.port.uring;
 import dev.iocp.port.CoalescedWakeup;
 import dev.iocp.port.Errno;
 import dev.iocp.port.PortException;
+import dev.iocp.port.PortMetricsRecorder;
 import dev.iocp.port.uring.sys.IoUringLayouts;
 import dev.iocp.port.uring.sys.LinuxConstants;
 import dev.iocp.port.uring.sys.Syscalls;
@@ -38,7 +39,8 @@ final class Waker extends CoalescedWakeup {
     /** Guarded by this: false once closed, so that no late waker writes to a reused fd number. */
     private boolean open = true;
 
-    Waker(Arena arena) throws PortException {
+    Waker(Arena arena, PortMetricsRecorder metrics) throws PortException {
+        super(metrics);
         int efd = Syscalls.eventfd(0, LinuxConstants.EFD_CLOEXEC);
         if (efd < 0) {
             throw new PortException("eventfd(): " + Errno.describe(efd), efd);

@@ -6,6 +6,7 @@ import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.CompletionPort;
 import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
+import dev.iocp.port.PortMetrics;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.ShutdownMode;
 
@@ -320,6 +321,12 @@ public final class FaultInjectingPort implements CompletionPort {
     @Override
     public int pendingOperations() {
         return delegate.pendingOperations();
+    }
+
+    /** The wrapped port's: completions rewritten here count as the port delivered them. */
+    @Override
+    public PortMetrics metrics() {
+        return delegate.metrics();
     }
 
     @Override

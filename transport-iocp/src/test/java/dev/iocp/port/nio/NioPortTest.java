@@ -89,18 +89,6 @@ class NioPortTest extends CompletionPortContract {
                 new Completion(1, Operation.RECEIVE, 2, 0, submitted[1])), got);
     }
 
-    @Test
-    void wakeupsWhileTheOwnerIsBusyCostNoSystemCall() throws IOException {
-        NioPort nio = (NioPort) port;
-        nio.submitNop(1);
-        driver.awaitCount(1);
-        for (int i = 0; i < 1000; i++) {
-            nio.wakeup();
-        }
-        assertEquals(0, nio.dequeue((k, o, r, f, id) -> { }, 16, TimeUnit.HOURS.toNanos(1)));
-        assertEquals(0, nio.wakeupSignals(), "the owner was not waiting, so nobody woke the selector");
-    }
-
     // ---- buffers ----------------------------------------------------------------------------
 
     @Test

@@ -39,18 +39,6 @@ class IoUringPortTest extends CompletionPortContract {
     }
 
     @Test
-    void wakeupsWhileTheOwnerIsBusyCostNoSystemCall() throws IOException {
-        IoUringPort uring = (IoUringPort) port;
-        uring.submitNop(1);
-        driver.awaitCount(1);
-        for (int i = 0; i < 1000; i++) {
-            uring.wakeup();
-        }
-        assertEquals(0, uring.dequeue((k, o, r, f, id) -> { }, 16, TimeUnit.HOURS.toNanos(1)));
-        assertEquals(0, uring.wakeupSignals(), "the owner was not waiting, so nobody made a system call");
-    }
-
-    @Test
     void everyPortAThreadOpensAfterOthersClosedUsesARegisteredRingFd() throws Exception {
         // A thread has 16 registered ring slots; a closed port must give its slot back.
         CompletableFuture<List<Integer>> fellBack = new CompletableFuture<>();
