@@ -42,12 +42,14 @@ final class EchoHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        boolean writable = ctx.channel().isWritable();
-        if (!writable) {
+        if (!ctx.channel().isWritable()) {
             // What is queued must go out for the channel to become writable again.
             ctx.flush();
         }
-        ctx.channel().config().setAutoRead(writable);
+        // Asked again, not remembered from above: a transport whose flush writes at once (Netty's
+        // NIO and epoll) can drain the buffer inside that flush and announce "writable" from
+        // within it; turning reading off after that would stall the connection for good.
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
     }
 
     @Override
