@@ -5,23 +5,25 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The ratios as a chart: per metric, one horizontal bar per subject (iocp ÷ its Netty reference,
- * iocp-nio ÷ Netty NIO; median over rounds), a line at 1.0 (as good as the reference), and a tick
- * at each ratio target. Written as plain SVG, so any browser shows it and no library is needed.
+ * The ratios as a chart: per metric, one bar per subject (iocp ÷ its Netty reference, iocp-nio ÷
+ * Netty NIO; median over rounds) growing from the 1.0 line (as good as the reference) to the
+ * ratio, and a tick at each ratio target. The axis is logarithmic, so twice as good and twice as
+ * bad are bars of the same length on either side of 1.0. Written as plain SVG, so any browser
+ * shows it and no library is needed.
  */
 final class SvgChart {
     private static final int WIDTH = 980;
     private static final int LABEL_X = 12;
-    private static final int PLOT_LEFT = 440;
-    private static final int PLOT_RIGHT = 900;
+    private static final int PLOT_LEFT = 450;
+    private static final int PLOT_RIGHT = 930;
     private static final int TOP = 92;
     private static final int BAR_HEIGHT = 12;
     private static final int BAR_GAP = 3;
     private static final int GROUP_GAP = 12;
     private static final int LABEL_LINE = 14;
-    /** The scale ends at the largest ratio rounded up to a half, within these bounds. */
-    private static final double MIN_SCALE = 2.0;
-    private static final double MAX_SCALE = 4.0;
+    /** The axis spans 1/2^k .. 2^k, k the smallest whole number covering every finite ratio, within these. */
+    private static final int MIN_OCTAVES = 1;
+    private static final int MAX_OCTAVES = 4;
     private static final String[] COLOURS = {"#1f77b4", "#ff7f0e"};
 
     private SvgChart() {
@@ -30,15 +32,15 @@ final class SvgChart {
     static String write(RunDescription run, Results results) {
         List<ComparedTransport> subjects = run.transports().stream().filter(t -> !t.isNetty()).toList();
         List<Metric> metrics = new ArrayList<>();
-        double largest = 0;
+        double widest = 0;
         for (Metric metric : Metric.values()) {
             boolean any = false;
             for (ComparedTransport subject : subjects) {
                 double median = TargetCheck.of(results, metric, subject).ratios().median();
                 if (!Double.isNaN(median)) {
                     any = true;
-                    if (!Double.isInfinite(median)) {
-                        largest = Math.max(largest, median);
+                    if (median > 0 && !Double.isInfinite(median)) {
+                        widest = Math.max(widest, Math.abs(log2(median)));
                     }
                 }
             }
@@ -46,7 +48,7 @@ final class SvgChart {
                 metrics.add(metric);
             }
         }
-        double scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, Math.ceil(largest * 2) / 2));
+        Axis axis = new Axis(Math.min(MAX_OCTAVES, Math.max(MIN_OCTAVES, (int) Math.ceil(widest - 1e-9))));
         int groupHeight = Math.max(2 * LABEL_LINE, subjects.size() * (BAR_HEIGHT + BAR_GAP)) + GROUP_GAP;
         int height = TOP + Math.max(1, metrics.size()) * groupHeight + 20;
 
@@ -58,9 +60,9 @@ final class SvgChart {
                 "transport-iocp ÷ Netty, median over " + results.rounds() + " round(s) of the per-round ratio"
                         + (run.quick() ? " (quick run: not a measurement)" : ""));
         text(svg, LABEL_X, 42, "", "↑ rows: higher is better (right of 1.0 is a win); ↓ rows: lower is better"
-                + " (left of 1.0 is a win). Black ticks: the issue's targets.");
+                + " (left of 1.0 is a win). Logarithmic axis. Black ticks: the issue's targets.");
         legend(svg, subjects);
-        axis(svg, scale, height);
+        axis.draw(svg, height);
         if (metrics.isEmpty()) {
             text(svg, LABEL_X, TOP + 16, "", "no ratio to show: no subject (iocp, iocp-nio) with its reference in this run");
         }
@@ -69,8 +71,8 @@ final class SvgChart {
             text(svg, LABEL_X, y + 11, "font-weight=\"bold\"", metric.workloadLabel(run.idleConnections()));
             text(svg, LABEL_X, y + 11 + LABEL_LINE, "", metric.quantity() + " " + (metric.higherIsBetter() ? "↑" : "↓"));
             for (int i = 0; i < subjects.size(); i++) {
-                bar(svg, TargetCheck.of(results, metric, subjects.get(i)), COLOURS[i % COLOURS.length],
-                        y + i * (BAR_HEIGHT + BAR_GAP), scale);
+                bar(svg, axis, TargetCheck.of(results, metric, subjects.get(i)), COLOURS[i % COLOURS.length],
+                        y + i * (BAR_HEIGHT + BAR_GAP));
             }
             y += groupHeight;
         }
@@ -90,44 +92,72 @@ final class SvgChart {
         }
     }
 
-    private static void axis(StringBuilder svg, double scale, int height) {
-        for (double tick = 0; tick <= scale + 1e-9; tick += 0.5) {
-            double x = x(tick, scale);
-            boolean one = Math.abs(tick - 1.0) < 1e-9;
-            svg.append(String.format(Locale.ROOT,
-                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%s\"%s/>%n",
-                    x, TOP - 8, x, height - 16, one ? "#d62728" : "#dddddd", one ? "1.5" : "1",
-                    one ? " stroke-dasharray=\"5,3\"" : ""));
-            text(svg, x - 8, TOP - 12, one ? "fill=\"#d62728\"" : "fill=\"#666666\"", String.format(Locale.ROOT, "%.1f", tick));
-        }
-    }
-
-    private static void bar(StringBuilder svg, TargetCheck check, String colour, int y, double scale) {
+    private static void bar(StringBuilder svg, Axis axis, TargetCheck check, String colour, int y) {
         double ratio = check.ratios().median();
         if (Double.isNaN(ratio)) {
-            text(svg, PLOT_LEFT + 4, y + BAR_HEIGHT - 2, "fill=\"#999999\"", "not measured");
+            text(svg, axis.x(1) + 4, y + BAR_HEIGHT - 2, "fill=\"#999999\"", "not measured");
             return;
         }
-        boolean clipped = ratio > scale;
-        double end = x(Math.min(ratio, scale), scale);
+        double one = axis.x(1);
+        double end = axis.x(ratio);
+        boolean clipped = ratio <= 0 || ratio < axis.min() || ratio > axis.max();
         String tooltip = check.subject().cliName() + " ÷ " + check.ratios().references() + ": median " + Format.ratio(ratio)
                 + ", rounds " + Format.ratio(check.ratios().min()) + "–" + Format.ratio(check.ratios().max())
                 + (check.target() == null ? "" : "; target " + check.markdown().replace("**", ""));
         svg.append(String.format(Locale.ROOT,
-                "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>%n",
-                PLOT_LEFT, y, Math.max(1, end - PLOT_LEFT), BAR_HEIGHT, colour, escape(tooltip)));
-        text(svg, end + 4, y + BAR_HEIGHT - 2, "", (clipped ? "» " : "") + Format.ratio(ratio));
+                "<rect class=\"bar\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>%n",
+                Math.min(one, end), y, Math.max(1, Math.abs(end - one)), BAR_HEIGHT, colour, escape(tooltip)));
         Target target = check.target();
-        if (target != null && !target.absolute() && target.bound() <= scale) {
-            double tx = x(target.bound(), scale);
+        Double tick = null;
+        if (target != null && !target.absolute() && target.bound() >= axis.min() && target.bound() <= axis.max()) {
+            tick = axis.x(target.bound());
             svg.append(String.format(Locale.ROOT,
-                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>%n",
-                    tx, y - 2, tx, y + BAR_HEIGHT + 2));
+                    "<line class=\"target\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>%n",
+                    tick, y - 2, tick, y + BAR_HEIGHT + 2));
+        }
+        String label = Format.ratio(ratio);
+        if (ratio >= 1) {
+            double x = Math.max(end, tick == null ? end : tick) + 5;
+            text(svg, x, y + BAR_HEIGHT - 2, "", (clipped ? "» " : "") + label);
+        } else {
+            double x = Math.min(end, tick == null ? end : tick) - 5;
+            text(svg, x, y + BAR_HEIGHT - 2, "text-anchor=\"end\"", label + (clipped ? " «" : ""));
         }
     }
 
-    private static double x(double ratio, double scale) {
-        return PLOT_LEFT + (PLOT_RIGHT - PLOT_LEFT) * ratio / scale;
+    /** A log2 axis from 2^-octaves to 2^octaves, 1.0 in the middle; ratios beyond are drawn at its ends. */
+    private record Axis(int octaves) {
+        double min() {
+            return Math.pow(2, -octaves);
+        }
+
+        double max() {
+            return Math.pow(2, octaves);
+        }
+
+        double x(double ratio) {
+            double log = ratio <= 0 ? -octaves : Math.max(-octaves, Math.min(octaves, log2(ratio)));
+            return PLOT_LEFT + (PLOT_RIGHT - PLOT_LEFT) * (log + octaves) / (2.0 * octaves);
+        }
+
+        void draw(StringBuilder svg, int height) {
+            for (int power = -octaves; power <= octaves; power++) {
+                double ratio = Math.pow(2, power);
+                double x = x(ratio);
+                boolean one = power == 0;
+                svg.append(String.format(Locale.ROOT,
+                        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%s\"%s/>%n",
+                        x, TOP - 8, x, height - 16, one ? "#d62728" : "#dddddd", one ? "1.5" : "1",
+                        one ? " stroke-dasharray=\"5,3\"" : ""));
+                String label = ratio >= 1 ? String.format(Locale.ROOT, "%.0f", ratio) : String.format(Locale.ROOT, "%.3g", ratio);
+                text(svg, x, TOP - 12, "text-anchor=\"middle\" " + (one ? "fill=\"#d62728\"" : "fill=\"#666666\""),
+                        one ? "1.0" : label);
+            }
+        }
+    }
+
+    private static double log2(double value) {
+        return Math.log(value) / Math.log(2);
     }
 
     private static void text(StringBuilder svg, double x, double y, String attributes, String content) {

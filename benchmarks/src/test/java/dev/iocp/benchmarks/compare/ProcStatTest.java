@@ -3,10 +3,13 @@ package dev.iocp.benchmarks.compare;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ProcStatTest {
     // pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime ...
@@ -37,6 +40,7 @@ class ProcStatTest {
 
     @Test
     void readsThisProcess() throws IOException {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/stat")), "needs Linux /proc");
         long pid = ProcessHandle.current().pid();
         assertTrue(ProcStat.cpuTicks(pid) >= 0);
         assertTrue(ProcStat.selfAndChildrenTicks() >= ProcStat.cpuTicks(pid));

@@ -70,12 +70,25 @@ class ReportWritersTest {
 
         assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assertTrue(svg.trim().endsWith("</svg>"));
-        assertEquals(2, count(svg, "<rect x=\"440\""), "one bar each for iocp and iocp-nio");
+        assertEquals(2, count(svg, "<rect class=\"bar\""), "one bar each for iocp and iocp-nio");
         assertTrue(svg.contains("stroke=\"#d62728\""), "the 1.0 line");
         assertTrue(svg.contains(">1.20</text>"));
         assertTrue(svg.contains(">0.95</text>"));
-        assertEquals(2, count(svg, "stroke=\"black\""), "a target tick on each bar");
+        assertEquals(2, count(svg, "class=\"target\""), "a target tick on each bar");
         assertTrue(svg.contains("÷"));
+    }
+
+    @Test
+    void svgBarsGrowFromTheOneLineBothWaysOnALogAxis() {
+        Results results = new Results(1);
+        put(results, Metric.ECHO_RTPS, IOCP, 200);
+        put(results, Metric.ECHO_RTPS, EPOLL, 100);
+        put(results, Metric.ECHO_RTPS, IOCP_NIO, 50);
+        put(results, Metric.ECHO_RTPS, NIO, 100);
+        String svg = SvgChart.write(run(false, List.of(Workload.ECHO)), results);
+        // Axis 0.5..2 over x 450..930: 1.0 at 690; 2.0 at 930; 0.5 at 450. Both bars are 240 wide.
+        assertTrue(svg.contains("<rect class=\"bar\" x=\"690.0\" y=\"92\" width=\"240.0\""), svg);
+        assertTrue(svg.contains("<rect class=\"bar\" x=\"450.0\" y=\"107\" width=\"240.0\""), svg);
     }
 
     @Test
