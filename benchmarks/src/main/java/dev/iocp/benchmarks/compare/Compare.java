@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -166,7 +167,7 @@ public final class Compare {
     /** The transports in round {@code round}'s order: rotated by one each round. */
     static List<ComparedTransport> order(List<ComparedTransport> transports, int round) {
         List<ComparedTransport> order = new ArrayList<>(transports);
-        java.util.Collections.rotate(order, -((round - 1) % transports.size()));
+        Collections.rotate(order, -((round - 1) % transports.size()));
         return order;
     }
 

@@ -2,6 +2,7 @@ package dev.iocp.benchmarks.compare;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -67,7 +68,7 @@ record CompareOptions(int rounds, int durationSeconds, int warmupSeconds, List<W
      */
     long estimatedSeconds() {
         long perTransport = 0;
-        Set<Workload.ServerRun> serverRuns = new java.util.HashSet<>();
+        Set<Workload.ServerRun> serverRuns = new HashSet<>();
         for (Workload workload : workloads) {
             serverRuns.add(workload.serverRun());
             perTransport += workload == Workload.IDLE ? 1 + 3 + idleConnections / 2_000 : warmupSeconds + durationSeconds + 1;

@@ -55,10 +55,6 @@ final class IdleConnections implements AutoCloseable {
         return new IdleConnections(channels);
     }
 
-    int count() {
-        return channels.size();
-    }
-
     @Override
     public void close() throws IOException {
         IOException first = null;

@@ -1,5 +1,7 @@
 package dev.iocp.benchmarks.compare;
 
+import java.util.Locale;
+
 /**
  * One row of the comparison: a figure measured for every transport in every round, which way is
  * better, what transport-iocp's figure is divided by, and the issue's targets for it.
@@ -142,7 +144,7 @@ enum Metric {
 
     /** The column name in the raw files, e.g. {@code echo_rtps}. */
     String key() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** Row texts used more than once (an enum constant cannot refer to a static field of its own class). */

@@ -5,22 +5,16 @@ import java.util.List;
 /** What a transport-iocp figure is divided by, within the same round. */
 enum Reference {
     /** The best of Netty's transports in that round: highest throughput, lowest cost. */
-    BEST_NETTY("best Netty", List.of(ComparedTransport.NIO, ComparedTransport.EPOLL, ComparedTransport.IO_URING)),
+    BEST_NETTY(List.of(ComparedTransport.NIO, ComparedTransport.EPOLL, ComparedTransport.IO_URING)),
     /** Netty's epoll transport, where the target names it. */
-    EPOLL("epoll", List.of(ComparedTransport.EPOLL)),
+    EPOLL(List.of(ComparedTransport.EPOLL)),
     /** Netty's NIO transport: the reference of transport-iocp's own nio backend. */
-    NIO("nio", List.of(ComparedTransport.NIO));
+    NIO(List.of(ComparedTransport.NIO));
 
-    private final String label;
     private final List<ComparedTransport> candidates;
 
-    Reference(String label, List<ComparedTransport> candidates) {
-        this.label = label;
+    Reference(List<ComparedTransport> candidates) {
         this.candidates = candidates;
-    }
-
-    String label() {
-        return label;
     }
 
     /** The transports the reference is chosen from. */

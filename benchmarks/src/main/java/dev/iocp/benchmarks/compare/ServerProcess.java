@@ -30,14 +30,12 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final long pid;
     private final InetSocketAddress address;
-    private final String implementation;
     private final ControlClient control;
 
-    private ServerProcess(Process process, long pid, InetSocketAddress address, String implementation, ControlClient control) {
+    private ServerProcess(Process process, long pid, InetSocketAddress address, ControlClient control) {
         this.process = process;
         this.pid = pid;
         this.address = address;
-        this.implementation = implementation;
         this.control = control;
     }
 
@@ -54,8 +52,7 @@ final class ServerProcess implements AutoCloseable {
             InetSocketAddress address = new InetSocketAddress(loopback, (int) KeyValues.longValue(fields, "port", line));
             ControlClient control = new ControlClient(
                     new InetSocketAddress(loopback, (int) KeyValues.longValue(fields, "control_port", line)));
-            return new ServerProcess(process, KeyValues.longValue(fields, "pid", line), address,
-                    fields.getOrDefault("implementation", "?"), control);
+            return new ServerProcess(process, KeyValues.longValue(fields, "pid", line), address, control);
         } catch (TimeoutException e) {
             kill(process);
             throw new IOException("the server did not listen within " + START_TIMEOUT_SECONDS + " s; see " + log);
@@ -74,11 +71,6 @@ final class ServerProcess implements AutoCloseable {
 
     InetSocketAddress address() {
         return address;
-    }
-
-    /** What the server said it runs, e.g. {@code transport-iocp/io_uring}. */
-    String implementation() {
-        return implementation;
     }
 
     /** CPU time and counters now: the start or end of a measured interval. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -14,11 +15,11 @@ import java.util.concurrent.TimeUnit;
  * and fixed; only the durations and the number of idle connections are options.
  */
 final class WorkloadRunner {
-    static final int HTTP_CONNECTIONS = 64;
-    static final int PIPELINE_DEPTH = 16;
-    static final int ECHO_CONNECTIONS = 256;
-    static final int MESSAGE_BYTES = 64;
-    static final int BULK_WRITE_BYTES = 64 * 1024;
+    private static final int HTTP_CONNECTIONS = 64;
+    private static final int PIPELINE_DEPTH = 16;
+    private static final int ECHO_CONNECTIONS = 256;
+    private static final int MESSAGE_BYTES = 64;
+    private static final int BULK_WRITE_BYTES = 64 * 1024;
     /** The idle workload's warm-up: a few echo connections, so the server has loaded and run its accept and echo paths. */
     private static final int IDLE_WARMUP_CONNECTIONS = 16;
     private static final long CONNECTIONS_TIMEOUT_MILLIS = 60_000;
@@ -165,7 +166,7 @@ final class WorkloadRunner {
     private double loadCpuPercent(ServerSnapshot start, ServerSnapshot end, RunNotes notes) {
         double percent = end.loadCpuPercentSince(start, ticksPerSecond);
         if (percent >= SATURATED_LOAD_PERCENT) {
-            notes.warning(String.format(java.util.Locale.ROOT, "the load generator used %.0f %% of its CPU:"
+            notes.warning(String.format(Locale.ROOT, "the load generator used %.0f %% of its CPU:"
                     + " the throughput may be the load's limit rather than the server's", percent));
         }
         return percent;
