@@ -3,9 +3,11 @@ package dev.iocp.benchmarks.compare;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Many connections that each made one echo round trip and then sit idle: what a server holds per
@@ -16,6 +18,9 @@ import java.util.List;
  * <p>They are closed with an orderly FIN, the way most idle connections end.
  */
 final class IdleConnections implements AutoCloseable {
+    /** A connection not connected and echoed within this long fails the workload. */
+    private static final long STUCK_SECONDS = 10;
+
     private final List<SocketChannel> channels;
 
     private IdleConnections(List<SocketChannel> channels) {
@@ -30,16 +35,20 @@ final class IdleConnections implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 SocketChannel channel = SocketChannel.open();
                 channels.add(channel);
-                channel.connect(server);
-                out.rewind();
-                while (out.hasRemaining()) {
-                    channel.write(out);
-                }
-                in.clear();
-                while (in.hasRemaining()) {
-                    if (channel.read(in) < 0) {
-                        throw new IOException("the server closed idle connection " + i + " before echoing");
+                try (Watchdog watchdog = Watchdog.arm(channel, TimeUnit.SECONDS.toNanos(STUCK_SECONDS))) {
+                    channel.connect(server);
+                    out.rewind();
+                    while (out.hasRemaining()) {
+                        channel.write(out);
                     }
+                    in.clear();
+                    while (in.hasRemaining()) {
+                        if (channel.read(in) < 0) {
+                            throw new IOException("the server closed idle connection " + i + " before echoing");
+                        }
+                    }
+                } catch (AsynchronousCloseException e) {
+                    throw new IOException("idle connection " + i + " got no echo within " + STUCK_SECONDS + " s", e);
                 }
             }
         } catch (IOException | RuntimeException e) {

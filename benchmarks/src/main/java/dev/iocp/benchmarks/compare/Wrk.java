@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  * requests; wrk counts every response.
  */
 final class Wrk {
+    /** wrk ends by itself after its duration; past this much more it is killed and the run fails. */
+    private static final long GRACE_SECONDS = 60;
+
     private final Path executable;
     private final List<String> pinToLoadCpu;
 
@@ -39,10 +42,11 @@ final class Wrk {
             command.addAll(scriptArgs);
         }
         Process wrk = ChildProcesses.started(new ProcessBuilder(command).redirectErrorStream(true).start());
-        try {
+        long limitSeconds = seconds + GRACE_SECONDS;
+        try (Watchdog watchdog = Watchdog.arm(wrk::destroyForcibly, TimeUnit.SECONDS.toNanos(limitSeconds))) {
             String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!wrk.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
-                throw new IOException("wrk did not end within " + (seconds + 60) + " s");
+            if (!wrk.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                throw new IOException("wrk did not end within " + limitSeconds + " s");
             }
             if (wrk.exitValue() != 0) {
                 throw new IOException("wrk exited with status " + wrk.exitValue() + ":\n" + output);
