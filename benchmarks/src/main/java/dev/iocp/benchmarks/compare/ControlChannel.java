@@ -60,7 +60,7 @@ final class ControlChannel {
     }
 
     private void serve() {
-        try (ServerSocket ignored = listener;
+        try (ServerSocket _ = listener;
              Socket client = listener.accept();
              BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
              PrintWriter out = new PrintWriter(new OutputStreamWriter(client.getOutputStream(), StandardCharsets.US_ASCII))) {

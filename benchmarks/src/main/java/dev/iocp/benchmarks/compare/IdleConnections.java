@@ -35,7 +35,7 @@ final class IdleConnections implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 SocketChannel channel = SocketChannel.open();
                 channels.add(channel);
-                try (Watchdog watchdog = Watchdog.arm(channel, TimeUnit.SECONDS.toNanos(STUCK_SECONDS))) {
+                try (Watchdog _ = Watchdog.arm(channel, TimeUnit.SECONDS.toNanos(STUCK_SECONDS))) {
                     channel.connect(server);
                     out.rewind();
                     while (out.hasRemaining()) {

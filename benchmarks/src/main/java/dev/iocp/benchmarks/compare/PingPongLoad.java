@@ -43,7 +43,7 @@ final class PingPongLoad implements AutoCloseable {
      * connection and fails the run.
      */
     void runFor(long nanos, LatencySamples samples) throws IOException {
-        try (Watchdog watchdog = Watchdog.arm(channel, nanos + TimeUnit.SECONDS.toNanos(STUCK_SECONDS))) {
+        try (Watchdog _ = Watchdog.arm(channel, nanos + TimeUnit.SECONDS.toNanos(STUCK_SECONDS))) {
             roundTrips(nanos, samples);
         } catch (AsynchronousCloseException e) {
             throw new IOException("a ping-pong round trip went unanswered for " + STUCK_SECONDS + " s", e);

@@ -146,7 +146,7 @@ final class WorkloadRunner {
         server.awaitConnections(0, CONNECTIONS_TIMEOUT_MILLIS);
         ServerCounters before = server.afterFullGc();
         ServerCounters open;
-        try (IdleConnections connections = IdleConnections.open(server.address(), idleConnections, MESSAGE_BYTES)) {
+        try (IdleConnections _ = IdleConnections.open(server.address(), idleConnections, MESSAGE_BYTES)) {
             server.awaitConnections(idleConnections, CONNECTIONS_TIMEOUT_MILLIS);
             open = server.afterFullGc();
         }

@@ -43,7 +43,7 @@ final class Wrk {
         }
         Process wrk = ChildProcesses.started(new ProcessBuilder(command).redirectErrorStream(true).start());
         long limitSeconds = seconds + GRACE_SECONDS;
-        try (Watchdog watchdog = Watchdog.arm(wrk::destroyForcibly, TimeUnit.SECONDS.toNanos(limitSeconds))) {
+        try (Watchdog _ = Watchdog.arm(wrk::destroyForcibly, TimeUnit.SECONDS.toNanos(limitSeconds))) {
             String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!wrk.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
                 throw new IOException("wrk did not end within " + limitSeconds + " s");

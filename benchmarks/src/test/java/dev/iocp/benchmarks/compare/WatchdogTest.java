@@ -22,7 +22,7 @@ class WatchdogTest {
         try (ServerSocketChannel silent = ServerSocketChannel.open()
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              SocketChannel client = SocketChannel.open(silent.getLocalAddress());
-             Watchdog watchdog = Watchdog.arm(client, TimeUnit.MILLISECONDS.toNanos(50))) {
+             Watchdog _ = Watchdog.arm(client, TimeUnit.MILLISECONDS.toNanos(50))) {
             // The server accepts nothing and sends nothing: only the watchdog can end this read.
             assertThrows(AsynchronousCloseException.class, () -> client.read(ByteBuffer.allocate(1)));
         }
