@@ -17,7 +17,9 @@ import java.util.concurrent.CountDownLatch;
  * The server's control channel: a plain JDK TCP socket on loopback, served by its own platform
  * thread, so that asking for counters never runs on (or wakes) the event loop being measured. One
  * client, the orchestrator, connects once and sends one command per line; each reply is one line,
- * except {@code transport-metrics}, whose lines end with {@code end}.
+ * except {@code transport-metrics}, whose lines end with {@code end}. Only {@code gc}, asked for
+ * between measured intervals, never during one, has the event loops run a few empty tasks first
+ * ({@link FullGc}).
  *
  * <pre>
  * stats                       ok allocated_bytes=… heap_used=… … (ServerCounters)
@@ -87,7 +89,7 @@ final class ControlChannel {
         switch (words[0]) {
             case "stats" -> out.println("ok " + ServerCounters.take(thread, connections).line());
             case "gc" -> {
-                FullGc.collect();
+                FullGc.collect(group);
                 out.println("ok " + ServerCounters.take(thread, connections).line());
             }
             case "await-connections" -> {
