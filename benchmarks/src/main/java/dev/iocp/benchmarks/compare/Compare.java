@@ -134,7 +134,7 @@ public final class Compare {
                     figures.forEach((metric, value) -> results.put(round, transport, metric, value));
                     progress(round, transport, workload, figures);
                 } catch (IOException | UncheckedIOException e) {
-                    notes.problem("failed: " + e.getMessage());
+                    notes.problem("failed: " + e.getMessage() + serverErrors(server, log));
                 }
                 for (String problem : notes.problems()) {
                     problems.add(context + problem);
@@ -153,6 +153,16 @@ public final class Compare {
             String problem = "round " + round + ", " + transport.cliName() + ", " + serverName + " server: " + e.getMessage();
             problems.add(problem);
             System.out.println("  ! " + problem);
+        }
+    }
+
+    /** Where a failed workload's cause is likely to be: the server's own failures, when it counted any. */
+    private static String serverErrors(ServerProcess server, Path log) {
+        try {
+            long errors = server.snapshot().counters().errors();
+            return errors == 0 ? "" : " (the server reported " + errors + " unexpected pipeline failures: see " + log + ")";
+        } catch (IOException | UncheckedIOException e) {
+            return " (the server does not answer: see " + log + ")";
         }
     }
 
