@@ -7,9 +7,9 @@ import java.nio.file.Path;
 
 /**
  * This process's resident memory and open descriptors, read from {@code /proc/self} (Linux);
- * -1 where that is not available.
+ * -1 where that is not available. Public for the comparison server ({@code compare.ServerCounters}).
  */
-final class ProcessProbe {
+public final class ProcessProbe {
     private static final Path STATUS = Path.of("/proc/self/status");
     private static final File FDS = new File("/proc/self/fd");
 
@@ -17,7 +17,7 @@ final class ProcessProbe {
     }
 
     /** VmRSS in KiB: what the process occupies in RAM, heap and native memory alike. */
-    static long rssKib() {
+    public static long rssKib() {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith("VmRSS:")) {
@@ -35,7 +35,7 @@ final class ProcessProbe {
      * Open descriptors. The listing opens one descriptor of its own, which is counted too; as it
      * is counted in every sample, comparisons between samples are unaffected.
      */
-    static int openDescriptors() {
+    public static int openDescriptors() {
         String[] entries = FDS.list();
         return entries == null ? -1 : entries.length;
     }
