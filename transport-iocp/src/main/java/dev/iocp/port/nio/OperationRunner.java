@@ -29,7 +29,9 @@ import static dev.iocp.port.nio.SocketOperations.SHUTDOWN;
  * reports the socket ready for them. Each try is one non-blocking call; what finishes is
  * queued as a completion, what would block stays first in its queue, and the selector is then
  * told to watch for what is still waiting. A receive reads one byte ahead
- * ({@link ReceiveLookahead}), so that its completion can say whether input is pending.
+ * ({@link ReceiveLookahead}), so that its completion can say whether input is pending. A socket
+ * with an armed stream receive is not read here: each report that it is readable queues a read
+ * that the port makes when it delivers it ({@link StreamReceives}).
  *
  * <p>Completions only go into the {@link CompletionQueue}: nothing here calls a handler.
  */
@@ -90,7 +92,20 @@ final class OperationRunner {
         if (!key.isValid()) {
             return; // cancelled while this selection ran its keys
         }
-        run((NioSocket) key.attachment(), SocketOperations.readyKinds(key.readyOps()));
+        NioSocket socket = (NioSocket) key.attachment();
+        int kinds = SocketOperations.readyKinds(key.readyOps());
+        SocketOperations ops = socket.operations;
+        if ((kinds & RECEIVE) != 0 && ops.streamArmed && !ops.streamReadQueued) {
+            queueStreamRead(socket); // one read per report; while it waits, later reports add none
+        }
+        run(socket, kinds);
+    }
+
+    /** Queues a read of the socket's stream receive, made when the port delivers it ({@link StreamReceives}). */
+    private void queueStreamRead(NioSocket socket) {
+        SocketOperations ops = socket.operations;
+        ops.streamReadQueued = true;
+        completions.add(table.id(ops.stream), 0, CompletionQueue.READ_AT_DELIVERY);
     }
 
     /**
@@ -207,8 +222,18 @@ final class OperationRunner {
 
     private void receive(NioSocket socket) {
         SocketOperations ops = socket.operations;
-        WaitQueue queue = ops.receives;
         SocketChannel channel = socket.stream();
+        if (ops.streamArmed) {
+            if (channel == null) {
+                endStream(socket, -Errno.ENOTCONN);
+            } else if (ops.holdingByte && !ops.streamReadQueued) {
+                // A receive before the stream read a byte ahead: the socket may have nothing
+                // more to report readable, so the stream's first read is queued now.
+                queueStreamRead(socket);
+            }
+            return; // else read when the selector reports it readable (onReady)
+        }
+        WaitQueue queue = ops.receives;
         int slot;
         while ((slot = queue.peek()) >= 0) {
             if (channel == null) {
@@ -372,8 +397,21 @@ final class OperationRunner {
         completeAll(ops.accepts, result);
         completeAll(ops.sends, result);
         completeAll(ops.receives, result);
+        if (ops.streamArmed) {
+            endStream(socket, result);
+        }
         completeAll(ops.shutdowns, result);
         ops.untried = 0;
+    }
+
+    /**
+     * Ends a socket's armed stream receive with its final completion: a read queued for it
+     * finds it disarmed and reads nothing.
+     */
+    void endStream(NioSocket socket, int result) {
+        SocketOperations ops = socket.operations;
+        ops.streamArmed = false;
+        complete(ops.stream, result);
     }
 
     private void completeAll(WaitQueue queue, int result) {

@@ -6,11 +6,13 @@ import java.nio.channels.SelectionKey;
 
 /**
  * A socket's side of its port, touched only by the owner thread: the operations waiting on it,
- * one {@link WaitQueue} per kind, and what the port has asked the selector to watch for them.
+ * one {@link WaitQueue} per kind, its stream receive if one is armed, and what the port has
+ * asked the selector to watch for them.
  *
  * <p>The selector's interest follows the queues: a socket is watched for reading while a
- * receive waits, for writing while a send waits, and so on, and for nothing when nothing
- * waits, so that level-triggered readiness never reports what no operation would consume.
+ * receive waits or a stream receive is armed, for writing while a send waits, and so on, and
+ * for nothing when nothing waits, so that level-triggered readiness never reports what no
+ * operation would consume.
  */
 final class SocketOperations {
     static final int ACCEPT = 1;
@@ -39,6 +41,16 @@ final class SocketOperations {
     /** A byte read ahead of the receives ({@link ReceiveLookahead}), which the next one gets first. */
     byte heldByte;
     boolean holdingByte;
+    /**
+     * The slot of the socket's stream receive ({@link StreamReceives}), from its submission
+     * until its final completion is delivered; -1 without one. While it is set no other receive
+     * may be submitted.
+     */
+    int stream = -1;
+    /** The stream receive is armed: its final completion is not queued yet. */
+    boolean streamArmed;
+    /** A read of the stream is queued, to be made when the port delivers it. */
+    boolean streamReadQueued;
     /** The socket's channel was closed (a close ran, or the port closed): nothing more is tried. */
     boolean channelClosed;
 
@@ -97,7 +109,7 @@ final class SocketOperations {
         if (connecting) {
             ops |= SelectionKey.OP_CONNECT;
         } else {
-            if (!receives.isEmpty()) {
+            if (streamArmed || !receives.isEmpty()) {
                 ops |= SelectionKey.OP_READ;
             }
             if (!sends.isEmpty()) {

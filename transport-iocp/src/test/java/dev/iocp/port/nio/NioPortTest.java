@@ -177,6 +177,25 @@ class NioPortTest extends CompletionPortContract {
     }
 
     @Test
+    void receivesQueuedOnASocketAreFilledInTurnFromOneReadiness() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        ByteBuffer a = ByteBuffer.allocateDirect(3);
+        ByteBuffer b = ByteBuffer.allocateDirect(3);
+        ByteBuffer c = ByteBuffer.allocateDirect(8);
+        long ra = port.submitReceive(pair.client(), a);
+        long rb = port.submitReceive(pair.client(), b);
+        long rc = port.submitReceive(pair.client(), c);
+        port.dequeue((k, o, r, f, i) -> driver.seen().add(new Completion(k, o, r, f, i)), 16, 0); // all wait
+        long send = port.submitSend(pair.server(), direct(1, 2, 3, 4, 5, 6, 7));
+        driver.await(x -> x.id() == rc, "the third receive");
+        assertEquals(List.of(3, 3, 1), List.of(result(ra), result(rb), result(rc)), "a full window reads on");
+        assertEquals(7, result(send));
+        assertEquals(3, a.get(2));
+        assertEquals(6, b.get(2));
+        assertEquals(7, c.get(0));
+    }
+
+    @Test
     void aSendSubmittedBeforeTheCloseOfItsSocketIsSentNotCancelled() throws IOException {
         Pair pair = connectedPair(StandardProtocolFamily.INET);
         long send = port.submitSend(pair.client(), direct(1, 2, 3));
