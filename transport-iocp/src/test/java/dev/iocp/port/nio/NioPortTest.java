@@ -431,6 +431,37 @@ class NioPortTest extends CompletionPortContract {
         }
     }
 
+    // ---- lingering closes are known without asking the kernel ----------------------------------
+
+    @Test
+    void whetherACloseLingersIsKnownFromTheOptionsSetAndInherited() throws IOException {
+        PortSocket lingering = backend().openSocket(StandardProtocolFamily.INET);
+        PortSocket quiet = backend().openSocket(StandardProtocolFamily.INET);
+        lingering.setOption(StandardSocketOptions.SO_LINGER, 5); // before the channel exists
+        quiet.setOption(StandardSocketOptions.SO_LINGER, 0);     // a reset, not a linger
+        PortSocket listener = backend().openSocket(StandardProtocolFamily.INET);
+        listener.setOption(StandardSocketOptions.SO_LINGER, 3);  // kept for the connections it accepts
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        listener.listen(8);
+        port.register(listener, 0);
+        port.register(lingering, 1);
+        port.register(quiet, 3);
+        PortSocket fromLingeringListener = acceptWhileConnecting(listener, lingering);
+        PortSocket fromQuiet = acceptWhileConnecting(listener, quiet);
+        assertTrue(((NioSocket) lingering).lingersOnClose());
+        assertFalse(((NioSocket) quiet).lingersOnClose());
+        assertTrue(((NioSocket) fromLingeringListener).lingersOnClose(), "inherited from the listener");
+        assertTrue(((NioSocket) fromQuiet).lingersOnClose(), "inherited from the listener");
+        assertFalse(((NioSocket) listener).lingersOnClose(), "a listener has no connection to linger on");
+        fromQuiet.setOption(StandardSocketOptions.SO_LINGER, -1); // after the channel exists
+        assertFalse(((NioSocket) fromQuiet).lingersOnClose());
+        quiet.setOption(StandardSocketOptions.SO_LINGER, 7);
+        assertTrue(((NioSocket) quiet).lingersOnClose());
+        assertEquals(7, quiet.getOption(StandardSocketOptions.SO_LINGER), "what the kernel has");
+        assertThrows(IllegalArgumentException.class, () -> quiet.setOption(StandardSocketOptions.SO_LINGER, null));
+        assertTrue(((NioSocket) quiet).lingersOnClose(), "a refused value changes nothing");
+    }
+
     // ---- helpers --------------------------------------------------------------------------
 
     private static <T> void roundTrip(PortSocket socket, SocketOption<T> option, T value) throws IOException {
