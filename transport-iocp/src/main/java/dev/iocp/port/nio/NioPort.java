@@ -178,12 +178,16 @@ public final class NioPort implements CompletionPort {
         return id;
     }
 
-    /** Queues an operation on its socket, to be tried before the port next waits. */
+    /**
+     * Queues an operation on its socket, to be tried before the port next waits, or when the
+     * selector reports the socket ready for it ({@link SocketOperations#triedFirst}).
+     */
     private long enqueue(Operation kind, NioSocket socket, long id) {
-        WaitQueue queue = socket.operations.queue(kind);
-        if (queue.isEmpty()) {
-            // Behind a waiting operation it would only wait too: only a new head is tried.
-            socket.operations.untried |= SocketOperations.bit(kind);
+        SocketOperations ops = socket.operations;
+        WaitQueue queue = ops.queue(kind);
+        // Behind a waiting operation it would only wait too: only a new head is tried.
+        if (queue.isEmpty() && ops.triedFirst(kind)) {
+            ops.untried |= SocketOperations.bit(kind);
             runner.schedule(socket);
         }
         queue.add(table, OperationIds.slot(id));
@@ -436,8 +440,7 @@ public final class NioPort implements CompletionPort {
                     continue;
                 }
                 flags = 0;
-                // The stream ended: no more reading, so the socket's interest is brought in line.
-                runner.schedule(table.socket(OperationIds.slot(id)));
+                runner.inputEnded(table.socket(OperationIds.slot(id))); // the stream ended
             } else {
                 delivered++;
             }

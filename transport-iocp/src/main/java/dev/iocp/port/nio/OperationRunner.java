@@ -93,12 +93,15 @@ final class OperationRunner {
             return; // cancelled while this selection ran its keys
         }
         NioSocket socket = (NioSocket) key.attachment();
-        int kinds = SocketOperations.readyKinds(key.readyOps());
+        int readyOps = key.readyOps();
         SocketOperations ops = socket.operations;
+        // Input that nothing waits for: the interest kept for it is dropped (KEPT_INTEREST).
+        int unwanted = readyOps & SocketOperations.KEPT_INTEREST & ~ops.wantedInterest();
+        int kinds = SocketOperations.readyKinds(readyOps);
         if ((kinds & RECEIVE) != 0 && ops.streamArmed && !ops.streamReadQueued) {
             queueStreamRead(socket); // one read per report; while it waits, later reports add none
         }
-        run(socket, kinds);
+        run(socket, kinds, unwanted);
     }
 
     /** Queues a read of the socket's stream receive, made when the port delivers it ({@link StreamReceives}). */
@@ -113,6 +116,10 @@ final class OperationRunner {
      * brings the selector's interest in line with what still waits.
      */
     void run(NioSocket socket, int kinds) {
+        run(socket, kinds, 0);
+    }
+
+    private void run(NioSocket socket, int kinds, int unwantedInterest) {
         SocketOperations ops = socket.operations;
         ops.untried &= ~kinds;
         if (socket.state == NioSocket.State.CLOSED || ops.channelClosed) {
@@ -135,7 +142,7 @@ final class OperationRunner {
         if ((kinds & SHUTDOWN) != 0) {
             shutdown(socket); // after the sends: they were submitted first
         }
-        updateInterest(socket);
+        updateInterest(socket, unwantedInterest);
     }
 
     /**
@@ -364,10 +371,24 @@ final class OperationRunner {
         }
     }
 
-    /** Asks the selector to watch the socket for what its waiting operations need, if that changed. */
-    void updateInterest(NioSocket socket) {
+    /**
+     * A socket's input is over (its end, or a failure): the interest in reading kept for it is
+     * dropped now, as readiness at the end of input lasts.
+     */
+    void inputEnded(NioSocket socket) {
+        if (!socket.operations.channelClosed) {
+            updateInterest(socket, SelectionKey.OP_READ);
+        }
+    }
+
+    /**
+     * Asks the selector to watch the socket for what its waiting operations need, and for the
+     * input it watched for already ({@link SocketOperations#KEPT_INTEREST}) but
+     * {@code unwantedInterest}, if that changed.
+     */
+    private void updateInterest(NioSocket socket, int unwantedInterest) {
         SocketOperations ops = socket.operations;
-        int wanted = ops.wantedInterest();
+        int wanted = ops.wantedInterest() | (ops.interest & SocketOperations.KEPT_INTEREST & ~unwantedInterest);
         if (wanted == ops.interest) {
             return;
         }

@@ -21,6 +21,7 @@ import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -429,6 +430,40 @@ class NioPortTest extends CompletionPortContract {
         } finally {
             s.close();
         }
+    }
+
+    // ---- interest in reading outlives a receive -------------------------------------------------
+
+    @Test
+    void aSocketStaysWatchedForReadingBetweenReceivesUntilInputComesThatNothingWaitsFor() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        SocketOperations ops = ((NioSocket) pair.client()).operations;
+        long first = port.submitReceive(pair.client(), ByteBuffer.allocateDirect(8));
+        long send = port.submitSend(pair.server(), direct(1, 2));
+        driver.await(c -> c.id() == first, "the first receive");
+        driver.await(c -> c.id() == send, "the send");
+        assertEquals(SelectionKey.OP_READ, ops.interest, "kept for the next receive");
+
+        // The next receive is not tried (the socket is watched), and is run by the readiness.
+        long second = port.submitReceive(pair.client(), ByteBuffer.allocateDirect(8));
+        assertEquals(0, ops.untried);
+        long more = port.submitSend(pair.server(), direct(3));
+        assertEquals(1, driver.await(c -> c.id() == second, "the second receive").result());
+        driver.await(c -> c.id() == more, "the send");
+
+        // Input with no receive waiting is reported once, and then no longer watched for.
+        long last = port.submitSend(pair.server(), direct(4, 5, 6));
+        driver.await(c -> c.id() == last, "the send");
+        for (int i = 0; i < 50 && ops.interest != 0; i++) {
+            port.dequeue((k, o, r, f, id) -> driver.seen().add(new Completion(k, o, r, f, id)), 16,
+                    TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        assertEquals(0, ops.interest, "nothing waits for the input");
+        // A receive submitted now is tried at once and finds what came.
+        ByteBuffer into = ByteBuffer.allocateDirect(8);
+        long third = port.submitReceive(pair.client(), into);
+        assertEquals(3, driver.await(c -> c.id() == third, "the third receive").result());
+        assertEquals(6, into.get(2));
     }
 
     // ---- lingering closes are known without asking the kernel ----------------------------------
