@@ -75,6 +75,7 @@ public final class NioPort implements CompletionPort {
     private final OperationRunner runner;
     private final ControlRequests requests;
     private final Consumer<SelectionKey> onReady;
+    private final LingeringCloses.FinishedClose onLingeringCloseReturned = this::lingeringCloseReturned;
     private final PostQueue posts = new PostQueue();
     private final LingeringCloses lingering;
     private final Set<NioSocket> sockets = new HashSet<>();
@@ -354,7 +355,7 @@ public final class NioPort implements CompletionPort {
             }
             select(waitNanos(timeoutNanos));
             expireTimers();
-            lingering.drainFinished(this::lingeringCloseReturned);
+            lingering.drainFinished(onLingeringCloseReturned);
             int delivered = deliver(handler, max);
             if (delivered < max) {
                 delivered += posts.drain(handler, max - delivered);
