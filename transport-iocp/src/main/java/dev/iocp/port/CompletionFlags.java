@@ -4,7 +4,8 @@ package dev.iocp.port;
 public final class CompletionFlags {
 
     /**
-     * More is waiting, so the same operation submitted again will complete at once:
+     * More is waiting, so the same operation submitted again (or, for a stream receive, its next
+     * completion) will complete at once:
      * <ul>
      *   <li>after a {@link Operation#RECEIVE}: the socket still had data queued when the
      *       operation completed;</li>
@@ -12,11 +13,17 @@ public final class CompletionFlags {
      *       (a server can accept them in one batch, as Netty's {@code maxMessagesPerRead}
      *       allows).</li>
      * </ul>
-     * The flag is a hint that is never wrong when set; when clear, more may still be waiting.
+     * A hint that is never wrong when set, so a caller may keep a read batch open on it; when
+     * clear, more may still be waiting, and a caller that wants it reads again.
      * Where it is set: io_uring sets it from {@code IORING_CQE_F_SOCK_NONEMPTY}, on receives
-     * from 5.19 and on accepts from Linux 6.10 (older kernels never set it on accepts); nio sets
-     * it on receives (it reads one byte ahead) but never on accepts, because java.nio's accept
-     * does not say whether more connections wait and finding out would cost an accept ahead.
+     * from 5.19 and on accepts from Linux 6.10 (older kernels never set it on accepts). nio
+     * sets it on single-shot receives, which read one byte ahead in the same scattering read
+     * (no extra system call); never on stream receives, whose reads take up to the port's whole
+     * buffer instead, nor on accepts, as java.nio's accept does not say whether more
+     * connections wait and finding out would cost an accept ahead. No backend guesses it (from
+     * a read that filled its buffer, say): a guess would be wrong when the data ended exactly
+     * there, and a caller that reads on because of the flag would wait for data that is not
+     * coming.
      */
     public static final int INPUT_PENDING = 1;
 

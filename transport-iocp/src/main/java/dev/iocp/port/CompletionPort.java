@@ -91,6 +91,11 @@ public interface CompletionPort extends AutoCloseable {
      * <p>Memory: the port's buffers are shared by all its sockets and bounded per port, not per
      * connection; io_uring uses a provided buffer ring with a multishot receive, nio reads into
      * the port's buffer when the socket is readable.
+     *
+     * <p>A socket has one stream receive at a time, and none beside other receives: this is
+     * refused with {@link IllegalStateException} while a receive of either kind is in flight on
+     * the socket, and {@link #submitReceive} is refused while a stream receive is (until its
+     * final completion has been delivered).
      */
     long submitReceiveStream(PortSocket socket);
 

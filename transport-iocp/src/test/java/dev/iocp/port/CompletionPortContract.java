@@ -1,11 +1,8 @@
 package dev.iocp.port;
 
 import jdk.net.ExtendedSocketOptions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.lang.ref.WeakReference;
@@ -16,8 +13,6 @@ import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,38 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and names the backend; where the backend cannot run, every test is skipped with the cause
  * printed.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
-public abstract class CompletionPortContract {
-
-    protected CompletionPort port;
-    protected PortDriver driver;
-
-    protected abstract Backend backend();
-
-    /** Opens the port under test; subclasses may open it differently (another setup profile). */
-    protected CompletionPort openPort(PortConfig config) throws IOException {
-        return backend().openPort(config);
-    }
-
-    @BeforeEach
-    void openPort() throws IOException {
-        Backend backend = backend();
-        if (!backend.isAvailable()) {
-            System.err.println("SKIPPED " + getClass().getSimpleName() + ": " + backend.name() + " is unavailable: "
-                    + backend.unavailabilityCause().getMessage());
-        }
-        Assumptions.assumeTrue(backend.isAvailable(),
-                () -> backend.name() + " is unavailable: " + backend.unavailabilityCause().getMessage());
-        port = openPort(PortConfig.DEFAULT);
-        driver = new PortDriver(port);
-    }
-
-    @AfterEach
-    void closePort() throws IOException {
-        if (port != null) {
-            port.close();
-        }
-    }
+public abstract class CompletionPortContract extends PortFixture {
 
     // ---- posts and wake-ups -----------------------------------------------------------------
 
@@ -251,32 +214,32 @@ public abstract class CompletionPortContract {
     void peerResetCompletesAPendingReceiveWithEconnreset() throws IOException {
         Pair pair = connectedPair(StandardProtocolFamily.INET);
         ByteBuffer buffer = ByteBuffer.allocateDirect(64);
-        long receive = port.submitReceive(pair.client, buffer);
-        pair.server.setOption(StandardSocketOptions.SO_LINGER, 0); // close sends RST
-        port.submitClose(pair.server);
+        long receive = port.submitReceive(pair.client(), buffer);
+        pair.server().setOption(StandardSocketOptions.SO_LINGER, 0); // close sends RST
+        port.submitClose(pair.server());
         Completion c = driver.await(x -> x.id() == receive, "receive");
         assertEquals(-Errno.ECONNRESET, c.result(), c::toString);
-        assertTrue(PortException.of(Operation.RECEIVE, pair.client.localAddress(), c.result()).getMessage()
+        assertTrue(PortException.of(Operation.RECEIVE, pair.client().localAddress(), c.result()).getMessage()
                 .matches("receive\\(127\\.0\\.0\\.1:\\d+\\): ECONNRESET \\(Connection reset by peer\\)"));
     }
 
     @Test
     void shutdownOfOneDirectionLeavesTheOtherOpen() throws IOException {
         Pair pair = connectedPair(StandardProtocolFamily.INET);
-        long shutdown = port.submitShutdown(pair.client, ShutdownMode.OUTPUT);
-        long eof = port.submitReceive(pair.server, ByteBuffer.allocateDirect(16));
+        long shutdown = port.submitShutdown(pair.client(), ShutdownMode.OUTPUT);
+        long eof = port.submitReceive(pair.server(), ByteBuffer.allocateDirect(16));
         assertEquals(0, driver.await(x -> x.id() == shutdown, "shutdown").result());
         assertEquals(0, driver.await(x -> x.id() == eof, "end of stream at the server").result());
         ByteBuffer reply = ByteBuffer.allocateDirect(3).put(new byte[] {1, 2, 3}).flip();
-        long send = port.submitSend(pair.server, reply);
+        long send = port.submitSend(pair.server(), reply);
         ByteBuffer into = ByteBuffer.allocateDirect(16);
-        long receive = port.submitReceive(pair.client, into);
+        long receive = port.submitReceive(pair.client(), into);
         assertEquals(3, driver.await(x -> x.id() == send, "the server still sends").result());
         assertEquals(3, driver.await(x -> x.id() == receive, "the client still receives").result());
         assertEquals(0, into.position(), "the port does not move the buffer's position");
         assertEquals(2, into.get(1));
-        pair.server.shutdown(ShutdownMode.OUTPUT); // the synchronous form
-        long eofAtClient = port.submitReceive(pair.client, ByteBuffer.allocateDirect(16));
+        pair.server().shutdown(ShutdownMode.OUTPUT); // the synchronous form
+        long eofAtClient = port.submitReceive(pair.client(), ByteBuffer.allocateDirect(16));
         assertEquals(0, driver.await(x -> x.id() == eofAtClient, "end of stream at the client").result());
     }
 
@@ -285,9 +248,9 @@ public abstract class CompletionPortContract {
         Pair pair = connectedPair(StandardProtocolFamily.INET);
         ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
         WeakReference<ByteBuffer> held = new WeakReference<>(buffer);
-        long receive = port.submitReceive(pair.client, buffer);
+        long receive = port.submitReceive(pair.client(), buffer);
         buffer = null;
-        long cancel = port.submitCancel(pair.client, receive);
+        long cancel = port.submitCancel(pair.client(), receive);
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
@@ -305,15 +268,15 @@ public abstract class CompletionPortContract {
     @Test
     void closingASocketWithReceiveAndSendInFlightCompletesEachOnceThenTheClose() throws IOException {
         Pair pair = connectedPair(StandardProtocolFamily.INET);
-        pair.client.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
-        pair.server.setOption(StandardSocketOptions.SO_RCVBUF, 16 * 1024);
+        pair.client().setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
+        pair.server().setOption(StandardSocketOptions.SO_RCVBUF, 16 * 1024);
         ByteBuffer big = ByteBuffer.allocateDirect(16 << 20);
-        long first = port.submitSend(pair.client, big);
+        long first = port.submitSend(pair.client(), big);
         Completion c = driver.await(x -> x.id() == first, "first send");
         assertTrue(c.result() > 0 && c.result() < big.capacity(), "the first send fills the buffers: " + c);
-        long send = port.submitSend(pair.client, big);       // waits: nobody reads
-        long receive = port.submitReceive(pair.client, ByteBuffer.allocateDirect(64)); // waits: nobody writes
-        long close = port.submitClose(pair.client);
+        long send = port.submitSend(pair.client(), big);       // waits: nobody reads
+        long receive = port.submitReceive(pair.client(), ByteBuffer.allocateDirect(64)); // waits: nobody writes
+        long close = port.submitClose(pair.client());
         driver.await(x -> x.id() == close, "close");
         // Anything delivered twice would be ready by now.
         port.dequeue((k, o, r, f, i) -> driver.seen().add(new Completion(k, o, r, f, i)), 64, 0);
@@ -324,7 +287,7 @@ public abstract class CompletionPortContract {
         int closeAt = indexOf(all, close);
         assertTrue(indexOf(all, send) < closeAt && indexOf(all, receive) < closeAt, "the close comes last: " + all);
         assertEquals(0, all.get(closeAt).result());
-        assertFalse(pair.client.isOpen());
+        assertFalse(pair.client().isOpen());
     }
 
     @Test
@@ -709,71 +672,6 @@ public abstract class CompletionPortContract {
 
     // ---- helpers --------------------------------------------------------------------------
 
-    protected record Pair(PortSocket client, PortSocket server) {
-    }
-
-    protected PortSocket open(StandardProtocolFamily family, long key) throws IOException {
-        PortSocket socket = backend().openSocket(family);
-        port.register(socket, key);
-        return socket;
-    }
-
-    protected PortSocket listener(StandardProtocolFamily family) throws IOException {
-        PortSocket listener = backend().openSocket(family);
-        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        listener.listen(128);
-        port.register(listener, 0);
-        return listener;
-    }
-
-    /** A connected pair on the port: client key 1, server key 2. */
-    protected Pair connectedPair(StandardProtocolFamily family) throws IOException {
-        PortSocket listener = listener(family);
-        Pair pair = connect(listener, family, listener.localAddress());
-        listener.close();
-        return pair;
-    }
-
-    /** Connects a new client (key 1) to {@code target} and adopts the accepted side (key 2). */
-    protected Pair connect(PortSocket listener, StandardProtocolFamily family, InetSocketAddress target)
-            throws IOException {
-        PortSocket client = open(family, 1);
-        return new Pair(client, acceptWhileConnecting(listener, client, target));
-    }
-
-    /** Connects a registered client to {@code listener} and returns the adopted server side (key 2). */
-    protected PortSocket acceptWhileConnecting(PortSocket listener, PortSocket client) throws IOException {
-        return acceptWhileConnecting(listener, client, listener.localAddress());
-    }
-
-    private PortSocket acceptWhileConnecting(PortSocket listener, PortSocket client, InetSocketAddress target)
-            throws IOException {
-        PortSocket[] server = new PortSocket[1];
-        long accept = port.submitAccept(listener);
-        long connect = port.submitConnect(client, target);
-        int[] done = new int[1];
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (done[0] < 2 && System.nanoTime() < deadline) {
-            port.dequeue((key, operation, result, flags, id) -> {
-                try {
-                    if (id == accept) {
-                        assertTrue(result >= 0, () -> Errno.describe(result));
-                        server[0] = port.adoptAccepted(listener, result);
-                        port.register(server[0], 2);
-                        done[0]++;
-                    } else if (id == connect) {
-                        assertEquals(0, result, () -> Errno.describe(result));
-                        done[0]++;
-                    }
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, 16, TimeUnit.SECONDS.toNanos(1));
-        }
-        assertEquals(2, done[0], "connected");
-        return server[0];
-    }
-
     /** A connection the test accepted and adopted, with the flags of its ACCEPT completion. */
     protected record Accepted(PortSocket socket, int flags) {
     }
@@ -814,12 +712,6 @@ public abstract class CompletionPortContract {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    protected static long openDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
         }
     }
 

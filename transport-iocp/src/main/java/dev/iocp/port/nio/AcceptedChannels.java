@@ -71,6 +71,7 @@ final class AcceptedChannels {
             return null;
         }
         NioSocket adopted = new NioSocket(listener.family(), channels[handle], peers[handle]);
+        adopted.lingers = listener.lingers; // the connection got the listener's SO_LINGER (SocketSettings)
         forget(handle);
         return adopted;
     }

@@ -8,6 +8,13 @@ package dev.iocp.port.nio;
  * nothing once it has grown to the burst size.
  */
 final class CompletionQueue {
+    /**
+     * Flags of an entry that is not a completion yet: a stream receive's socket was reported
+     * readable, and the port reads it when it gets to the entry ({@link StreamReceives}). Never
+     * handed to a handler; no flag of {@link dev.iocp.port.CompletionFlags} has this bit.
+     */
+    static final int READ_AT_DELIVERY = 1 << 30;
+
     private long[] ids = new long[256];
     private int[] results = new int[256];
     private int[] flags = new int[256];

@@ -77,9 +77,14 @@ final class ControlRequests {
             return;
         }
         NioSocket socket = table.socket(slot);
-        socket.operations.queue(kind).remove(table, slot);
+        SocketOperations ops = socket.operations;
+        if (ops.stream == slot) {
+            ops.streamArmed = false; // in no queue; a read queued for it will find it disarmed
+        } else {
+            ops.queue(kind).remove(table, slot);
+        }
         // The next in line, if any, is tried; else the interest nothing waits for is dropped.
-        socket.operations.untried |= SocketOperations.bit(kind);
+        ops.untried |= SocketOperations.bit(kind);
         runner.schedule(socket);
     }
 

@@ -41,7 +41,9 @@ import java.util.function.Consumer;
  *       caller's timeout and the earliest timer, and on each ready socket runs the operations
  *       that readiness lets proceed;</li>
  *   <li>expires the timers that are due ({@link TimerHeap});</li>
- *   <li>delivers the completions queued before it started delivering, oldest first, then posts.</li>
+ *   <li>delivers the completions queued before it started delivering, oldest first, then posts;
+ *       a stream receive's socket that was found readable is read now, into the port's buffer,
+ *       and the bytes handed to the handler at once ({@link StreamReceives}).</li>
  * </ol>
  * Every completion comes from the {@link CompletionQueue}, so a handler never runs inside a
  * submit, even when the I/O could finish at once. Completions of what handlers submit wait for
@@ -61,6 +63,7 @@ import java.util.function.Consumer;
  * <p><b>Buffers.</b> Direct buffers are used in place; heap buffers work too (java.nio copies
  * them through a temporary direct buffer). A buffer's position and limit are recorded when the
  * operation is submitted and the I/O uses that window; the caller's position is never moved.
+ * Stream receives read into one buffer of the port's, 64 KiB, made by the first of them.
  */
 public final class NioPort implements CompletionPort {
     private final NioBackend backend;
@@ -68,11 +71,13 @@ public final class NioPort implements CompletionPort {
     private final SelectorWaker waker;
     private final OperationTable table = new OperationTable();
     private final CompletionQueue completions = new CompletionQueue();
+    private final StreamReceives streams = new StreamReceives(table);
     private final TimerHeap timers = new TimerHeap();
     private final AcceptedChannels accepted = new AcceptedChannels();
     private final OperationRunner runner;
     private final ControlRequests requests;
     private final Consumer<SelectionKey> onReady;
+    private final LingeringCloses.FinishedClose onLingeringCloseReturned = this::lingeringCloseReturned;
     private final PostQueue posts = new PostQueue();
     private final LingeringCloses lingering;
     private final Set<NioSocket> sockets = new HashSet<>();
@@ -185,12 +190,16 @@ public final class NioPort implements CompletionPort {
         return id;
     }
 
-    /** Queues an operation on its socket, to be tried before the port next waits. */
+    /**
+     * Queues an operation on its socket, to be tried before the port next waits, or when the
+     * selector reports the socket ready for it ({@link SocketOperations#triedFirst}).
+     */
     private long enqueue(Operation kind, NioSocket socket, long id) {
-        WaitQueue queue = socket.operations.queue(kind);
-        if (queue.isEmpty()) {
-            // Behind a waiting operation it would only wait too: only a new head is tried.
-            socket.operations.untried |= SocketOperations.bit(kind);
+        SocketOperations ops = socket.operations;
+        WaitQueue queue = ops.queue(kind);
+        // Behind a waiting operation it would only wait too: only a new head is tried.
+        if (queue.isEmpty() && ops.triedFirst(kind)) {
+            ops.untried |= SocketOperations.bit(kind);
             runner.schedule(socket);
         }
         queue.add(table, OperationIds.slot(id));
@@ -224,6 +233,10 @@ public final class NioPort implements CompletionPort {
     public long submitReceive(PortSocket socket, ByteBuffer buffer) {
         NioSocket s = own(socket);
         SubmissionChecks.receiveBuffer(buffer);
+        if (s.operations.stream >= 0) {
+            throw new IllegalStateException("a stream receive is in flight on " + s
+                    + ": no other receive may be submitted until its final completion");
+        }
         long id = begin(Operation.RECEIVE, s);
         table.buffer(OperationIds.slot(id), buffer);
         return enqueue(Operation.RECEIVE, s, id);
@@ -231,12 +244,25 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitReceiveStream(PortSocket socket) {
-        throw new UnsupportedOperationException("not yet"); // TODO(stream receive)
+        NioSocket s = own(socket);
+        SocketOperations ops = s.operations;
+        if (ops.stream >= 0 || !ops.receives.isEmpty()) {
+            throw new IllegalStateException((ops.stream >= 0 ? "a stream receive" : "a receive") + " is in flight on "
+                    + s + ": a socket has one stream receive at a time, and none beside other receives");
+        }
+        long id = begin(Operation.RECEIVE, s);
+        streams.arm(s, OperationIds.slot(id));
+        // Tried before the port waits, as other operations: that finds a socket with no
+        // connection and has the selector watch the socket for reading.
+        ops.untried |= SocketOperations.RECEIVE;
+        runner.schedule(s);
+        return id;
     }
 
     @Override
     public ByteBuffer receivedBytes() {
-        throw new IllegalStateException("no stream receive completion is being handled");
+        checkOwner();
+        return streams.receivedBytes();
     }
 
     @Override
@@ -341,7 +367,7 @@ public final class NioPort implements CompletionPort {
             }
             select(waitNanos(timeoutNanos));
             expireTimers();
-            lingering.drainFinished(this::lingeringCloseReturned);
+            lingering.drainFinished(onLingeringCloseReturned);
             int delivered = deliver(handler, max);
             if (delivered < max) {
                 delivered += posts.drain(handler, max - delivered);
@@ -409,33 +435,66 @@ public final class NioPort implements CompletionPort {
         }
     }
 
-    /** Delivers up to {@code max} of the completions queued before delivery began. */
+    /**
+     * Delivers up to {@code max} of the completions queued before delivery began. A stream
+     * receive's read queued among them is made now ({@link StreamReceives}); when it finds
+     * nothing it delivers nothing and does not count.
+     */
     private int deliver(CompletionHandler handler, int max) {
-        int count = Math.min(max, completions.size());
-        for (int i = 0; i < count; i++) {
+        int delivered = 0;
+        for (int queued = completions.size(); queued > 0 && delivered < max; queued--) {
             long id = completions.headId();
             int result = completions.headResult();
             int flags = completions.headFlags();
             completions.removeHead();
-            int slot = OperationIds.slot(id);
-            Operation kind = table.kind(slot);
-            long key = table.key(slot);
-            NioSocket socket = table.socket(slot);
-            table.release(slot); // its buffers are the caller's again
-            if (socket != null) {
-                if (kind == Operation.CLOSE) {
-                    socket.state = NioSocket.State.CLOSED;
-                    forget(socket);
-                } else {
-                    socket.operations.inFlight--;
+            if (flags == CompletionQueue.READ_AT_DELIVERY) {
+                result = streams.read(id);
+                if (result == StreamReceives.NOTHING) {
+                    continue;
+                }
+                delivered++;
+                if (result > 0) {
+                    streams.deliver(handler, id, result);
+                    continue;
+                }
+                flags = 0;
+                runner.inputEnded(table.socket(OperationIds.slot(id))); // the stream ended
+            } else {
+                delivered++;
+            }
+            deliverFinal(handler, id, result, flags);
+        }
+        return delivered;
+    }
+
+    /** Delivers an operation's (last) completion and frees its slot: its buffers are the caller's again. */
+    private void deliverFinal(CompletionHandler handler, long id, int result, int flags) {
+        int slot = OperationIds.slot(id);
+        Operation kind = table.kind(slot);
+        long key = table.key(slot);
+        NioSocket socket = table.socket(slot);
+        table.release(slot);
+        if (socket != null) {
+            SocketOperations ops = socket.operations;
+            if (kind == Operation.CLOSE) {
+                socket.state = NioSocket.State.CLOSED;
+                forget(socket);
+            } else {
+                ops.inFlight--;
+                if (ops.stream == slot) {
+                    ops.stream = -1; // the socket may receive again
                 }
             }
-            if (kind == Operation.ACCEPT && result >= 0) {
-                accepted.offer(result);
-            }
-            handler.onCompletion(key, kind, result, flags, id);
         }
-        return count;
+        if (kind == Operation.ACCEPT && result >= 0) {
+            accepted.offer(result);
+        }
+        handler.onCompletion(key, kind, result, flags, id);
+    }
+
+    /** Bytes of stream-receive memory the port holds: one buffer, whatever the number of sockets. */
+    int receiveMemoryBytes() {
+        return streams.memoryBytes();
     }
 
     // ---- any thread -----------------------------------------------------------------------
@@ -483,6 +542,8 @@ public final class NioPort implements CompletionPort {
         for (NioSocket socket : sockets) {
             socket.state = NioSocket.State.CLOSED;
             socket.operations.inFlight = 0;
+            socket.operations.stream = -1;
+            socket.operations.streamArmed = false;
             if (!socket.operations.channelClosed) { // else closed already, or by a lingering close
                 socket.operations.channelClosed = true;
                 toClose.add(socket);

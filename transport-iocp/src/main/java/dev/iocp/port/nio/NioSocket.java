@@ -58,6 +58,14 @@ final class NioSocket implements PortSocket {
      */
     private final InetSocketAddress acceptedPeer;
 
+    /**
+     * SO_LINGER is on with a time above 0, so that closing the connection blocks until the peer
+     * has acknowledged what is unsent: set through {@link #setOption} (before or after the
+     * channel was made) or inherited from the listener that accepted the connection, as Linux
+     * copies a listener's SO_LINGER to the sockets it accepts. Kept here so that a close need
+     * not ask the kernel (getsockopt) each time; volatile, as options may be set from any thread.
+     */
+    volatile boolean lingers;
     /** Volatile: channels read isOpen() from any thread. */
     volatile State state = State.OPEN;
     /** The port it is registered with; null before. */
@@ -258,6 +266,9 @@ final class NioSocket implements PortSocket {
                 } else {
                     settings.record(option, value); // for the channel to come, or the connections to accept
                 }
+                if (option == StandardSocketOptions.SO_LINGER) {
+                    lingers = (Integer) value > 0;
+                }
             } catch (IOException e) {
                 throw NioErrors.exception("setsockopt " + option.name() + "=" + value, null, e);
             }
@@ -355,19 +366,12 @@ final class NioSocket implements PortSocket {
     }
 
     /**
-     * Owner thread: whether closing the connection will linger, SO_LINGER being above 0 (set on
-     * this socket before or after it connected, or inherited from its listener).
+     * Owner thread: whether closing the connection will linger ({@link #lingers}); never for a
+     * socket without an open connection.
      */
     boolean lingersOnClose() {
         SocketChannel channel = stream;
-        if (channel == null || !channel.isOpen()) {
-            return false;
-        }
-        try {
-            return channel.getOption(StandardSocketOptions.SO_LINGER) > 0;
-        } catch (IOException e) {
-            return false; // closed meanwhile: nothing left to linger
-        }
+        return lingers && channel != null && channel.isOpen();
     }
 
     /**

@@ -29,7 +29,9 @@ import static dev.iocp.port.nio.SocketOperations.SHUTDOWN;
  * reports the socket ready for them. Each try is one non-blocking call; what finishes is
  * queued as a completion, what would block stays first in its queue, and the selector is then
  * told to watch for what is still waiting. A receive reads one byte ahead
- * ({@link ReceiveLookahead}), so that its completion can say whether input is pending.
+ * ({@link ReceiveLookahead}), so that its completion can say whether input is pending. A socket
+ * with an armed stream receive is not read here: each report that it is readable queues a read
+ * that the port makes when it delivers it ({@link StreamReceives}).
  *
  * <p>Completions only go into the {@link CompletionQueue}: nothing here calls a handler.
  */
@@ -90,7 +92,23 @@ final class OperationRunner {
         if (!key.isValid()) {
             return; // cancelled while this selection ran its keys
         }
-        run((NioSocket) key.attachment(), SocketOperations.readyKinds(key.readyOps()));
+        NioSocket socket = (NioSocket) key.attachment();
+        int readyOps = key.readyOps();
+        SocketOperations ops = socket.operations;
+        // Input that nothing waits for: the interest kept for it is dropped (KEPT_INTEREST).
+        int unwanted = readyOps & SocketOperations.KEPT_INTEREST & ~ops.wantedInterest();
+        int kinds = SocketOperations.readyKinds(readyOps);
+        if ((kinds & RECEIVE) != 0 && ops.streamArmed && !ops.streamReadQueued) {
+            queueStreamRead(socket); // one read per report; while it waits, later reports add none
+        }
+        run(socket, kinds, unwanted);
+    }
+
+    /** Queues a read of the socket's stream receive, made when the port delivers it ({@link StreamReceives}). */
+    private void queueStreamRead(NioSocket socket) {
+        SocketOperations ops = socket.operations;
+        ops.streamReadQueued = true;
+        completions.add(table.id(ops.stream), 0, CompletionQueue.READ_AT_DELIVERY);
     }
 
     /**
@@ -98,6 +116,10 @@ final class OperationRunner {
      * brings the selector's interest in line with what still waits.
      */
     void run(NioSocket socket, int kinds) {
+        run(socket, kinds, 0);
+    }
+
+    private void run(NioSocket socket, int kinds, int unwantedInterest) {
         SocketOperations ops = socket.operations;
         ops.untried &= ~kinds;
         if (socket.state == NioSocket.State.CLOSED || ops.channelClosed) {
@@ -120,7 +142,7 @@ final class OperationRunner {
         if ((kinds & SHUTDOWN) != 0) {
             shutdown(socket); // after the sends: they were submitted first
         }
-        updateInterest(socket);
+        updateInterest(socket, unwantedInterest);
     }
 
     /**
@@ -207,8 +229,18 @@ final class OperationRunner {
 
     private void receive(NioSocket socket) {
         SocketOperations ops = socket.operations;
-        WaitQueue queue = ops.receives;
         SocketChannel channel = socket.stream();
+        if (ops.streamArmed) {
+            if (channel == null) {
+                endStream(socket, -Errno.ENOTCONN);
+            } else if (ops.holdingByte && !ops.streamReadQueued) {
+                // A receive before the stream read a byte ahead: the socket may have nothing
+                // more to report readable, so the stream's first read is queued now.
+                queueStreamRead(socket);
+            }
+            return; // else read when the selector reports it readable (onReady)
+        }
+        WaitQueue queue = ops.receives;
         int slot;
         while ((slot = queue.peek()) >= 0) {
             if (channel == null) {
@@ -339,10 +371,24 @@ final class OperationRunner {
         }
     }
 
-    /** Asks the selector to watch the socket for what its waiting operations need, if that changed. */
-    void updateInterest(NioSocket socket) {
+    /**
+     * A socket's input is over (its end, or a failure): the interest in reading kept for it is
+     * dropped now, as readiness at the end of input lasts.
+     */
+    void inputEnded(NioSocket socket) {
+        if (!socket.operations.channelClosed) {
+            updateInterest(socket, SelectionKey.OP_READ);
+        }
+    }
+
+    /**
+     * Asks the selector to watch the socket for what its waiting operations need, and for the
+     * input it watched for already ({@link SocketOperations#KEPT_INTEREST}) but
+     * {@code unwantedInterest}, if that changed.
+     */
+    private void updateInterest(NioSocket socket, int unwantedInterest) {
         SocketOperations ops = socket.operations;
-        int wanted = ops.wantedInterest();
+        int wanted = ops.wantedInterest() | (ops.interest & SocketOperations.KEPT_INTEREST & ~unwantedInterest);
         if (wanted == ops.interest) {
             return;
         }
@@ -372,8 +418,21 @@ final class OperationRunner {
         completeAll(ops.accepts, result);
         completeAll(ops.sends, result);
         completeAll(ops.receives, result);
+        if (ops.streamArmed) {
+            endStream(socket, result);
+        }
         completeAll(ops.shutdowns, result);
         ops.untried = 0;
+    }
+
+    /**
+     * Ends a socket's armed stream receive with its final completion: a read queued for it
+     * finds it disarmed and reads nothing.
+     */
+    void endStream(NioSocket socket, int result) {
+        SocketOperations ops = socket.operations;
+        ops.streamArmed = false;
+        complete(ops.stream, result);
     }
 
     private void completeAll(WaitQueue queue, int result) {

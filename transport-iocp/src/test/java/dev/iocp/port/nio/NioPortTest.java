@@ -21,6 +21,7 @@ import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -162,6 +163,25 @@ class NioPortTest extends CompletionPortContract {
         long more = port.submitSend(pair.server(), direct(11));
         driver.await(c -> c.id() == more, "send");
         assertEquals(1, driver.await(c -> c.id() == r3, "third receive").result());
+    }
+
+    @Test
+    void receivesQueuedOnASocketAreFilledInTurnFromOneReadiness() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        ByteBuffer a = ByteBuffer.allocateDirect(3);
+        ByteBuffer b = ByteBuffer.allocateDirect(3);
+        ByteBuffer c = ByteBuffer.allocateDirect(8);
+        long ra = port.submitReceive(pair.client(), a);
+        long rb = port.submitReceive(pair.client(), b);
+        long rc = port.submitReceive(pair.client(), c);
+        port.dequeue((k, o, r, f, i) -> driver.seen().add(new Completion(k, o, r, f, i)), 16, 0); // all wait
+        long send = port.submitSend(pair.server(), direct(1, 2, 3, 4, 5, 6, 7));
+        driver.await(x -> x.id() == rc, "the third receive");
+        assertEquals(List.of(3, 3, 1), List.of(result(ra), result(rb), result(rc)), "a full window reads on");
+        assertEquals(7, result(send));
+        assertEquals(3, a.get(2));
+        assertEquals(6, b.get(2));
+        assertEquals(7, c.get(0));
     }
 
     @Test
@@ -398,6 +418,71 @@ class NioPortTest extends CompletionPortContract {
         } finally {
             s.close();
         }
+    }
+
+    // ---- interest in reading outlives a receive -------------------------------------------------
+
+    @Test
+    void aSocketStaysWatchedForReadingBetweenReceivesUntilInputComesThatNothingWaitsFor() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        SocketOperations ops = ((NioSocket) pair.client()).operations;
+        long first = port.submitReceive(pair.client(), ByteBuffer.allocateDirect(8));
+        long send = port.submitSend(pair.server(), direct(1, 2));
+        driver.await(c -> c.id() == first, "the first receive");
+        driver.await(c -> c.id() == send, "the send");
+        assertEquals(SelectionKey.OP_READ, ops.interest, "kept for the next receive");
+
+        // The next receive is not tried (the socket is watched), and is run by the readiness.
+        long second = port.submitReceive(pair.client(), ByteBuffer.allocateDirect(8));
+        assertEquals(0, ops.untried);
+        long more = port.submitSend(pair.server(), direct(3));
+        assertEquals(1, driver.await(c -> c.id() == second, "the second receive").result());
+        driver.await(c -> c.id() == more, "the send");
+
+        // Input with no receive waiting is reported once, and then no longer watched for.
+        long last = port.submitSend(pair.server(), direct(4, 5, 6));
+        driver.await(c -> c.id() == last, "the send");
+        for (int i = 0; i < 50 && ops.interest != 0; i++) {
+            port.dequeue((k, o, r, f, id) -> driver.seen().add(new Completion(k, o, r, f, id)), 16,
+                    TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        assertEquals(0, ops.interest, "nothing waits for the input");
+        // A receive submitted now is tried at once and finds what came.
+        ByteBuffer into = ByteBuffer.allocateDirect(8);
+        long third = port.submitReceive(pair.client(), into);
+        assertEquals(3, driver.await(c -> c.id() == third, "the third receive").result());
+        assertEquals(6, into.get(2));
+    }
+
+    // ---- lingering closes are known without asking the kernel ----------------------------------
+
+    @Test
+    void whetherACloseLingersIsKnownFromTheOptionsSetAndInherited() throws IOException {
+        PortSocket lingering = backend().openSocket(StandardProtocolFamily.INET);
+        PortSocket quiet = backend().openSocket(StandardProtocolFamily.INET);
+        lingering.setOption(StandardSocketOptions.SO_LINGER, 5); // before the channel exists
+        quiet.setOption(StandardSocketOptions.SO_LINGER, 0);     // a reset, not a linger
+        PortSocket listener = backend().openSocket(StandardProtocolFamily.INET);
+        listener.setOption(StandardSocketOptions.SO_LINGER, 3);  // kept for the connections it accepts
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        listener.listen(8);
+        port.register(listener, 0);
+        port.register(lingering, 1);
+        port.register(quiet, 3);
+        PortSocket fromLingeringListener = acceptWhileConnecting(listener, lingering);
+        PortSocket fromQuiet = acceptWhileConnecting(listener, quiet);
+        assertTrue(((NioSocket) lingering).lingersOnClose());
+        assertFalse(((NioSocket) quiet).lingersOnClose());
+        assertTrue(((NioSocket) fromLingeringListener).lingersOnClose(), "inherited from the listener");
+        assertTrue(((NioSocket) fromQuiet).lingersOnClose(), "inherited from the listener");
+        assertFalse(((NioSocket) listener).lingersOnClose(), "a listener has no connection to linger on");
+        fromQuiet.setOption(StandardSocketOptions.SO_LINGER, -1); // after the channel exists
+        assertFalse(((NioSocket) fromQuiet).lingersOnClose());
+        quiet.setOption(StandardSocketOptions.SO_LINGER, 7);
+        assertTrue(((NioSocket) quiet).lingersOnClose());
+        assertEquals(7, quiet.getOption(StandardSocketOptions.SO_LINGER), "what the kernel has");
+        assertThrows(IllegalArgumentException.class, () -> quiet.setOption(StandardSocketOptions.SO_LINGER, null));
+        assertTrue(((NioSocket) quiet).lingersOnClose(), "a refused value changes nothing");
     }
 
     // ---- helpers --------------------------------------------------------------------------
