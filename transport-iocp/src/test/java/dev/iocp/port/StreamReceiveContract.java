@@ -52,6 +52,12 @@ public abstract class StreamReceiveContract extends PortFixture {
      */
     protected abstract long receiveMemoryBytes(CompletionPort port);
 
+    /**
+     * How many arrivals one always-readable socket may deliver before another socket's data gets
+     * its turn: the backend's fairness bound.
+     */
+    protected abstract int arrivalsPerTurn();
+
     // ---- data -------------------------------------------------------------------------------
 
     @Test
@@ -260,18 +266,22 @@ public abstract class StreamReceiveContract extends PortFixture {
         assertTrue(backlog >= 256 * 1024 && backlog < 8 << 20, "queued for the busy socket: " + backlog);
         sendAll(other.server(), direct(42));
 
-        int[] busyWhenOtherArrived = {-1};
+        int[] busyArrivals = {0};
+        int[] busyArrivalsWhenOtherArrived = {-1};
         long otherKey = CLIENT_KEYS + 1;
         recorder.then = c -> {
-            if (c.key() == otherKey && busyWhenOtherArrived[0] < 0) {
-                busyWhenOtherArrived[0] = recorder.received(CLIENT_KEYS).length;
+            if (c.key() == CLIENT_KEYS && (c.flags() & CompletionFlags.MORE) != 0) {
+                busyArrivals[0]++;
+            }
+            if (c.key() == otherKey && busyArrivalsWhenOtherArrived[0] < 0) {
+                busyArrivalsWhenOtherArrived[0] = busyArrivals[0];
             }
         };
         port.submitReceiveStream(busy.client());
         port.submitReceiveStream(other.client());
         recorder.await(r -> r.received(otherKey).length == 1, "the other socket's byte");
-        assertTrue(busyWhenOtherArrived[0] < backlog, "the other socket's byte came only after all "
-                + backlog + " bytes of the busy one");
+        assertTrue(busyArrivalsWhenOtherArrived[0] <= arrivalsPerTurn(), "the other socket's byte came after "
+                + busyArrivalsWhenOtherArrived[0] + " arrivals of the busy one");
         recorder.await(r -> r.received(CLIENT_KEYS).length == backlog, "the busy socket's bytes");
     }
 

@@ -269,7 +269,11 @@ public final class IoUringPort implements CompletionPort {
         UringSocket s = own(socket);
         SubmissionChecks.receiveBuffer(buffer);
         long address = DirectBuffers.address(buffer);
+        if (s.streamId != 0) {
+            throw new IllegalStateException(s + " has a stream receive in flight: no other receive beside it");
+        }
         long id = begin(Operation.RECEIVE, s);
+        s.receivesInFlight++;
         operations.pin(UserData.slot(id), buffer);
         submissions.prepare(IORING_OP_RECV, s.fd, id).address(address).length(buffer.remaining())
                 // When the last receive drained the socket, the next one would only find it empty
@@ -286,8 +290,10 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public long submitReceiveStream(PortSocket socket) {
         UringSocket s = own(socket);
-        if (s.streamId != 0) {
-            throw new IllegalStateException(s + " already has a stream receive in flight");
+        s.streamEndedForCancel = false;
+        if (s.streamId != 0 || s.receivesInFlight > 0) {
+            throw new IllegalStateException(s + " already has a " + (s.streamId != 0 ? "stream " : "")
+                    + "receive in flight");
         }
         ReceiveBuffers buffers = receiveBuffers();
         metrics.submitted();
@@ -633,8 +639,15 @@ public final class IoUringPort implements CompletionPort {
             case RECEIVE -> {
                 boolean pending = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0;
                 flags = pending ? CompletionFlags.INPUT_PENDING : 0;
-                if (socket != null) {
-                    socket.inputPending = pending;
+                socket.inputPending = pending;
+                socket.receivesInFlight--;
+            }
+            // A stream the port ended itself because this cancel asked it to (it had run out of
+            // buffers, or was re-armed, when the cancel came): the cancel did find it.
+            case CANCEL -> {
+                if (socket != null && result == -Errno.ENOENT && socket.streamEndedForCancel) {
+                    socket.streamEndedForCancel = false;
+                    result = 0;
                 }
             }
             default -> { }
@@ -678,6 +691,7 @@ public final class IoUringPort implements CompletionPort {
                 if (streamMayGoOn(s)) {
                     armStream(s, userData, receiveBuffers);
                 } else {
+                    s.streamEndedForCancel = s.streamCancelled;
                     streamEnds.add(s); // the final completion follows the data, from dequeue
                 }
             }
@@ -697,6 +711,7 @@ public final class IoUringPort implements CompletionPort {
                 armStream(s, userData, receiveBuffers);
                 return 0;
             }
+            s.streamEndedForCancel = s.streamCancelled;
             result = -Errno.ECANCELED;
         }
         return endStream(slot, s, result, userData, handler);
@@ -787,6 +802,11 @@ public final class IoUringPort implements CompletionPort {
     /** Receive buffers allocated so far (0 before the first stream receive). */
     int receiveBufferCount() {
         return receiveBuffers == null ? 0 : receiveBuffers.count();
+    }
+
+    /** The bytes of the receive buffers allocated so far. */
+    long receiveBufferBytes() {
+        return receiveBuffers == null ? 0 : (long) receiveBuffers.count() * receiveBuffers.bufferSize();
     }
 
     /** Whether released operation scratch is poisoned. */

@@ -45,6 +45,13 @@ final class UringSocket implements PortSocket {
     long streamId;
     /** Whether the stream receive was asked to stop: the port must not re-arm it. */
     boolean streamCancelled;
+    /**
+     * Whether the port ended the last stream itself, instead of re-arming it, because a cancel
+     * asked it to: that cancel then reports finding it, though the kernel's request was gone.
+     */
+    boolean streamEndedForCancel;
+    /** Single-shot receives in flight (a stream receive is refused beside them). */
+    int receivesInFlight;
     /** A CLOSE completion that came in while operations were still in flight. */
     long heldCloseId;
     int heldCloseResult;

@@ -30,6 +30,12 @@ class NioStreamReceiveTest extends StreamReceiveContract {
         return ((NioPort) port).receiveMemoryBytes();
     }
 
+    /** One read per readable socket per pass over the selected keys. */
+    @Override
+    protected int arrivalsPerTurn() {
+        return 1;
+    }
+
     @Test
     void aDequeueReadsNoMoreThanItDelivers() throws IOException {
         List<Pair> pairs = connectPairs(3);
