@@ -138,15 +138,15 @@ public final class IocpIoHandler implements IoHandler {
         int handled;
         try {
             handled = port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, timeout);
-            endBatches();
             failureBackoff.succeeded();
         } catch (IOException | RuntimeException e) {
-            endBatches();
             // Netty's loop has no catch of its own: an exception here would end the loop thread
             // while its group still hands it channels. Log, pause (so a lasting failure does not
             // spin a core), and let the loop run its tasks and try again.
             failureBackoff.failed(e, context.canBlock() ? pauseLimit(context) : 0);
             return 0;
+        } finally {
+            endBatches(); // also after a failure: the read batches of what was delivered end
         }
         if (timingActiveIo && firstCompletionNanos != 0) {
             context.reportActiveIoTime(System.nanoTime() - firstCompletionNanos);

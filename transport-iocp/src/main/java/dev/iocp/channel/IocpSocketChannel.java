@@ -604,15 +604,22 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 try {
                     buffer = handle.allocate(config.getAllocator());
                 } catch (Throwable t) {
-                    hold(bytes); // what was received is not lost: the next read delivers it
+                    holdAfterFailure(bytes, t); // what was received is not lost: the next read delivers it
                     throw t;
                 }
                 int n = Math.min(buffer.writableBytes(), bytes.remaining());
+                if (n == 0) {
+                    buffer.release();
+                    IllegalStateException full = new IllegalStateException(
+                            "the RecvByteBufAllocator returned a buffer with no room: " + buffer);
+                    holdAfterFailure(bytes, full);
+                    throw full;
+                }
                 int limit = bytes.limit();
                 bytes.limit(bytes.position() + n);
                 buffer.writeBytes(bytes);
                 bytes.limit(limit);
-                handle.attemptedBytesRead(buffer.capacity());
+                handle.attemptedBytesRead(n + buffer.writableBytes());
                 handle.lastBytesRead(n);
                 handle.incMessagesRead(1);
                 readFailuresInARow = 0;
@@ -628,6 +635,9 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     // and the rest goes on at once in a new one if the channel still reads, or
                     // waits for the next read().
                     endBatch(handle, pipeline);
+                    if (closing || !registration.isValid()) {
+                        return; // closed or deregistered from channelReadComplete: nothing more is read
+                    }
                     if (!wantsData()) {
                         hold(bytes);
                         return;
@@ -658,8 +668,20 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             endBatchEarly();
         }
 
+        /** Keeps what is left of an arrival whose delivery failed; a failure to keep it is added to {@code cause}. */
+        private void holdAfterFailure(ByteBuffer bytes, Throwable cause) {
+            try {
+                hold(bytes);
+            } catch (Throwable t) {
+                cause.addSuppressed(t); // the bytes are lost with the channel, which the failure ends
+            }
+        }
+
         /** Keeps bytes that arrived while the channel was not reading, for the next read(). */
         private void hold(ByteBuffer bytes) {
+            if (closing || !isOpen()) {
+                return; // the close has released what was held; nothing is read after it
+            }
             if (heldInput == null) {
                 heldInput = config.getAllocator().directBuffer(bytes.remaining());
             }
@@ -680,6 +702,19 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             if (closing || !isActive() || registration == null || !registration.isValid() || !wantsData()) {
                 return; // kept for a later read(), or released by the close
             }
+            // As a receive completion is handled: a read() from channelRead is served by this
+            // batch, and a failure of the transport's own read machinery goes to readFailed.
+            inReadComplete = true;
+            try {
+                deliverHeld0();
+            } catch (Throwable t) {
+                readFailed(t);
+            } finally {
+                inReadComplete = false;
+            }
+        }
+
+        private void deliverHeld0() {
             ByteBuf held = heldInput;
             if (held != null) {
                 heldInput = null;

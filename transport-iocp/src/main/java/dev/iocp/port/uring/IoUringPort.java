@@ -290,7 +290,6 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public long submitReceiveStream(PortSocket socket) {
         UringSocket s = own(socket);
-        s.streamEndedForCancel = false;
         if (s.streamId != 0 || s.receivesInFlight > 0) {
             throw new IllegalStateException(s + " already has a " + (s.streamId != 0 ? "stream " : "")
                     + "receive in flight");
@@ -300,7 +299,8 @@ public final class IoUringPort implements CompletionPort {
         long id = operations.acquire(UserData.KIND_RECEIVE_STREAM, s.key, s);
         s.inFlight++;
         s.streamId = id;
-        s.streamCancelled = false;
+        s.streamCancelId = 0;
+        s.streamEndedForCancel = 0;
         armStream(s, id, buffers);
         return id;
     }
@@ -321,9 +321,11 @@ public final class IoUringPort implements CompletionPort {
         if (!s.inputPending) {
             ioprio |= IORING_RECVSEND_POLL_FIRST; // as in submitReceive: the socket was drained
         }
-        // len 0: each arrival may fill the buffer the kernel picks (and must be 0 for multishot before 6.17).
+        // Multishot: len 0, each arrival may fill the buffer the kernel picks (and 0 is required
+        // before 6.17). Single-shot: the buffer size, since only 6.0 made 0 mean "the whole
+        // buffer" (5.19 reads 0 bytes); the kernel clamps it to the entry's length.
         submissions.prepare(IORING_OP_RECV, s.fd, id).flags(IOSQE_BUFFER_SELECT).bufferGroup(buffers.group())
-                .ioprio(ioprio);
+                .length(receiveSettings.multishot() ? 0 : buffers.bufferSize()).ioprio(ioprio);
     }
 
     @Override
@@ -439,10 +441,10 @@ public final class IoUringPort implements CompletionPort {
             throw new IllegalArgumentException("operation 0x" + Long.toHexString(operationId) + " is not one of "
                     + (s == null ? "the port's timers" : s));
         }
-        if (s != null && operationId == s.streamId) {
-            s.streamCancelled = true; // should the kernel end it before the cancel lands, it is not re-armed
-        }
         long id = s == null ? acquire(Operation.CANCEL, 0L, null) : begin(Operation.CANCEL, s);
+        if (s != null && operationId == s.streamId && s.streamCancelId == 0) {
+            s.streamCancelId = id; // should the kernel end it before the cancel lands, it is not re-armed
+        }
         submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, id).address(operationId);
         return id;
     }
@@ -645,8 +647,8 @@ public final class IoUringPort implements CompletionPort {
             // A stream the port ended itself because this cancel asked it to (it had run out of
             // buffers, or was re-armed, when the cancel came): the cancel did find it.
             case CANCEL -> {
-                if (socket != null && result == -Errno.ENOENT && socket.streamEndedForCancel) {
-                    socket.streamEndedForCancel = false;
+                if (socket != null && result == -Errno.ENOENT && socket.streamEndedForCancel == userData) {
+                    socket.streamEndedForCancel = 0;
                     result = 0;
                 }
             }
@@ -691,7 +693,7 @@ public final class IoUringPort implements CompletionPort {
                 if (streamMayGoOn(s)) {
                     armStream(s, userData, receiveBuffers);
                 } else {
-                    s.streamEndedForCancel = s.streamCancelled;
+                    s.streamEndedForCancel = s.streamCancelId;
                     streamEnds.add(s); // the final completion follows the data, from dequeue
                 }
             }
@@ -711,14 +713,14 @@ public final class IoUringPort implements CompletionPort {
                 armStream(s, userData, receiveBuffers);
                 return 0;
             }
-            s.streamEndedForCancel = s.streamCancelled;
+            s.streamEndedForCancel = s.streamCancelId;
             result = -Errno.ECANCELED;
         }
         return endStream(slot, s, result, userData, handler);
     }
 
     private boolean streamMayGoOn(UringSocket s) {
-        return !closed && s.state == UringSocket.State.OPEN && !s.streamCancelled;
+        return !closed && s.state == UringSocket.State.OPEN && s.streamCancelId == 0;
     }
 
     private void deliverReceived(long key, long userData, int result, int cqeFlags, boolean pending,

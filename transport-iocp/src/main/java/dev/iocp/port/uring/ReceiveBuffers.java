@@ -78,6 +78,11 @@ final class ReceiveBuffers {
     ByteBuffer received(int bufferId, int result, boolean kernelKeepsIt) {
         ByteBuffer view = views[bufferId];
         int from = ring.incremental() ? filled[bufferId] : 0;
+        if (from + result > bufferSize) {
+            // Not what the kernel does: this class's record of the buffer went wrong.
+            throw new IllegalStateException("receive of " + result + " bytes at " + from + " overruns buffer "
+                    + bufferId + " of " + bufferSize + " bytes");
+        }
         view.clear().position(from).limit(from + result);
         if (ring.incremental()) {
             filled[bufferId] = kernelKeepsIt ? from + result : 0;
@@ -87,6 +92,7 @@ final class ReceiveBuffers {
 
     /** Returns a buffer the kernel has let go of to the ring; {@link #publish()} hands it over. */
     void giveBack(int bufferId) {
+        filled[bufferId] = 0; // also for a buffer handed back by a completion without data
         ring.add(bufferId, memory[bufferId].address(), bufferSize);
     }
 
@@ -107,7 +113,11 @@ final class ReceiveBuffers {
         if (more <= 0) {
             return false;
         }
-        addBuffers(more);
+        try {
+            addBuffers(more);
+        } catch (OutOfMemoryError e) {
+            return false; // no memory for more: the buffers in use come back soon enough
+        }
         return true;
     }
 

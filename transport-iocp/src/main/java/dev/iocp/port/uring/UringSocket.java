@@ -43,13 +43,13 @@ final class UringSocket implements PortSocket {
     boolean inputPending;
     /** The stream receive armed on this socket, or 0. */
     long streamId;
-    /** Whether the stream receive was asked to stop: the port must not re-arm it. */
-    boolean streamCancelled;
+    /** The cancel that asked the stream receive to stop, or 0: the port must not re-arm it. */
+    long streamCancelId;
     /**
-     * Whether the port ended the last stream itself, instead of re-arming it, because a cancel
-     * asked it to: that cancel then reports finding it, though the kernel's request was gone.
+     * The cancel for which the port ended the last stream itself, instead of re-arming it, or 0:
+     * that cancel reports finding the stream, though the kernel's request was gone.
      */
-    boolean streamEndedForCancel;
+    long streamEndedForCancel;
     /** Single-shot receives in flight (a stream receive is refused beside them). */
     int receivesInFlight;
     /** A CLOSE completion that came in while operations were still in flight. */

@@ -1,0 +1,196 @@
+package dev.iocp.channel;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Reading through the stream receive where one arrival makes several {@code channelRead}s (the
+ * allocator's buffers are smaller than what arrived) and where data is held for the next
+ * {@code read()}: a close from {@code channelReadComplete} ends reading, and a failing allocator
+ * during the delivery of held data is reported and retried, as NIO's read loop does.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class IocpStreamReadTest {
+    private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private static EventLoopGroup group;
+
+    @BeforeAll
+    static void setUp() {
+        Assumptions.assumeTrue(Iocp.isAvailable(), () -> "Iocp unavailable: " + Iocp.unavailabilityCause());
+        group = new IocpEventLoopGroup(1);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (group != null) {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /** Records channelRead/channelReadComplete/inactive/exceptions in order. */
+    private static class Events extends ChannelInboundHandlerAdapter {
+        final Queue<String> events = new ConcurrentLinkedQueue<>();
+        final AtomicInteger bytes = new AtomicInteger();
+        final CountDownLatch inactive = new CountDownLatch(1);
+        volatile Channel channel;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            events.add(ctx.channel().isOpen() ? "read" : "read-after-close");
+            bytes.addAndGet(((ByteBuf) msg).readableBytes());
+            ((ByteBuf) msg).release();
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            events.add("readComplete");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            events.add("exception " + cause.getMessage());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            events.add("inactive");
+            inactive.countDown();
+        }
+    }
+
+    private static Channel server(RecvByteBufAllocator allocator, boolean autoRead, Events child)
+            throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(IocpServerSocketChannel.class)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, allocator)
+                .childOption(ChannelOption.AUTO_READ, autoRead)
+                .childHandler(child).bind(LOOPBACK).sync().channel();
+    }
+
+    private static Channel client(Channel server) throws InterruptedException {
+        return new Bootstrap().group(group).channel(IocpSocketChannel.class).handler(new ChannelInboundHandlerAdapter())
+                .connect(server.localAddress()).sync().channel();
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void aCloseFromChannelReadCompleteInTheMiddleOfAnArrivalEndsReading() throws Exception {
+        Events child = new Events() {
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                super.channelReadComplete(ctx);
+                ctx.close();
+            }
+        };
+        // 64-byte buffers, two per batch: 1000 bytes take many batches.
+        Channel server = server(new FixedRecvByteBufAllocator(64).maxMessagesPerRead(2), true, child);
+        Channel client = client(server);
+        client.writeAndFlush(Unpooled.wrappedBuffer(new byte[1000])).sync();
+        assertTrue(child.inactive.await(10, TimeUnit.SECONDS));
+        List<String> events = List.copyOf(child.events);
+        assertEquals(List.of("read", "read", "readComplete", "inactive"), events);
+        client.close().sync();
+        server.close().sync();
+    }
+
+    @Test
+    void aCloseFromChannelReadCompleteWhileHeldDataIsDeliveredLeavesNothingHeld() throws Exception {
+        Events child = new Events() {
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                super.channelReadComplete(ctx);
+                if (bytes.get() > 100) {
+                    ctx.close();
+                }
+            }
+        };
+        Channel server = server(new FixedRecvByteBufAllocator(1024).maxMessagesPerRead(1), false, child);
+        Channel client = client(server);
+        await(() -> child.channel != null);
+        child.channel.read();
+        client.writeAndFlush(Unpooled.wrappedBuffer(new byte[100])).sync();
+        await(() -> child.bytes.get() == 100);
+        client.writeAndFlush(Unpooled.wrappedBuffer(new byte[8192])).sync(); // arrives while not reading: held
+        Thread.sleep(100);
+        child.channel.read();
+        assertTrue(child.inactive.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of("read", "readComplete", "read", "readComplete", "inactive"), List.copyOf(child.events));
+        client.close().sync();
+        server.close().sync();
+        // The leak detector (after each test) fails the test if held data was not released.
+    }
+
+    @Test
+    void anAllocatorFailureWhileHeldDataIsDeliveredIsReportedAndTheDataComesWithTheNextRead() throws Exception {
+        AtomicInteger failNext = new AtomicInteger();
+        RecvByteBufAllocator failing = new AdaptiveRecvByteBufAllocator() {
+            @Override
+            public Handle newHandle() {
+                return new DelegatingHandle(super.newHandle()) {
+                    @Override
+                    public ByteBuf allocate(ByteBufAllocator alloc) {
+                        if (failNext.getAndSet(0) == 1) {
+                            throw new IllegalStateException("simulated allocator failure");
+                        }
+                        return super.allocate(alloc);
+                    }
+                };
+            }
+        };
+        Events child = new Events();
+        Channel server = server(failing, false, child);
+        Channel client = client(server);
+        await(() -> child.channel != null);
+        child.channel.read();
+        client.writeAndFlush(Unpooled.wrappedBuffer(new byte[100])).sync();
+        await(() -> child.bytes.get() == 100);
+        client.writeAndFlush(Unpooled.wrappedBuffer(new byte[300])).sync(); // held: nobody reads
+        Thread.sleep(100);
+        failNext.set(1);
+        child.channel.read(); // the delivery of the held data fails once; NIO would retry on its own
+        await(() -> child.bytes.get() == 400);
+        assertEquals(400, child.bytes.get(), () -> "events: " + child.events);
+        assertTrue(child.events.contains("exception simulated allocator failure"), () -> "events: " + child.events);
+        assertTrue(child.channel.isOpen());
+        client.close().sync();
+        server.close().sync();
+    }
+}
