@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 import static dev.iocp.port.uring.sys.IoUringLayouts.*;
+import static dev.iocp.port.uring.sys.LinuxConstants.IOSQE_IO_LINK;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -18,6 +19,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * a backlog in heap memory instead, and so is every entry after it, to keep submission order
  * (a socket's cancellation must reach the kernel before its close). {@link #flushBacklog()}
  * moves the backlog into the ring as the kernel consumes entries.
+ *
+ * <p><b>Link chains stay whole.</b> Entries linked with {@code IOSQE_IO_LINK} must reach the
+ * kernel in one {@code io_uring_enter}: "chains are not supported across submission boundaries"
+ * ({@code io_uring_enter(2)}), and a chain cut in two runs as two unrelated requests. So a chain
+ * ({@link #beginChain}) goes to the ring only if all of it fits, else all of it to the backlog,
+ * which moves it into the ring in one piece.
  */
 final class SubmissionQueue {
     private static final VarHandle RING_INT = JAVA_INT.varHandle();
@@ -40,6 +47,9 @@ final class SubmissionQueue {
     private long[] backlog = new long[0];
     private MemorySegment backlogMemory = MemorySegment.ofArray(backlog);
     private int backlogCount;
+
+    /** The next {@link #prepare} goes to the backlog: the chain it begins does not fit the ring now. */
+    private boolean chainToBacklog;
 
     /** Where the entry being prepared lives: an SQE in the ring, or a backlog slot. */
     private MemorySegment target;
@@ -66,7 +76,7 @@ final class SubmissionQueue {
 
     /** Claims an entry, zeroes it and sets the fields every operation has. */
     SubmissionQueue prepare(byte opcode, int fd, long userData) {
-        if (backlogCount == 0 && hasFreeEntry()) {
+        if (backlogCount == 0 && !chainToBacklog && hasFreeEntries(1)) {
             target = sqes;
             base = (tail & mask) * SQE_SIZE;
             tail++;
@@ -74,6 +84,7 @@ final class SubmissionQueue {
             target = backlogSlot();
             base = (backlogCount++) * SQE_SIZE;
             onBacklogged.run();
+            chainToBacklog = false;
         }
         for (int i = 0; i < SQE_LONGS; i++) {
             target.set(JAVA_LONG, base + i * 8L, 0L);
@@ -118,17 +129,40 @@ final class SubmissionQueue {
         return this;
     }
 
+    /** A splice's input: {@code splice_fd_in}, and {@code splice_off_in} (-1: a pipe, no offset). */
+    SubmissionQueue spliceInput(int fd, long offset) {
+        target.set(JAVA_INT, base + SQE_SPLICE_FD_IN, fd);
+        target.set(JAVA_LONG, base + SQE_SPLICE_OFF_IN, offset);
+        return this;
+    }
+
     SubmissionQueue ioprio(short ioprio) {
         target.set(JAVA_SHORT, base + SQE_IOPRIO, ioprio);
         return this;
     }
 
-    private boolean hasFreeEntry() {
-        if (tail - cachedHead < entries) {
+    /** Whether a chain of {@code length} entries can ever be submitted whole: the ring holds that many. */
+    boolean canLink(int length) {
+        return length <= entries;
+    }
+
+    /**
+     * Announces that the next {@code length} entries prepared form one link chain (the caller sets
+     * {@code IOSQE_IO_LINK} on all but the last, and checked {@link #canLink}): they all go to the
+     * ring, or all to the backlog.
+     */
+    void beginChain(int length) {
+        if (backlogCount == 0 && !hasFreeEntries(length)) {
+            chainToBacklog = true;
+        }
+    }
+
+    private boolean hasFreeEntries(int count) {
+        if (tail - cachedHead <= entries - count) {
             return true;
         }
         cachedHead = (int) RING_INT.getAcquire(ring, headOffset);
-        return tail - cachedHead < entries;
+        return tail - cachedHead <= entries - count;
     }
 
     private MemorySegment backlogSlot() {
@@ -146,16 +180,28 @@ final class SubmissionQueue {
      */
     int flushBacklog() {
         int moved = 0;
-        while (moved < backlogCount && hasFreeEntry()) {
-            MemorySegment.copy(backlogMemory, moved * SQE_SIZE, sqes, (tail & mask) * SQE_SIZE, SQE_SIZE);
-            tail++;
-            moved++;
+        int chain;
+        while (moved < backlogCount && hasFreeEntries(chain = chainLength(moved))) {
+            for (int end = moved + chain; moved < end; moved++) {
+                MemorySegment.copy(backlogMemory, moved * SQE_SIZE, sqes, (tail & mask) * SQE_SIZE, SQE_SIZE);
+                tail++;
+            }
         }
         if (moved > 0) {
             System.arraycopy(backlog, moved * SQE_LONGS, backlog, 0, (backlogCount - moved) * SQE_LONGS);
             backlogCount -= moved;
         }
         return backlogCount;
+    }
+
+    /** How many backlogged entries, from {@code first} on, belong to the chain it starts (1 if none). */
+    private int chainLength(int first) {
+        int last = first;
+        while (last + 1 < backlogCount
+                && (backlogMemory.get(JAVA_BYTE, last * SQE_SIZE + SQE_FLAGS) & IOSQE_IO_LINK) != 0) {
+            last++;
+        }
+        return last - first + 1;
     }
 
     int backlogged() {

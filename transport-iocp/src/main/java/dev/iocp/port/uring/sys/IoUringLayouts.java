@@ -133,6 +133,10 @@ public final class IoUringLayouts {
     public static final long SQE_USER_DATA = offset(SQE, "user_data");
     /** The {@code buf_index}/{@code buf_group} union: the provided buffer group to select from. */
     public static final long SQE_BUF_GROUP = offset(SQE, "buf_index");
+    /** A splice's {@code splice_off_in}, in the union with {@code addr}; {@code off} is its {@code off_out}. */
+    public static final long SQE_SPLICE_OFF_IN = offset(SQE, "addr");
+    /** A splice's {@code splice_fd_in}, in the union with {@code file_index}; {@code fd} is its output. */
+    public static final long SQE_SPLICE_FD_IN = offset(SQE, "file_index");
     public static final long SQE_SIZE = SQE.byteSize();
 
     // io_uring_cqe

@@ -59,12 +59,15 @@ public final class LinuxConstants {
 
     // opcodes
     public static final byte IORING_OP_NOP = 0;
+    public static final byte IORING_OP_POLL_ADD = 6;
     public static final byte IORING_OP_SENDMSG = 9;
     public static final byte IORING_OP_TIMEOUT = 11;
     public static final byte IORING_OP_ACCEPT = 13;
     public static final byte IORING_OP_ASYNC_CANCEL = 14;
     public static final byte IORING_OP_CONNECT = 16;
     public static final byte IORING_OP_CLOSE = 19;
+    /** splice(2) as a request (5.7); io_uring always runs it in an io-wq worker. */
+    public static final byte IORING_OP_SPLICE = 30;
     public static final byte IORING_OP_READ = 22;
     public static final byte IORING_OP_SEND = 26;
     public static final byte IORING_OP_RECV = 27;
@@ -74,6 +77,11 @@ public final class LinuxConstants {
     public static final byte IORING_OP_SOCKET = 45;
 
     // SQE flags (io_uring_sqe.flags)
+    /**
+     * The next SQE runs only once this one has completed, and is cancelled (-ECANCELED) if this
+     * one fails or, for a splice, moves fewer bytes than asked (5.3).
+     */
+    public static final byte IOSQE_IO_LINK = 1 << 2;
     /** Issue the request from an io-wq worker rather than inline in the submitting thread (5.6). */
     public static final byte IOSQE_ASYNC = 1 << 4;
     /** Take the buffer from the provided buffer group named in {@code buf_group} (5.7; rings 5.19). */
@@ -98,6 +106,20 @@ public final class LinuxConstants {
     /** Incremental buffers (6.12): the kernel keeps using the CQE's buffer; do not give it back yet. */
     public static final int IORING_CQE_F_BUF_MORE = 1 << 4;
     public static final int IORING_CQE_BUFFER_SHIFT = 16;
+
+    // splice(2) flags; SPLICE_F_MOVE is left out: a no-op hint since 2.6.21 (splice(2))
+    /** Do not wait on the pipe (a full pipe to fill, an empty one to drain): EAGAIN instead. */
+    public static final int SPLICE_F_NONBLOCK = 2;
+
+    // poll(2) events
+    public static final int POLLOUT = 4;
+
+    // fcntl(2) commands and open(2) flags
+    public static final int F_DUPFD_CLOEXEC = 1030;
+    /** Sets a pipe's capacity (2.6.35); above /proc/sys/fs/pipe-max-size only with CAP_SYS_RESOURCE. */
+    public static final int F_SETPIPE_SZ = 1031;
+    public static final int F_GETPIPE_SZ = 1032;
+    public static final int O_CLOEXEC = 0x80000;
 
     // mmap
     public static final int PROT_READ = 1;

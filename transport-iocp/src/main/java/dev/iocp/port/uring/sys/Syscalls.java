@@ -61,6 +61,11 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle SHUTDOWN = libc("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETRLIMIT = libc("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle PIPE2 = libc("pipe2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+    /** {@code fcntl(fd, cmd, ...)} with one int argument, which is all the commands used here take. */
+    private static final MethodHandle FCNTL = variadic("fcntl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), 2);
+    private static final MethodHandle GETPAGESIZE = libc("getpagesize", FunctionDescriptor.of(JAVA_INT));
 
     private Syscalls() {
     }
@@ -79,6 +84,14 @@ public final class Syscalls {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
         return LINKER.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"));
+    }
+
+    @SuppressWarnings("restricted")
+    private static MethodHandle variadic(String name, FunctionDescriptor descriptor, int firstVariadic) {
+        MemorySegment symbol = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor, Linker.Option.firstVariadicArg(firstVariadic),
+                Linker.Option.captureCallState("errno"));
     }
 
     private static long result(long ret, MemorySegment capture) {
@@ -257,6 +270,36 @@ public final class Syscalls {
         MemorySegment c = CAPTURE.get();
         try {
             return result((int) GETRLIMIT.invokeExact(c, resource, rlimit), c);
+        } catch (Throwable t) {
+            throw linkageBroken(t);
+        }
+    }
+
+    /** {@code pipe2(int fds[2], flags)}: 0 (read end at {@code fds}, write end 4 bytes on) or -errno. */
+    public static int pipe2(long fds, int flags) {
+        MemorySegment c = CAPTURE.get();
+        try {
+            return result((int) PIPE2.invokeExact(c, fds, flags), c);
+        } catch (Throwable t) {
+            throw linkageBroken(t);
+        }
+    }
+
+    /** {@code fcntl(fd, cmd, argument)}: the command's result or -errno. */
+    public static int fcntl(int fd, int cmd, int argument) {
+        MemorySegment c = CAPTURE.get();
+        try {
+            return result((int) FCNTL.invokeExact(c, fd, cmd, argument), c);
+        } catch (Throwable t) {
+            throw linkageBroken(t);
+        }
+    }
+
+    /** The size of a memory page, which is also the unit a pipe holds file data in. */
+    public static int pageSize() {
+        MemorySegment c = CAPTURE.get();
+        try {
+            return (int) GETPAGESIZE.invokeExact(c);
         } catch (Throwable t) {
             throw linkageBroken(t);
         }

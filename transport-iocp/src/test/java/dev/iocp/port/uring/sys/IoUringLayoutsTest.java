@@ -56,6 +56,8 @@ class IoUringLayoutsTest {
         assertEquals(24, IoUringLayouts.SQE_LEN);
         assertEquals(28, IoUringLayouts.SQE_OP_FLAGS);
         assertEquals(32, IoUringLayouts.SQE_USER_DATA);
+        assertEquals(16, IoUringLayouts.SQE_SPLICE_OFF_IN); // union with addr
+        assertEquals(44, IoUringLayouts.SQE_SPLICE_FD_IN);  // union with file_index
         assertEquals(40, at(IoUringLayouts.SQE, "buf_index"));
         assertEquals(44, at(IoUringLayouts.SQE, "file_index"));
         assertEquals(48, at(IoUringLayouts.SQE, "addr3"));
