@@ -3,6 +3,7 @@ package dev.iocp.port;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /**
  * An I/O completion port: sockets, the operations submitted on them, and the queue of their
@@ -25,7 +26,8 @@ import java.nio.ByteBuffer;
  * {@link NullPointerException} for a null argument, {@link IllegalArgumentException} for one
  * the operation cannot take (an unresolved address or one of another family than the socket's,
  * a read-only buffer to receive into, a heap buffer where the backend needs direct memory, a
- * gathering send of 0 or more than {@link SubmissionChecks#MAX_GATHERED_BUFFERS} buffers),
+ * gathering send of 0 or more than {@link SubmissionChecks#MAX_GATHERED_BUFFERS} buffers, a
+ * closed file or a bad range to send from),
  * {@link IndexOutOfBoundsException} for a range outside its array, and
  * {@link IllegalStateException} for a closed port or socket or the wrong thread.
  *
@@ -117,6 +119,26 @@ public interface CompletionPort extends AutoCloseable {
      * operation, in order. The result may be fewer bytes than offered.
      */
     long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length);
+
+    /**
+     * Sends up to {@code count} bytes of a file, from {@code position} on, without copying them
+     * through Java memory: io_uring splices them from the page cache through a pipe into the
+     * socket, nio has the JDK {@code sendfile} them. Completes as {@link Operation#SEND_FILE} with
+     * the count sent, which may be fewer than {@code count} (the caller submits again for the
+     * rest), with 0 when the file ends at or before {@code position}, or with {@code -errno}.
+     *
+     * <p>The file's position is not used or moved. The port keeps what it reads the file through
+     * open until the completion is dequeued, so closing {@code file} meanwhile is safe; a file
+     * closed before the submission is refused ({@link IllegalArgumentException}), as are a
+     * negative position, a count below 1 and a range past {@link Long#MAX_VALUE}.
+     *
+     * <p>Reading the file may wait for the disk where the range is not in the page cache: on
+     * nio in the dequeue that sends it, on io_uring in an io-wq worker where the port can read the
+     * channel's descriptor, else in this call. A result of {@code -EOPNOTSUPP} means the port
+     * cannot send from this file at all (io_uring with neither the descriptor nor {@code /proc});
+     * the caller then sends its bytes.
+     */
+    long submitSendFile(PortSocket socket, FileChannel file, long position, int count);
 
     /** Shuts down one or both directions of a connected socket. */
     long submitShutdown(PortSocket socket, ShutdownMode mode);

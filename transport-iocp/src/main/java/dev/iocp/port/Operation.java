@@ -13,6 +13,11 @@ public enum Operation {
     RECEIVE,
     /** Bytes were sent from the buffers (result: the count, possibly fewer than offered). */
     SEND,
+    /**
+     * Bytes of a file were sent ({@link CompletionPort#submitSendFile}): the result is the count,
+     * possibly fewer than asked; 0 means the file ends at or before the position asked for.
+     */
+    SEND_FILE,
     /** A direction of the connection was shut down. */
     SHUTDOWN,
     /** The socket was closed; every operation it had in flight has completed before this. */

@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.Objects;
 
 /**
@@ -75,6 +76,31 @@ public final class SubmissionChecks {
                 // The message is built only here: a send checks its buffers every time.
                 throw new NullPointerException("buffers[" + i + "]");
             }
+        }
+    }
+
+    /**
+     * A send-file's source: an open file, and a range of 1 or more bytes that starts at or after
+     * 0 and ends within {@code long} (where it ends relative to the file's size is the
+     * completion's business: a file may grow or shrink while the operation waits).
+     *
+     * @throws NullPointerException     for a null file
+     * @throws IllegalArgumentException for a closed file, a negative position, a count below 1,
+     *                                  or a range that overflows
+     */
+    public static void sendFile(FileChannel file, long position, int count) {
+        Objects.requireNonNull(file, "file");
+        if (position < 0) {
+            throw new IllegalArgumentException("file position must not be negative: " + position);
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("a send-file takes 1 or more bytes, not " + count);
+        }
+        if (position > Long.MAX_VALUE - count) {
+            throw new IllegalArgumentException("file range overflows: " + count + " bytes from " + position);
+        }
+        if (!file.isOpen()) {
+            throw new IllegalArgumentException("cannot send from a closed file channel: " + file);
         }
     }
 

@@ -5,11 +5,11 @@
  * <h2>The model</h2>
  * A {@link dev.iocp.port.CompletionPort} is a queue of completion packets owned by one thread.
  * Sockets are opened on a port and {@linkplain dev.iocp.port.CompletionPort#register registered}
- * with a key. Operations (accept, connect, receive, send, shutdown, close, cancel, timeout, no-op)
- * are submitted on the port; each one yields <em>exactly one</em> final completion (a
- * {@linkplain dev.iocp.port.CompletionPort#submitReceiveStream stream receive} first yields one
- * completion flagged {@link dev.iocp.port.CompletionFlags#MORE} per arrival of data), which the owning
- * thread {@linkplain dev.iocp.port.CompletionPort#dequeue dequeues} in batches into a
+ * with a key. Operations (accept, connect, receive, send, send-file, shutdown, close, cancel,
+ * timeout, no-op) are submitted on the port; each one yields <em>exactly one</em> final completion
+ * (a {@linkplain dev.iocp.port.CompletionPort#submitReceiveStream stream receive} first yields one
+ * completion flagged {@link dev.iocp.port.CompletionFlags#MORE} per arrival of data), which the
+ * owning thread {@linkplain dev.iocp.port.CompletionPort#dequeue dequeues} in batches into a
  * {@link dev.iocp.port.CompletionHandler}: the socket's key, the operation, a result (bytes, a
  * new connection, or {@code -errno}) and flags.
  *

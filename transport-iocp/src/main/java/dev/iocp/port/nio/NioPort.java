@@ -17,6 +17,7 @@ import dev.iocp.port.SubmissionChecks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
@@ -284,6 +285,20 @@ public final class NioPort implements CompletionPort {
         long id = begin(Operation.SEND, s);
         table.gather(OperationIds.slot(id), buffers, offset, length);
         return enqueue(Operation.SEND, s, id);
+    }
+
+    /**
+     * Waits, with the socket's sends, until the socket is writable, then has the JDK transfer the
+     * range ({@link FileChannel#transferTo}, which is {@code sendfile(2)} for a socket on Linux):
+     * the bytes go from the page cache to the socket without passing through Java memory.
+     */
+    @Override
+    public long submitSendFile(PortSocket socket, FileChannel file, long position, int count) {
+        NioSocket s = own(socket);
+        SubmissionChecks.sendFile(file, position, count);
+        long id = begin(Operation.SEND_FILE, s);
+        table.file(OperationIds.slot(id), file, position, count);
+        return enqueue(Operation.SEND_FILE, s, id);
     }
 
     @Override

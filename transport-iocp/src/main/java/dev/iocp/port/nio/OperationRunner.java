@@ -2,6 +2,7 @@ package dev.iocp.port.nio;
 
 import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.Errno;
+import dev.iocp.port.Operation;
 import dev.iocp.port.ShutdownMode;
 
 import java.io.IOException;
@@ -9,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -298,14 +301,20 @@ final class OperationRunner {
             long length = table.length(slot);
             long n;
             try {
-                n = table.gatherCount(slot) > 0 ? writeGathered(channel, slot)
-                        : write(channel, (ByteBuffer) table.argument(slot), table.position(slot), table.limit(slot));
-            } catch (IOException | IllegalStateException e) {
+                if (table.kind(slot) == Operation.SEND_FILE) {
+                    n = transferFile(channel, slot);
+                    if (n < 0) {
+                        queue.poll(table);
+                        complete(slot, 0); // the file ends before the range starts
+                        continue;
+                    }
+                } else {
+                    n = table.gatherCount(slot) > 0 ? writeGathered(channel, slot)
+                            : write(channel, (ByteBuffer) table.argument(slot), table.position(slot), table.limit(slot));
+                }
+            } catch (IOException | IllegalStateException e) { // also NonReadableChannelException
                 queue.poll(table);
-                // java.nio refuses to write after shutdownOutput with ClosedChannelException;
-                // send(2) says EPIPE.
-                complete(slot, e instanceof ClosedChannelException && channel.isOpen() ? -Errno.EPIPE
-                        : NioErrors.result(e));
+                complete(slot, sendFailure(e, channel, slot));
                 continue;
             }
             if (n == 0 && length > 0) {
@@ -317,6 +326,32 @@ final class OperationRunner {
                 return; // it filled up on the way: the next send waits for readiness
             }
         }
+    }
+
+    /**
+     * One {@link FileChannel#transferTo} of a send-file's range into the socket: the JDK uses
+     * {@code sendfile(2)}, which sends what the socket buffer takes and returns 0 (EAGAIN) when it
+     * takes nothing.
+     *
+     * @return the bytes sent (0: wait for writability), or -1 when the file ends at or before the
+     *         range's start, which transferTo also answers with 0
+     */
+    private long transferFile(SocketChannel channel, int slot) throws IOException {
+        FileChannel file = (FileChannel) table.argument(slot);
+        long position = table.filePosition(slot);
+        long n = file.transferTo(position, table.length(slot), channel);
+        return n == 0 && position >= file.size() ? -1 : n;
+    }
+
+    /** The errno of a failed send, as send(2) or sendfile(2) would have said it. */
+    private int sendFailure(Exception e, SocketChannel channel, int slot) {
+        if (table.kind(slot) == Operation.SEND_FILE && !((FileChannel) table.argument(slot)).isOpen()
+                || e instanceof NonReadableChannelException) {
+            return -Errno.EBADF; // the file was closed meanwhile, or not opened for reading
+        }
+        // java.nio refuses to write after shutdownOutput with ClosedChannelException; send(2)
+        // says EPIPE.
+        return e instanceof ClosedChannelException && channel.isOpen() ? -Errno.EPIPE : NioErrors.result(e);
     }
 
     private void shutdown(NioSocket socket) {

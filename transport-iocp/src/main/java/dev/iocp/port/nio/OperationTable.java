@@ -3,6 +3,7 @@ package dev.iocp.port.nio;
 import dev.iocp.port.Operation;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.Arrays;
 
 /**
@@ -14,8 +15,8 @@ import java.util.Arrays;
  *   <li>its state: {@link #WAITING} in a socket's queue or the timer heap, or {@link #DONE}
  *       once its completion is queued (it can no longer be cancelled then);</li>
  *   <li>its argument: the buffer and the window (position, limit) it had when submitted, the
- *       copied array of a gathering send, the address to connect to, the shutdown mode, the
- *       operation a cancel is aimed at. The
+ *       copied array of a gathering send, the file and range a send-file sends from, the
+ *       address to connect to, the shutdown mode, the operation a cancel is aimed at. The
  *       window is copied so that I/O performed later uses what the caller submitted, and the
  *       references keep the buffers reachable until the completion is delivered;</li>
  *   <li>the links of the queue it waits in ({@link WaitQueue}).</li>
@@ -35,12 +36,14 @@ final class OperationTable {
     private int[] generations = new int[0];
     private byte[] kinds = new byte[0];
     private byte[] states = new byte[0];
-    /** A receive's or single send's buffer, a connect's address, a shutdown's mode. */
+    /** A receive's or single send's buffer, a send-file's file, a connect's address, a shutdown's mode. */
     private Object[] arguments = new Object[0];
     private int[] positions = new int[0];
     private int[] limits = new int[0];
     /** Bytes a send offers in all: a short write means the socket buffer is full. */
     private long[] lengths = new long[0];
+    /** Where in its file a send-file starts. */
+    private long[] filePositions = new long[0];
     /** The id a cancel is aimed at. */
     private long[] targets = new long[0];
     private ByteBuffer[][] gathers = new ByteBuffer[0][];
@@ -137,6 +140,17 @@ final class OperationTable {
         return lengths[slot];
     }
 
+    /** Keeps the file a send-file sends from, and its range. */
+    void file(int slot, FileChannel file, long position, int count) {
+        arguments[slot] = file;
+        filePositions[slot] = position;
+        lengths[slot] = count;
+    }
+
+    long filePosition(int slot) {
+        return filePositions[slot];
+    }
+
     /**
      * Copies the buffers of a gathering send and their windows: the caller may reuse its array
      * as soon as the submit returns.
@@ -221,6 +235,7 @@ final class OperationTable {
         positions = Arrays.copyOf(positions, capacity);
         limits = Arrays.copyOf(limits, capacity);
         lengths = Arrays.copyOf(lengths, capacity);
+        filePositions = Arrays.copyOf(filePositions, capacity);
         targets = Arrays.copyOf(targets, capacity);
         gathers = Arrays.copyOf(gathers, capacity);
         gatherWindows = Arrays.copyOf(gatherWindows, capacity);

@@ -69,13 +69,16 @@ final class SocketOperations {
     /** The interest set last given to {@link #selectionKey}. */
     int interest;
 
-    /** The queue an operation of this kind waits in; null for kinds that never wait on a socket. */
+    /**
+     * The queue an operation of this kind waits in; null for kinds that never wait on a socket.
+     * Sends of files wait with the sends of bytes, so that the stream keeps the order of submission.
+     */
     WaitQueue queue(Operation kind) {
         return switch (kind) {
             case ACCEPT -> accepts;
             case CONNECT -> connects;
             case RECEIVE -> receives;
-            case SEND -> sends;
+            case SEND, SEND_FILE -> sends;
             case SHUTDOWN -> shutdowns;
             default -> null;
         };
@@ -86,7 +89,7 @@ final class SocketOperations {
             case ACCEPT -> ACCEPT;
             case CONNECT -> CONNECT;
             case RECEIVE -> RECEIVE;
-            case SEND -> SEND;
+            case SEND, SEND_FILE -> SEND;
             case SHUTDOWN -> SHUTDOWN;
             default -> 0;
         };

@@ -25,6 +25,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,6 +72,7 @@ public final class IoUringPort implements CompletionPort {
     private final SubmissionQueue submissions;
     private final CompletionQueue completions;
     private final OperationTable operations;
+    private final SpliceSends splices;
     private final Waker waker;
     private final PostQueue posts = new PostQueue();
     /** getevents_arg followed by the timespec it points to. */
@@ -125,6 +127,7 @@ public final class IoUringPort implements CompletionPort {
         this.submissions = r.submissions;
         this.completions = r.completions;
         this.operations = new OperationTable(arena, poisonReleasedScratch);
+        this.splices = new SpliceSends(r.submissions, operations);
         this.enterFd = r.fd;
         metrics.opened();
     }
@@ -371,6 +374,21 @@ public final class IoUringPort implements CompletionPort {
         return id;
     }
 
+    /**
+     * Splices the file through a pipe into the socket ({@link SpliceSends}). The splice from the
+     * file runs in io-wq where the file's descriptor can be read ({@link FileChannelDescriptors});
+     * elsewhere the JDK moves the pages into the pipe in this call ({@code sendfile(2)}), which
+     * waits for the disk if the range is not in the page cache.
+     */
+    @Override
+    public long submitSendFile(PortSocket socket, FileChannel file, long position, int count) {
+        UringSocket s = own(socket);
+        SubmissionChecks.sendFile(file, position, count);
+        long id = begin(Operation.SEND_FILE, s);
+        splices.start(id, s, file, position, count);
+        return id;
+    }
+
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
         UringSocket s = own(socket);
@@ -419,7 +437,9 @@ public final class IoUringPort implements CompletionPort {
             // in SQE order, so their completions are posted before the close's.
             submissions.prepare(IORING_OP_ASYNC_CANCEL, s.fd, INTERNAL_CANCEL)
                     .opFlags(IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL);
-            if (s.lingersOnClose) {
+            // A send-file's splices look the descriptor up only when io-wq runs them: closed
+            // under them, the number could already name another connection.
+            if (s.lingersOnClose || s.splicing > 0) {
                 s.deferredCloseId = id; // prepared in complete() once inFlight reaches 0
                 return id;
             }
@@ -445,7 +465,7 @@ public final class IoUringPort implements CompletionPort {
         if (s != null && operationId == s.streamId && s.streamCancelId == 0) {
             s.streamCancelId = id; // should the kernel end it before the cancel lands, it is not re-armed
         }
-        submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, id).address(operationId);
+        submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, id).address(splices.cancelTarget(operationId));
         return id;
     }
 
@@ -621,6 +641,14 @@ public final class IoUringPort implements CompletionPort {
         }
         if (kind == UserData.KIND_RECEIVE_STREAM) {
             return streamCompleted(userData, result, cqeFlags, handler);
+        }
+        if (kind >= UserData.KIND_SPLICE_IN && kind <= UserData.KIND_SPLICE_DONE) {
+            result = splices.stepCompleted(userData, kind, result);
+            if (result == SpliceSends.IN_PROGRESS) {
+                return 0;
+            }
+            kind = Operation.SEND_FILE.ordinal(); // its last step: the send-file completes
+            userData = UserData.withKind(userData, kind);
         }
         int slot = operations.slotOf(userData);
         long key = operations.key(slot);
@@ -880,6 +908,7 @@ public final class IoUringPort implements CompletionPort {
         }
         sockets.clear();
         unadopted.closeAll();
+        splices.close();
         waker.close();
         ring.close();
         metrics.closed();
@@ -902,6 +931,7 @@ public final class IoUringPort implements CompletionPort {
      */
     private boolean drainInFlight() throws PortException {
         closed = true; // from here on, completions do not re-arm the waker
+        splices.portClosing();
         submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, INTERNAL_CANCEL)
                 .opFlags(IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
         for (UringSocket socket : new ArrayList<>(sockets)) {

@@ -32,11 +32,11 @@ final class IoUringProbe {
     }
 
     /** Opcodes the port submits, with their names for the message when one is missing. */
-    private static final byte[] REQUIRED_OPS = {IORING_OP_NOP, IORING_OP_SENDMSG, IORING_OP_TIMEOUT, IORING_OP_ACCEPT,
-        IORING_OP_ASYNC_CANCEL, IORING_OP_CONNECT, IORING_OP_CLOSE, IORING_OP_READ, IORING_OP_SEND, IORING_OP_RECV,
-        IORING_OP_SHUTDOWN, IORING_OP_SOCKET};
-    private static final String[] REQUIRED_OP_NAMES = {"NOP", "SENDMSG", "TIMEOUT", "ACCEPT", "ASYNC_CANCEL",
-        "CONNECT", "CLOSE", "READ", "SEND", "RECV", "SHUTDOWN", "SOCKET (marks 5.19)"};
+    private static final byte[] REQUIRED_OPS = {IORING_OP_NOP, IORING_OP_POLL_ADD, IORING_OP_SENDMSG, IORING_OP_TIMEOUT,
+        IORING_OP_ACCEPT, IORING_OP_ASYNC_CANCEL, IORING_OP_CONNECT, IORING_OP_CLOSE, IORING_OP_READ, IORING_OP_SEND,
+        IORING_OP_RECV, IORING_OP_SPLICE, IORING_OP_SHUTDOWN, IORING_OP_SOCKET};
+    private static final String[] REQUIRED_OP_NAMES = {"NOP", "POLL_ADD", "SENDMSG", "TIMEOUT", "ACCEPT", "ASYNC_CANCEL",
+        "CONNECT", "CLOSE", "READ", "SEND", "RECV", "SPLICE", "SHUTDOWN", "SOCKET (marks 5.19)"};
 
     /** Declared after the tables the probe reads, which static initialisation fills in order. */
     static final Result RESULT = run();

@@ -39,6 +39,11 @@ final class UringSocket implements PortSocket {
     /** Volatile: channels read isOpen() from any thread. */
     volatile State state = State.OPEN;
     int inFlight;
+    /**
+     * Send-files in flight ({@link SpliceSends}): their splices look the socket's descriptor up
+     * when io-wq runs them, so its close waits for them as for a lingering close.
+     */
+    int splicing;
     /** Whether the last receive left data queued (IORING_CQE_F_SOCK_NONEMPTY). */
     boolean inputPending;
     /** The stream receive armed on this socket, or 0. */

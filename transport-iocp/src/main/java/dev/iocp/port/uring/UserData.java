@@ -30,6 +30,16 @@ final class UserData {
      * completions are routed apart, since only its last one ends the operation.
      */
     static final int KIND_RECEIVE_STREAM = 0xFD;
+    /**
+     * The steps of a send-file ({@link SpliceSends}), each an SQE of its own that carries the
+     * operation's slot and generation: a splice from the file into the pipe, a splice from the
+     * pipe into the socket, a poll for the socket to take more, and a no-op that delivers an
+     * outcome known when the operation was submitted.
+     */
+    static final int KIND_SPLICE_IN = 0xF9;
+    static final int KIND_SPLICE_OUT = 0xFA;
+    static final int KIND_SPLICE_WAIT = 0xFB;
+    static final int KIND_SPLICE_DONE = 0xFC;
 
     static final int GENERATION_MASK = 0xFF_FFFF;
 
@@ -46,6 +56,11 @@ final class UserData {
 
     static int kind(long userData) {
         return (int) (userData >>> 32) & 0xFF;
+    }
+
+    /** The same operation's user_data with another kind: a step of it, or the operation itself. */
+    static long withKind(long userData, int kind) {
+        return (userData & ~(0xFFL << 32)) | ((long) (kind & 0xFF) << 32);
     }
 
     static int generation(long userData) {

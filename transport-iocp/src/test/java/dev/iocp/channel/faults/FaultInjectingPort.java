@@ -13,6 +13,7 @@ import dev.iocp.port.ShutdownMode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       operation itself runs normally, so its memory is released only after the kernel is done
  *       with it, as the port's rule requires. A rewritten ACCEPT leaves its descriptor
  *       un-adopted, and the port closes it when dequeue returns;</li>
- *   <li>a short fault offers the kernel half of the send's or receive's bytes (see
+ *   <li>a short fault offers the kernel half of the send's, send-file's or receive's bytes (see
  *       {@link Fault}); on a stream receive, it splits one arrival into two completions;</li>
  *   <li>{@link FaultInjector#failAcceptsAtOnce} turns an accept into a no-op on the real port
  *       whose completion is delivered as the accept's failure;</li>
@@ -187,6 +188,16 @@ public final class FaultInjectingPort implements CompletionPort {
             }
         }
         return mark(delegate.submitSend(socket, buffers, offset, length), Operation.SEND, fault);
+    }
+
+    @Override
+    public long submitSendFile(PortSocket socket, FileChannel file, long position, int count) {
+        Fault fault = injector.decide(Operation.SEND_FILE, keyOf(socket));
+        if (fault != null && fault.isShort() && count > 1) {
+            injector.countInjected(Operation.SEND_FILE, Fault.SHORT);
+            return mark(delegate.submitSendFile(socket, file, position, count / 2), Operation.SEND_FILE, null);
+        }
+        return mark(delegate.submitSendFile(socket, file, position, count), Operation.SEND_FILE, fault);
     }
 
     @Override

@@ -42,7 +42,7 @@ public final class FaultRule {
 
     /**
      * The decision for one submission: the fault to apply, or null. Short transfers are only
-     * chosen for sends and receives.
+     * chosen for sends, send-files and receives.
      */
     synchronized Fault decide(Operation operation, long key) {
         if (!operations.contains(operation)) {
@@ -53,7 +53,8 @@ public final class FaultRule {
             return null;
         }
         Fault fault = faults.length == 1 ? faults[0] : faults[random.nextInt(faults.length)];
-        if (fault.isShort() && operation != Operation.SEND && operation != Operation.RECEIVE) {
+        if (fault.isShort() && operation != Operation.SEND && operation != Operation.SEND_FILE
+                && operation != Operation.RECEIVE) {
             return null;
         }
         return fault;
