@@ -186,7 +186,7 @@ abstract class AbstractIocpChannel extends AbstractChannel {
             try {
                 switch (event.operation()) {
                     case RECEIVE, ACCEPT -> readComplete(result, event.flags());
-                    case SEND -> writeComplete(result);
+                    case SEND, SEND_FILE -> writeComplete(result);
                     case CONNECT -> connectComplete(result);
                     case CLOSE -> closeComplete();
                     default -> { } // CANCEL, SHUTDOWN: nothing waits on them

@@ -8,10 +8,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The part of a {@link FileRegion} being sent: file data read into one direct buffer of up to
- * {@value #SIZE} bytes, because the port sends from memory (splicing is not built). The buffer
- * is reused for the region's next parts; its owner releases it when the region is done or fails,
- * and, on a close, only once no send reads from it any more.
+ * The part of a {@link FileRegion} being sent by copying: file data read into one direct buffer
+ * of up to {@value #SIZE} bytes and sent as bytes, for the regions the port cannot send from
+ * their file ({@link FileRegionSender}). The buffer is reused for the region's next parts; its
+ * owner releases it when the region is done or fails, and, on a close, only once no send reads
+ * from it any more.
  */
 final class FileRegionChunk {
     private static final int SIZE = 64 * 1024;

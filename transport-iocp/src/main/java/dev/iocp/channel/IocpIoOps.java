@@ -5,6 +5,7 @@ import io.netty.channel.IoOps;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.Objects;
 
 /**
@@ -30,6 +31,10 @@ public sealed interface IocpIoOps extends IoOps {
         return new Send(buffers.clone());
     }
 
+    static IocpIoOps sendFile(FileChannel file, long position, int count) {
+        return new SendFile(Objects.requireNonNull(file, "file"), position, count);
+    }
+
     static IocpIoOps shutdown(ShutdownMode mode) {
         return new Shutdown(Objects.requireNonNull(mode, "mode"));
     }
@@ -52,6 +57,9 @@ public sealed interface IocpIoOps extends IoOps {
     }
 
     record Send(ByteBuffer[] buffers) implements IocpIoOps {
+    }
+
+    record SendFile(FileChannel file, long position, int count) implements IocpIoOps {
     }
 
     record Shutdown(ShutdownMode mode) implements IocpIoOps {

@@ -8,6 +8,7 @@ import io.netty.channel.IoRegistration;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /**
  * An {@link IocpIoHandle} registered with an {@link IocpIoHandler}: its key on the handler's
@@ -118,6 +119,12 @@ public final class IocpIoRegistration implements IoRegistration {
         return id;
     }
 
+    public long submitSendFile(FileChannel file, long position, int count) {
+        long id = port().submitSendFile(requireSocket(), file, position, count);
+        inFlight++;
+        return id;
+    }
+
     public long submitShutdown(ShutdownMode mode) {
         long id = port().submitShutdown(requireSocket(), mode);
         inFlight++;
@@ -159,6 +166,7 @@ public final class IocpIoRegistration implements IoRegistration {
             case IocpIoOps.Connect c -> submitConnect(c.remote());
             case IocpIoOps.Receive r -> submitReceive(r.buffer());
             case IocpIoOps.Send s -> submitSend(s.buffers(), 0, s.buffers().length);
+            case IocpIoOps.SendFile f -> submitSendFile(f.file(), f.position(), f.count());
             case IocpIoOps.Shutdown s -> submitShutdown(s.mode());
             case IocpIoOps.Cancel c -> submitCancel(c.operationId());
             case IocpIoOps.Close c -> submitClose();

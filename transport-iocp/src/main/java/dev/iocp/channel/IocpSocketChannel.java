@@ -66,8 +66,8 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
     private boolean inputClosedSeenErrorOnRead;
-    /** File data read into memory, being sent for the FileRegion at the head of the buffer. */
-    private final FileRegionChunk fileChunk = new FileRegionChunk();
+    /** Sends the FileRegion at the head of the buffer: from its file where it can, else copied. */
+    private final FileRegionSender fileRegions = new FileRegionSender();
     private final SendInFlight sendInFlight = new SendInFlight();
     /** A shutdownOutput() waiting for the send of what was flushed before it. */
     private ChannelPromise outputShutdownWaiting;
@@ -836,20 +836,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     writeId = registration.submitSend(buffers, 0, count);
                     sendInFlight.record(buffers, count);
                 } else if (msg instanceof FileRegion region) {
-                    ByteBuffer[] part;
-                    try {
-                        part = fileChunk.next(region, config.getAllocator());
-                    } catch (IOException e) {
-                        fileChunk.release();
-                        in.remove(e);
-                        continue;
-                    }
-                    if (part == null) {
-                        fileChunk.release();
-                        in.remove(); // sent whole
-                        continue;
-                    }
-                    writeId = registration.submitSend(part, 0, 1);
+                    writeId = fileRegions.sendNext(region, in, registration, config.getAllocator());
                 } else {
                     in.remove(new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()));
                 }
@@ -865,14 +852,16 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 // and nothing more reaches the pipeline or the socket from here.
                 sendInFlight.clear();
                 if (!isOpen()) {
-                    fileChunk.release(); // the close left it to this send, which read from it
+                    fileRegions.release(); // the close left its chunk to this send, which read from it
                 }
                 return;
             }
-            if (result < 0) {
+            if (result < 0 && fileRegions.copyInstead(result)) {
+                result = 0; // the port cannot send from this region's file: it goes on copied
+            } else if (result < 0) {
                 sendInFlight.clear();
-                fileChunk.release();
-                IOException cause = failure("send", result);
+                IOException cause = failure(fileRegions.sendingFromFile() ? "sendfile" : "send", result);
+                fileRegions.release();
                 ChannelPromise shutdown = outputShutdownWaiting;
                 if (shutdown != null) {
                     // The data it waited for was not sent: it fails with the send's error, and
@@ -883,9 +872,8 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 handleWriteError(cause);
                 return;
             }
-            if (in.current() instanceof FileRegion) {
-                fileChunk.sent(result);
-                in.progress(result);
+            if (in.current() instanceof FileRegion region) {
+                fileRegions.sent(region, result, in);
             } else {
                 sendInFlight.advance(result);
                 // Before removeBytes: it may fire channelWritabilityChanged, whose handler may
@@ -922,7 +910,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             // A send in flight may still read the file chunk (closeForcibly does not wait for
             // it): then its completion releases the chunk.
             if (writeId == 0) {
-                fileChunk.release();
+                fileRegions.release();
             }
             if (heldInput != null) {
                 heldInput.release();
