@@ -110,8 +110,10 @@ final class FileRegionSender {
      */
     void sent(FileRegion region, int bytes, ChannelOutboundBuffer in) {
         if (region != direct) {
-            chunk.sent(bytes);
-            in.progress(bytes);
+            if (bytes > 0) { // 0: a send-file the port could not make; the region goes on copied
+                chunk.sent(bytes);
+                in.progress(bytes);
+            }
             return; // the next sendNext removes the region once its last chunk is sent
         }
         if (bytes == 0) {

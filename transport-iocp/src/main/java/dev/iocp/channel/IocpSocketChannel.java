@@ -857,7 +857,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 return;
             }
             if (result < 0 && fileRegions.copyInstead(result)) {
-                result = 0; // the port cannot send from this region's file: it goes on copied
+                result = 0; // nothing sent: the port cannot send from this region's file, which goes on copied
             } else if (result < 0) {
                 sendInFlight.clear();
                 IOException cause = failure(fileRegions.sendingFromFile() ? "sendfile" : "send", result);

@@ -1,6 +1,9 @@
 package dev.iocp.channel;
 
 import dev.iocp.channel.faults.Descriptors;
+import dev.iocp.channel.faults.FaultInjector;
+import dev.iocp.port.Operation;
+import dev.iocp.port.PortConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -17,6 +20,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FileRegion;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -155,6 +159,28 @@ class IocpFileRegionTest {
         assertEquals(2 * FILE_SIZE, received.length);
         assertArrayEquals(content, Arrays.copyOf(received, FILE_SIZE));
         assertArrayEquals(content, Arrays.copyOfRange(received, FILE_SIZE, received.length));
+        server.close().sync();
+    }
+
+    @Test
+    void aRegionThePortCannotSendFromItsFileIsCopiedInstead() throws Exception {
+        FaultInjector injector = new FaultInjector();
+        injector.refuseSendFiles(true); // what io_uring answers with neither the descriptor nor /proc
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        group = new MultiThreadIoEventLoopGroup(1, IocpIoHandler.newFactory(PortConfig.DEFAULT, injector.decorator()));
+        List<Receiver> receivers = new ArrayList<>();
+        Channel server = serverThatReceives(receivers, 1);
+        CountingAllocator allocator = new CountingAllocator();
+        Channel client = new Bootstrap().group(group).channel(IocpSocketChannel.class)
+                .option(ChannelOption.ALLOCATOR, allocator)
+                .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
+        DefaultFileRegion region = new DefaultFileRegion(file.toFile(), 1000, FILE_SIZE - 2000);
+        client.writeAndFlush(region).sync();
+        assertEquals(1, injector.submitted(Operation.SEND_FILE), "one refused send-file, then copies");
+        assertTrue(allocator.large.get() > 0, "read into a chunk buffer");
+        assertEquals(region.count(), region.transferred());
+        client.close().sync();
+        assertArrayEquals(Arrays.copyOfRange(content, 1000, FILE_SIZE - 1000), receivers.get(0).bytes.get(60, TimeUnit.SECONDS));
         server.close().sync();
     }
 

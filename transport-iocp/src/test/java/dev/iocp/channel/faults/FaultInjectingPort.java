@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>a short fault offers the kernel half of the send's, send-file's or receive's bytes (see
  *       {@link Fault}); on a stream receive, it splits one arrival into two completions;</li>
  *   <li>{@link FaultInjector#failAcceptsAtOnce} turns an accept into a no-op on the real port
- *       whose completion is delivered as the accept's failure;</li>
+ *       whose completion is delivered as the accept's failure, and
+ *       {@link FaultInjector#refuseSendFiles} a send-file into one delivered as EOPNOTSUPP;</li>
  *   <li>{@link #failNextDequeues} makes dequeues throw before they touch the real port, so no
  *       completion is lost.</li>
  * </ul>
@@ -192,6 +193,12 @@ public final class FaultInjectingPort implements CompletionPort {
 
     @Override
     public long submitSendFile(PortSocket socket, FileChannel file, long position, int count) {
+        if (injector.sendFilesRefused() && keyOf(socket) >= 0 && socket.isOpen()) {
+            long id = delegate.submitNop(keyOf(socket));
+            faked.put(id, new Faked(Operation.SEND_FILE, -Errno.EOPNOTSUPP));
+            injector.countSubmitted(Operation.SEND_FILE);
+            return id;
+        }
         Fault fault = injector.decide(Operation.SEND_FILE, keyOf(socket));
         if (fault != null && fault.isShort() && count > 1) {
             injector.countInjected(Operation.SEND_FILE, Fault.SHORT);

@@ -26,6 +26,7 @@ public final class FaultInjector {
     private final LongAdder dequeueFailures = new LongAdder();
     private volatile boolean enabled = true;
     private volatile int acceptErrnoAtOnce;
+    private volatile boolean refuseSendFiles;
 
     private static LongAdder[] adders() {
         LongAdder[] adders = new LongAdder[Operation.values().length];
@@ -72,6 +73,20 @@ public final class FaultInjector {
 
     int acceptErrnoAtOnce() {
         return acceptErrnoAtOnce;
+    }
+
+    /**
+     * From now on every send-file completes at once with {@code -EOPNOTSUPP} and sends nothing, as
+     * io_uring answers where it reaches neither the file's descriptor nor {@code /proc}; false
+     * stops it. The refusal is a no-op on the real port that is delivered as the send-file's
+     * completion.
+     */
+    public void refuseSendFiles(boolean refuse) {
+        this.refuseSendFiles = refuse;
+    }
+
+    boolean sendFilesRefused() {
+        return refuseSendFiles;
     }
 
     /** The ports made so far, in the order their loops were created. */
