@@ -30,8 +30,9 @@ final class SplicePipe {
     /**
      * The capacity asked for: 1 MiB, the default {@code /proc/sys/fs/pipe-max-size}, so one
      * splice pair moves up to 1 MiB. The kernel charges it to the user's pipe pages
-     * ({@code pipe-user-pages-soft}, 64 MiB by default); where that refuses, the default
-     * 64 KiB pipe is used.
+     * ({@code pipe-user-pages-soft}, 64 MiB by default, shared by all the user's processes);
+     * where it refuses, the pipe keeps the size it was opened with (64 KiB, or 8 KiB once the
+     * user is past that limit), and sends move less at a time.
      */
     static final int PREFERRED_CAPACITY = 1 << 20;
     private static final int PAGE_SIZE = Syscalls.pageSize();
