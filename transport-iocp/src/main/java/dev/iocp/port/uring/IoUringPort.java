@@ -26,7 +26,6 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
@@ -79,16 +78,10 @@ public final class IoUringPort implements CompletionPort {
     private final MemorySegment waitArgument;
     private final Set<UringSocket> sockets = new HashSet<>();
     private final boolean messageRingWakeups;
-    private final ArrayDeque<UringSocket> heldCloses = new ArrayDeque<>();
+    private final SocketCloses closes;
     private final UnadoptedAccepts unadopted = new UnadoptedAccepts();
     private final PortMetricsRecorder metrics;
-    private final ReceiveBufferSettings receiveSettings;
-    /** Opened on the first stream receive, so a port that never receives holds no buffers. */
-    private ReceiveBuffers receiveBuffers;
-    /** The bytes of the stream receive completion being handled; null outside its handler. */
-    private ByteBuffer received;
-    /** Stream receives stopped after data that ended the kernel's request: their final completion is owed. */
-    private final ArrayDeque<UringSocket> streamEnds = new ArrayDeque<>();
+    private final StreamReceives streams;
 
     private final OwnerThread owner = new OwnerThread();
     private int enterFd;
@@ -105,7 +98,6 @@ public final class IoUringPort implements CompletionPort {
     IoUringPort(IoUringBackend backend, PortConfig config, int firstSetupProfile, boolean messageRingWakeups,
                 boolean poisonReleasedScratch, ReceiveBufferSettings receiveSettings) throws IOException {
         this.backend = backend;
-        this.receiveSettings = receiveSettings;
         this.metrics = new PortMetricsRecorder(backend.name(), owner, this::pendingOperations);
         this.messageRingWakeups = messageRingWakeups && !"eventfd".equals(System.getProperty(WAKEUP_PROPERTY));
         Ring r = null;
@@ -128,6 +120,9 @@ public final class IoUringPort implements CompletionPort {
         this.completions = r.completions;
         this.operations = new OperationTable(arena, poisonReleasedScratch);
         this.splices = new SpliceSends(r.submissions, operations);
+        this.closes = new SocketCloses(submissions, operations, this::forget);
+        this.streams = new StreamReceives(arena, r.fd, submissions, operations, metrics, receiveSettings,
+                closes::operationDone);
         this.enterFd = r.fd;
         metrics.opened();
     }
@@ -285,59 +280,15 @@ public final class IoUringPort implements CompletionPort {
         return id;
     }
 
-    /**
-     * A receive with {@code IOSQE_BUFFER_SELECT} from the port's {@link ReceiveBuffers}: multishot
-     * (6.0) where the settings allow, so one SQE serves the whole stream; otherwise, and whenever
-     * the kernel ends the request after data (the CQ was full), the port arms it again itself.
-     */
+    /** See {@link StreamReceives}. */
     @Override
     public long submitReceiveStream(PortSocket socket) {
-        UringSocket s = own(socket);
-        if (s.streamId != 0 || s.receivesInFlight > 0) {
-            throw new IllegalStateException(s + " already has a " + (s.streamId != 0 ? "stream " : "")
-                    + "receive in flight");
-        }
-        ReceiveBuffers buffers = receiveBuffers();
-        metrics.submitted();
-        long id = operations.acquire(UserData.KIND_RECEIVE_STREAM, s.key, s);
-        s.inFlight++;
-        s.streamId = id;
-        s.streamCancelId = 0;
-        s.streamEndedForCancel = 0;
-        armStream(s, id, buffers);
-        return id;
-    }
-
-    private ReceiveBuffers receiveBuffers() {
-        if (receiveBuffers == null) {
-            try {
-                receiveBuffers = ReceiveBuffers.open(arena, ring.fd, receiveSettings, metrics);
-            } catch (PortException e) {
-                throw new UncheckedIOException("cannot set up the port's receive buffers", e);
-            }
-        }
-        return receiveBuffers;
-    }
-
-    private void armStream(UringSocket s, long id, ReceiveBuffers buffers) {
-        short ioprio = receiveSettings.multishot() ? IORING_RECV_MULTISHOT : 0;
-        if (!s.inputPending) {
-            ioprio |= IORING_RECVSEND_POLL_FIRST; // as in submitReceive: the socket was drained
-        }
-        // Multishot: len 0, each arrival may fill the buffer the kernel picks (and 0 is required
-        // before 6.17). Single-shot: the buffer size, since only 6.0 made 0 mean "the whole
-        // buffer" (5.19 reads 0 bytes); the kernel clamps it to the entry's length.
-        submissions.prepare(IORING_OP_RECV, s.fd, id).flags(IOSQE_BUFFER_SELECT).bufferGroup(buffers.group())
-                .length(receiveSettings.multishot() ? 0 : buffers.bufferSize()).ioprio(ioprio);
+        return streams.submit(own(socket));
     }
 
     @Override
     public ByteBuffer receivedBytes() {
-        ByteBuffer bytes = received;
-        if (bytes == null) {
-            throw new IllegalStateException("no stream receive completion is being handled");
-        }
-        return bytes;
+        return streams.receivedBytes();
     }
 
     @Override
@@ -411,45 +362,11 @@ public final class IoUringPort implements CompletionPort {
         return beginClose(own(socket));
     }
 
-    /**
-     * Cancels what is in flight on a socket and closes it.
-     *
-     * <p><b>Lingering sockets.</b> With SO_LINGER above 0, whoever drops the file's last
-     * reference runs the TCP close, which blocks until the peer has acknowledged what is unsent
-     * or the linger time is up. IORING_OP_CLOSE removes the fd inline in the submitting thread
-     * (sockets have no {@code ->flush}), and the final {@code fput} then queues {@code __fput} as
-     * task work of that thread: the owner would block on its way out of io_uring_enter. With
-     * IOSQE_ASYNC an io-wq worker runs the close, so the last reference is dropped, and the
-     * linger waited out, in that worker ({@code fput} defers to the current task's task work,
-     * which io-wq workers run themselves). That only holds if the close drops the last
-     * reference: a cancelled request still holds one until it is freed, which happens on the
-     * owner. So a lingering socket's close is handed to the kernel only once its cancelled
-     * operations have completed. The CLOSE completion then arrives when the descriptor is
-     * released; the linger itself may go on in io-wq after it.
-     */
+    /** See {@link SocketCloses}; the close is not counted in inFlight, which tells when it may be delivered. */
     private long beginClose(UringSocket s) {
-        // The close is not counted in inFlight: inFlight tells when it may be delivered.
         long id = acquire(Operation.CLOSE, s.key, s);
-        s.state = UringSocket.State.CLOSING;
-        if (s.inFlight > 0) {
-            // Closing an fd does not cancel io_uring requests on it (they hold their own file
-            // reference), so cancel them first. Cancellation runs synchronously at submit time,
-            // in SQE order, so their completions are posted before the close's.
-            submissions.prepare(IORING_OP_ASYNC_CANCEL, s.fd, INTERNAL_CANCEL)
-                    .opFlags(IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL);
-            // A send-file's splices look the descriptor up only when io-wq runs them: closed
-            // under them, the number could already name another connection.
-            if (s.lingersOnClose || s.splicing > 0) {
-                s.deferredCloseId = id; // prepared in complete() once inFlight reaches 0
-                return id;
-            }
-        }
-        prepareClose(s, id);
+        closes.begin(s, id);
         return id;
-    }
-
-    private void prepareClose(UringSocket s, long id) {
-        submissions.prepare(IORING_OP_CLOSE, s.fd, id).flags(s.lingersOnClose ? IOSQE_ASYNC : 0);
     }
 
     @Override
@@ -514,11 +431,11 @@ public final class IoUringPort implements CompletionPort {
         }
         dequeuing = true;
         try {
-            boolean ready = completions.ready() > 0 || !posts.isEmpty() || !heldCloses.isEmpty() || !streamEnds.isEmpty();
+            boolean ready = completions.ready() > 0 || !posts.isEmpty() || closes.hasHeld() || streams.hasEnds();
             submitAndWait(ready ? 0 : timeoutNanos);
             int delivered = reap(handler, max);
-            delivered += deliverStreamEnds(handler, max - delivered);
-            delivered += deliverHeldCloses(handler, max - delivered);
+            delivered += streams.deliverEnds(handler, max - delivered);
+            delivered += closes.deliverHeld(handler, max - delivered);
             if (delivered < max) {
                 delivered += posts.drain(handler, max - delivered);
             }
@@ -616,9 +533,7 @@ public final class IoUringPort implements CompletionPort {
                 }
             } finally {
                 completions.advance(consumed);
-                if (receiveBuffers != null) {
-                    receiveBuffers.publish(); // the buffers handled so far, before the kernel runs receives again
-                }
+                streams.publish(); // the buffers handled so far, before the kernel runs receives again
             }
         }
         return delivered;
@@ -640,7 +555,7 @@ public final class IoUringPort implements CompletionPort {
             return 0;
         }
         if (kind == UserData.KIND_RECEIVE_STREAM) {
-            return streamCompleted(userData, result, cqeFlags, handler);
+            return streams.completed(userData, result, cqeFlags, handler);
         }
         if (kind >= UserData.KIND_SPLICE_IN && kind <= UserData.KIND_SPLICE_DONE) {
             result = splices.stepCompleted(userData, kind, result);
@@ -655,7 +570,7 @@ public final class IoUringPort implements CompletionPort {
         UringSocket socket = operations.socket(slot);
         Operation operation = Operation.ofOrdinal(kind);
         if (operation == Operation.CLOSE) {
-            return closeCompleted(slot, socket, userData, result, handler);
+            return closes.completed(slot, socket, userData, result, handler);
         }
         if (operation == Operation.ACCEPT && result >= 0) {
             unadopted.add(result, operations.acceptedPeer(slot)); // before the slot is reused
@@ -683,136 +598,10 @@ public final class IoUringPort implements CompletionPort {
             default -> { }
         }
         if (socket != null) {
-            operationDone(socket);
+            closes.operationDone(socket);
         }
         handler.onCompletion(key, operation, result, flags, userData);
         return 1;
-    }
-
-    /** One of the socket's operations has completed: a close waiting for the last one goes ahead. */
-    private void operationDone(UringSocket socket) {
-        if (--socket.inFlight == 0) {
-            if (socket.heldCloseId != 0) {
-                heldCloses.add(socket);
-            } else if (socket.deferredCloseId != 0) {
-                prepareClose(socket, socket.deferredCloseId); // nothing else holds the file now
-                socket.deferredCloseId = 0;
-            }
-        }
-    }
-
-    // ---- stream receives ------------------------------------------------------------------
-
-    /**
-     * Routes a CQE of a stream receive. Data is delivered flagged MORE; the kernel's request
-     * ending (no {@code F_MORE}) ends the stream only when it ends without data and not for want
-     * of buffers: otherwise the port re-arms it, so callers see one stream until EOF, an error or
-     * their cancellation.
-     */
-    private int streamCompleted(long userData, int result, int cqeFlags, CompletionHandler handler) {
-        int slot = operations.slotOf(userData);
-        UringSocket s = operations.socket(slot);
-        boolean pending = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0;
-        s.inputPending = pending;
-        boolean requestEnded = (cqeFlags & IORING_CQE_F_MORE) == 0;
-        if (result > 0) {
-            if (requestEnded) {
-                // A single-shot receive always, a multishot one when its CQE could not be posted.
-                if (streamMayGoOn(s)) {
-                    armStream(s, userData, receiveBuffers);
-                } else {
-                    s.streamEndedForCancel = s.streamCancelId;
-                    streamEnds.add(s); // the final completion follows the data, from dequeue
-                }
-            }
-            deliverReceived(operations.key(slot), userData, result, cqeFlags, pending, handler);
-            return 1;
-        }
-        if ((cqeFlags & IORING_CQE_F_BUFFER) != 0 && (cqeFlags & IORING_CQE_F_BUF_MORE) == 0) {
-            receiveBuffers.giveBack(cqeFlags >>> IORING_CQE_BUFFER_SHIFT); // not expected without data
-        }
-        if (!requestEnded) {
-            return 0; // not expected either: an armed request reports nothing
-        }
-        if (result == -Errno.ENOBUFS) {
-            // The ring was empty: the data waits in the socket until buffers are back.
-            receiveBuffers.exhausted();
-            if (streamMayGoOn(s)) {
-                armStream(s, userData, receiveBuffers);
-                return 0;
-            }
-            s.streamEndedForCancel = s.streamCancelId;
-            result = -Errno.ECANCELED;
-        }
-        return endStream(slot, s, result, userData, handler);
-    }
-
-    private boolean streamMayGoOn(UringSocket s) {
-        return !closed && s.state == UringSocket.State.OPEN && s.streamCancelId == 0;
-    }
-
-    private void deliverReceived(long key, long userData, int result, int cqeFlags, boolean pending,
-                                 CompletionHandler handler) {
-        int bufferId = cqeFlags >>> IORING_CQE_BUFFER_SHIFT;
-        boolean kernelKeepsIt = (cqeFlags & IORING_CQE_F_BUF_MORE) != 0;
-        received = receiveBuffers.received(bufferId, result, kernelKeepsIt);
-        try {
-            handler.onCompletion(key, Operation.RECEIVE, result,
-                    CompletionFlags.MORE | (pending ? CompletionFlags.INPUT_PENDING : 0), userData);
-        } finally {
-            received = null;
-            if (!kernelKeepsIt) {
-                receiveBuffers.giveBack(bufferId);
-            }
-        }
-    }
-
-    private int endStream(int slot, UringSocket s, int result, long userData, CompletionHandler handler) {
-        long key = operations.key(slot);
-        s.streamId = 0;
-        operations.release(slot);
-        operationDone(s);
-        handler.onCompletion(key, Operation.RECEIVE, result, 0, userData);
-        return 1;
-    }
-
-    private int deliverStreamEnds(CompletionHandler handler, int budget) {
-        int delivered = 0;
-        while (delivered < budget && !streamEnds.isEmpty()) {
-            UringSocket s = streamEnds.poll();
-            long id = s.streamId;
-            delivered += endStream(operations.slotOf(id), s, -Errno.ECANCELED, id, handler);
-        }
-        return delivered;
-    }
-
-    private int closeCompleted(int slot, UringSocket socket, long userData, int result, CompletionHandler handler) {
-        socket.state = UringSocket.State.CLOSED;
-        forget(socket);
-        if (socket.inFlight > 0) {
-            // A cancelled operation has not reported yet: the close waits for it, so the handler
-            // never sees a completion of a socket after its close. It keeps its slot until it is
-            // delivered, so that pendingOperations() still counts it.
-            socket.heldCloseId = userData;
-            socket.heldCloseResult = result;
-            return 0;
-        }
-        operations.release(slot);
-        handler.onCompletion(socket.key, Operation.CLOSE, result, 0, userData);
-        return 1;
-    }
-
-    private int deliverHeldCloses(CompletionHandler handler, int budget) {
-        int delivered = 0;
-        while (delivered < budget && !heldCloses.isEmpty()) {
-            UringSocket socket = heldCloses.poll();
-            long id = socket.heldCloseId;
-            socket.heldCloseId = 0;
-            operations.release(operations.slotOf(id));
-            delivered++;
-            handler.onCompletion(socket.key, Operation.CLOSE, socket.heldCloseResult, 0, id);
-        }
-        return delivered;
     }
 
     // ---- any thread -----------------------------------------------------------------------
@@ -831,12 +620,12 @@ public final class IoUringPort implements CompletionPort {
 
     /** Receive buffers allocated so far (0 before the first stream receive). */
     int receiveBufferCount() {
-        return receiveBuffers == null ? 0 : receiveBuffers.count();
+        return streams.bufferCount();
     }
 
     /** The bytes of the receive buffers allocated so far. */
     long receiveBufferBytes() {
-        return receiveBuffers == null ? 0 : (long) receiveBuffers.count() * receiveBuffers.bufferSize();
+        return streams.bufferBytes();
     }
 
     /** Whether released operation scratch is poisoned. */
@@ -931,6 +720,7 @@ public final class IoUringPort implements CompletionPort {
      */
     private boolean drainInFlight() throws PortException {
         closed = true; // from here on, completions do not re-arm the waker
+        streams.closing(); // nor streams
         splices.portClosing();
         submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, INTERNAL_CANCEL)
                 .opFlags(IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
@@ -949,8 +739,8 @@ public final class IoUringPort implements CompletionPort {
             submissions.publish();
             waitFor(submissions.unsubmitted(), Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
             reap(DROP, Integer.MAX_VALUE);
-            deliverStreamEnds(DROP, Integer.MAX_VALUE);
-            deliverHeldCloses(DROP, Integer.MAX_VALUE); // frees their slots
+            streams.deliverEnds(DROP, Integer.MAX_VALUE);
+            closes.deliverHeld(DROP, Integer.MAX_VALUE); // frees their slots
         }
         return true;
     }
