@@ -11,13 +11,24 @@ import java.nio.channels.SocketChannel;
  * more is queued, and a guess would not do: a caller that goes on reading on the flag would
  * wait for data that is not coming, holding back its end-of-batch work (a flush, typically).
  *
- * <p>So each receive reads one byte more than it asks for, in the same scattering read: the
- * receive's window, then a one-byte buffer. If the byte comes, input is pending, and the byte
- * is kept with the socket ({@link SocketOperations#heldByte}) for its next receive, which gets
- * it first. An end of stream or an error is not kept: the socket reports it again to the next
- * read. One port-wide byte buffer serves every socket, as only the owner thread reads.
+ * <p>So each receive reads one byte more than it asks for, in the same read: if the byte comes,
+ * input is pending, and the byte is kept with the socket ({@link SocketOperations#heldByte}) for
+ * its next receive, which gets it first. An end of stream or an error is not kept: the socket
+ * reports it again to the next read. Only the owner thread reads, so the port-wide buffers here
+ * serve every socket.
+ *
+ * <p>How the byte is read depends on the window. A small one (request/response traffic) is read
+ * into a port buffer one byte longer and copied into the caller's buffer: java.nio's scattering
+ * read allocates two objects for each buffer that belongs to a memory session, as the buffers of
+ * a {@code MemorySegment} do (Netty's direct buffers on recent JDKs), and a copy of a few hundred
+ * bytes costs less. A large window is read in place, scattered over the window and a one-byte
+ * buffer, where the copy would cost more than the allocation.
  */
 final class ReceiveLookahead {
+    /** Windows up to this size are read through {@link #small} and copied. */
+    static final int SMALL_WINDOW = 4096;
+
+    private final ByteBuffer small = ByteBuffer.allocateDirect(SMALL_WINDOW + 1);
     private final ByteBuffer oneByte = ByteBuffer.allocateDirect(1);
     private final ByteBuffer[] pair = new ByteBuffer[2];
 
@@ -29,6 +40,27 @@ final class ReceiveLookahead {
      *         read ahead, if one came, is held by {@code socket}
      */
     int read(SocketChannel channel, SocketOperations socket, ByteBuffer buffer, int from, int limit) throws IOException {
+        int window = limit - from;
+        return window <= SMALL_WINDOW ? readSmall(channel, socket, buffer, from, window)
+                : readInPlace(channel, socket, buffer, from, limit);
+    }
+
+    private int readSmall(SocketChannel channel, SocketOperations socket, ByteBuffer buffer, int from, int window)
+            throws IOException {
+        small.clear().limit(window + 1);
+        int n = channel.read(small);
+        if (n > window) {
+            hold(socket, small.get(window));
+            n = window;
+        }
+        if (n > 0) {
+            buffer.put(from, small, 0, n);
+        }
+        return n;
+    }
+
+    private int readInPlace(SocketChannel channel, SocketOperations socket, ByteBuffer buffer, int from, int limit)
+            throws IOException {
         int oldPosition = buffer.position();
         int oldLimit = buffer.limit();
         BufferWindows.set(buffer, from, limit);
@@ -44,7 +76,7 @@ final class ReceiveLookahead {
         }
         int window = limit - from;
         if (n > window) {
-            hold(socket);
+            hold(socket, oneByte.get(0));
             return window;
         }
         return (int) n;
@@ -59,7 +91,7 @@ final class ReceiveLookahead {
             oneByte.clear();
             try {
                 if (channel.read(oneByte) == 1) {
-                    hold(socket);
+                    hold(socket, oneByte.get(0));
                 }
             } catch (IOException e) {
                 // not kept: the next read meets the same error and reports it
@@ -67,8 +99,8 @@ final class ReceiveLookahead {
         }
     }
 
-    private void hold(SocketOperations socket) {
-        socket.heldByte = oneByte.get(0);
+    private static void hold(SocketOperations socket, byte b) {
+        socket.heldByte = b;
         socket.holdingByte = true;
     }
 

@@ -185,6 +185,29 @@ class NioPortTest extends CompletionPortContract {
     }
 
     @Test
+    void smallAndLargeWindowsAlikeReadOneByteAheadAndLoseNothing() throws IOException {
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        // Read through the port's small buffer and copied, or read in place: both the same.
+        for (int window : new int[] {ReceiveLookahead.SMALL_WINDOW, ReceiveLookahead.SMALL_WINDOW + 1}) {
+            byte[] sent = new byte[window + 3];
+            new java.util.Random(window).nextBytes(sent);
+            long send = port.submitSend(pair.server(), ByteBuffer.allocateDirect(sent.length).put(sent).flip());
+            assertEquals(sent.length, driver.await(c -> c.id() == send, "send").result());
+            ByteBuffer first = ByteBuffer.allocateDirect(window + 8).position(8);
+            long r1 = port.submitReceive(pair.client(), first);
+            Completion c1 = driver.await(c -> c.id() == r1, "a full window");
+            assertEquals(window, c1.result());
+            assertEquals(CompletionFlags.INPUT_PENDING, c1.flags(), "three more bytes");
+            ByteBuffer rest = ByteBuffer.allocate(8);
+            long r2 = port.submitReceive(pair.client(), rest);
+            assertEquals(3, driver.await(c -> c.id() == r2, "the rest").result());
+            assertEquals(8, first.position(), "the position is left alone");
+            assertEquals(-1, first.slice(8, window).mismatch(ByteBuffer.wrap(sent, 0, window)), "window " + window);
+            assertArrayEquals(java.util.Arrays.copyOfRange(sent, window, window + 3), java.util.Arrays.copyOf(rest.array(), 3));
+        }
+    }
+
+    @Test
     void aSendSubmittedBeforeTheCloseOfItsSocketIsSentNotCancelled() throws IOException {
         Pair pair = connectedPair(StandardProtocolFamily.INET);
         long send = port.submitSend(pair.client(), direct(1, 2, 3));
