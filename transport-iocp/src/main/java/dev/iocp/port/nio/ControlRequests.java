@@ -83,7 +83,7 @@ final class ControlRequests {
         } else {
             ops.queue(kind).remove(table, slot);
         }
-        // The next in line, if any, is tried; else the interest nothing waits for is dropped.
+        // The next in line, if any, is tried, and the selector's interest brought in line.
         ops.untried |= SocketOperations.bit(kind);
         runner.schedule(socket);
     }

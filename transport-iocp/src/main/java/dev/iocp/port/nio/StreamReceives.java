@@ -49,8 +49,9 @@ final class StreamReceives {
     private final OperationTable table;
     /** Made by the first stream receive: a port that has none needs no buffer. */
     private ByteBuffer buffer;
-    /** The bytes being delivered, a read-only view of {@link #buffer}; null outside a handler. */
+    /** A read-only view of {@link #buffer}: what {@link #receivedBytes()} hands out. */
     private ByteBuffer view;
+    /** A stream's data completion is being handled: {@link #view} holds its bytes. */
     private boolean delivering;
 
     StreamReceives(OperationTable table) {
