@@ -28,30 +28,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
-    | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1
-}
-
-pick_jdk() {
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ "$(java_major "$JAVA_HOME")" -ge 25 ] 2>/dev/null; then
-    echo "$JAVA_HOME"; return
-  fi
-  local candidate
-  for candidate in /usr/lib/jvm/*25* /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
-    if [ -x "$candidate/bin/java" ] && [ "$(java_major "$candidate")" -ge 25 ] 2>/dev/null; then
-      echo "$candidate"; return
-    fi
-  done
-  return 1
-}
-
-if ! JAVA_HOME=$(pick_jdk); then
-  echo "No JDK 25 or newer found (JAVA_HOME=${JAVA_HOME:-unset})" >&2
-  exit 2
-fi
-export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+# shellcheck source=jdk25.sh
+. benchmarks/scripts/jdk25.sh 2
 jar=benchmarks/target/benchmarks.jar
 
 if [ "${COMPARE_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ]; then
