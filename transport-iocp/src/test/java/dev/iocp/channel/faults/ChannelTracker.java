@@ -185,7 +185,8 @@ public final class ChannelTracker extends ChannelInboundHandlerAdapter {
             Life life = entry.getValue();
             String name = channel + " (" + life.order + ")";
             if (!channel.closeFuture().isDone()) {
-                problems.add("not closed: " + name + (life.firstException != null ? ", first exception " + life.firstException : ""));
+                problems.add("not closed: " + name + " " + ChannelState.describe(channel)
+                        + (life.firstException != null ? ", first exception " + life.firstException : ""));
                 continue;
             }
             if (life.registered.get() != 1 || life.unregistered.get() != 1) {

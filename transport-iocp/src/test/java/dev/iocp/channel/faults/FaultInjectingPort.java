@@ -15,8 +15,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       operation itself runs normally, so its memory is released only after the kernel is done
  *       with it, as the port's rule requires. A rewritten ACCEPT leaves its descriptor
  *       un-adopted, and the port closes it when dequeue returns;</li>
+ *   <li>an error fault on a stream receive fails the stream at its first arrival: that and any
+ *       later data are dropped, the real stream is cancelled, and its final completion is
+ *       delivered as {@code -errno}. So, as from a real port, the failure is the stream's one
+ *       final completion and comes once the stream is over (a new one may be submitted then);</li>
  *   <li>a short fault offers the kernel half of the send's, send-file's or receive's bytes (see
  *       {@link Fault}); on a stream receive, it splits one arrival into two completions;</li>
  *   <li>{@link FaultInjector#failAcceptsAtOnce} turns an accept into a no-op on the real port
@@ -36,7 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #failNextDequeues} makes dequeues throw before they touch the real port, so no
  *       completion is lost.</li>
  * </ul>
- * Used on its owner (loop) thread only, like the port it wraps.
+ * Nothing this port submits on its own (those cancellations) reaches the caller: a completion
+ * the caller did not ask for would upset its count of operations in flight. Used on its owner
+ * (loop) thread only, like the port it wraps.
  */
 public final class FaultInjectingPort implements CompletionPort {
     private final CompletionPort delegate;
@@ -44,10 +52,12 @@ public final class FaultInjectingPort implements CompletionPort {
     private final Map<PortSocket, Long> keys = new IdentityHashMap<>();
     /** Operation id to the errno its completion is rewritten into. */
     private final Map<Long, Integer> marked = new HashMap<>();
-    /** Stream receive ids with an error fault, to the socket whose real stream is cancelled then. */
+    /** Stream receive ids with an error fault, to the socket whose real stream is cancelled at its first arrival. */
     private final Map<Long, PortSocket> streamSockets = new HashMap<>();
-    /** Stream receives that were reported failed: their real completions are dropped. */
-    private final Map<Long, Boolean> endedStreams = new HashMap<>();
+    /** Failed streams, to their errno: data is dropped, the real final completion delivered as the failure. */
+    private final Map<Long, Integer> failedStreams = new HashMap<>();
+    /** Cancellations this port submitted itself: their completions are not the caller's. */
+    private final Set<Long> ownCancels = new HashSet<>();
     /** No-op id to the completion it stands for. */
     private final Map<Long, Faked> faked = new HashMap<>();
     private final AtomicInteger dequeuesToFail = new AtomicInteger();
@@ -140,9 +150,8 @@ public final class FaultInjectingPort implements CompletionPort {
     }
 
     /**
-     * An error fault ends the stream at its first data completion, delivered as the final
-     * {@code -errno}; the real stream is cancelled and the rest of it (data and final completion)
-     * is dropped, so the caller sees one stream that failed. Short faults do not apply.
+     * An error fault fails the stream at its first data completion (see the class comment). A
+     * short fault is decided per arrival instead, as the arrivals are delivered.
      */
     @Override
     public long submitReceiveStream(PortSocket socket) {
@@ -260,6 +269,9 @@ public final class FaultInjectingPort implements CompletionPort {
     }
 
     private void relay(long key, Operation operation, int result, int flags, long operationId) {
+        if (operation == Operation.CANCEL && ownCancels.remove(operationId)) {
+            return;
+        }
         if (operation == Operation.NOP) {
             Faked fake = faked.remove(operationId);
             if (fake != null) {
@@ -271,8 +283,38 @@ public final class FaultInjectingPort implements CompletionPort {
                 return;
             }
         }
-        if ((flags & CompletionFlags.MORE) != 0 && result > 1 && !endedStreams.containsKey(operationId)
-                && !streamSockets.containsKey(operationId)) {
+        boolean arrival = (flags & CompletionFlags.MORE) != 0;
+        Integer failed = failedStreams.get(operationId);
+        if (failed != null) {
+            if (arrival) {
+                return; // the failed stream's data, until the cancellation takes effect
+            }
+            failedStreams.remove(operationId);
+            injector.countInjected(operation, Fault.error(failed));
+            injector.countCompleted(operation);
+            downstream.onCompletion(key, operation, -failed, 0, operationId);
+            return;
+        }
+        PortSocket stream = streamSockets.remove(operationId);
+        if (stream != null) {
+            int errno = marked.remove(operationId);
+            if (!arrival) {
+                // It ended on its own before any data: its failure (or the injected one) is final.
+                if (result >= 0) {
+                    injector.countInjected(operation, Fault.error(errno));
+                    result = -errno;
+                }
+                injector.countCompleted(operation);
+                downstream.onCompletion(key, operation, result, 0, operationId);
+                return;
+            }
+            failedStreams.put(operationId, errno);
+            if (stream.isOpen()) {
+                ownCancels.add(delegate.submitCancel(stream, operationId));
+            }
+            return;
+        }
+        if (arrival && result > 1) {
             Fault fault = injector.decide(Operation.RECEIVE, key);
             if (fault != null && fault.isShort()) {
                 // A short arrival: the data comes as two completions, the first with half of it.
@@ -287,34 +329,6 @@ public final class FaultInjectingPort implements CompletionPort {
                 bytes.limit(limit).position(start + half);
                 result -= half;
             }
-        }
-        if (endedStreams.containsKey(operationId)) {
-            if ((flags & CompletionFlags.MORE) == 0) {
-                endedStreams.remove(operationId); // the real stream's final completion
-            }
-            return;
-        }
-        PortSocket stream = streamSockets.remove(operationId);
-        if (stream != null) {
-            int errno = marked.remove(operationId);
-            if ((flags & CompletionFlags.MORE) == 0) {
-                // It ended on its own before any data: its failure (or the injected one) is final.
-                if (result >= 0) {
-                    injector.countInjected(operation, Fault.error(errno));
-                    result = -errno;
-                }
-                injector.countCompleted(operation);
-                downstream.onCompletion(key, operation, result, 0, operationId);
-                return;
-            }
-            endedStreams.put(operationId, Boolean.TRUE);
-            if (stream.isOpen()) {
-                delegate.submitCancel(stream, operationId);
-            }
-            injector.countInjected(operation, Fault.error(errno));
-            injector.countCompleted(operation);
-            downstream.onCompletion(key, operation, -errno, 0, operationId);
-            return;
         }
         Integer errno = marked.remove(operationId);
         if (errno != null && result >= 0) {
