@@ -71,7 +71,10 @@ public final class SubmissionChecks {
         }
         Objects.checkFromIndexSize(offset, length, buffers.length);
         for (int i = offset; i < offset + length; i++) {
-            Objects.requireNonNull(buffers[i], "buffers[" + i + "]");
+            if (buffers[i] == null) {
+                // Not requireNonNull(x, "buffers[" + i + "]"): that builds the message on every call.
+                throw new NullPointerException("buffers[" + i + "]");
+            }
         }
     }
 
