@@ -61,7 +61,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private boolean inputClosedSeenErrorOnRead;
     /** File data read into memory, being sent for the FileRegion at the head of the buffer. */
     private final FileRegionChunk fileChunk = new FileRegionChunk();
-    private final SendInFlight sendInFlight = new SendInFlight();
+    /** The ByteBufs of the next send, collected, submitted, and cleared again right away. */
+    private final OutboundSegments sendSegments = new OutboundSegments();
+    private final GatheringLimit gatheringLimit = new GatheringLimit();
+    /** Bytes the ByteBuf send in flight offered. */
+    private long sendOffered;
     /** A shutdownOutput() waiting for the send of what was flushed before it. */
     private ChannelPromise outputShutdownWaiting;
 
@@ -314,7 +318,9 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             throw new ChannelOutputShutdownException("output shutdown requested; no more writes");
         }
         if (msg instanceof ByteBuf buf) {
-            return buf.isDirect() ? buf : toDirect(buf);
+            // A send takes at most MAX_GATHERED_BUFFERS segments; a composite of more is copied, as
+            // Netty's epoll and io_uring channels copy a buffer of more than IOV_MAX components.
+            return buf.isDirect() && buf.nioBufferCount() <= SubmissionChecks.MAX_GATHERED_BUFFERS ? buf : toDirect(buf);
         }
         if (msg instanceof FileRegion) {
             return msg;
@@ -323,7 +329,10 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 + " (expected ByteBuf or FileRegion)");
     }
 
-    /** The kernel is handed addresses, so heap memory is copied to direct memory first. */
+    /**
+     * The kernel is handed addresses, so heap memory is copied to direct memory first (and a
+     * composite of too many parts into one buffer).
+     */
     private ByteBuf toDirect(ByteBuf buf) {
         int readable = buf.readableBytes();
         ByteBuf direct = alloc().directBuffer(readable);
@@ -671,10 +680,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                         in.remove();
                         continue;
                     }
-                    ByteBuffer[] buffers = in.nioBuffers(SubmissionChecks.MAX_GATHERED_BUFFERS, Integer.MAX_VALUE);
-                    int count = in.nioBufferCount();
-                    writeId = registration.submitSend(buffers, 0, count);
-                    sendInFlight.record(buffers, count);
+                    writeId = sendFlushedBuffers(in);
                 } else if (msg instanceof FileRegion region) {
                     ByteBuffer[] part;
                     try {
@@ -696,6 +702,27 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             }
         }
 
+        /**
+         * Submits the flushed ByteBufs at the head of the outbound buffer as one send: one
+         * segment or a gathering send, bounded by {@link GatheringLimit}, and zero-copy when it
+         * reaches {@link IocpChannelOption#SEND_ZEROCOPY_THRESHOLD}. The bytes stay in the outbound
+         * buffer, which releases them when the completion removes them.
+         */
+        private long sendFlushedBuffers(ChannelOutboundBuffer in) {
+            OutboundSegments segments = sendSegments;
+            segments.collect(in, gatheringLimit.bytes());
+            try {
+                long bytes = segments.bytes();
+                int zeroCopyThreshold = config.getSendZeroCopyThreshold();
+                long id = zeroCopyThreshold >= 0 && bytes >= zeroCopyThreshold
+                        ? registration.submitZeroCopySend(segments) : registration.submitSend(segments);
+                sendOffered = bytes;
+                return id;
+            } finally {
+                segments.clear(); // the port has read them
+            }
+        }
+
         @Override
         void writeComplete(int result) {
             writeId = 0;
@@ -703,14 +730,12 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             if (in == null || !isOpen() || !registration.isValid() || (isCancelled(result) && closing)) {
                 // Closed (also forcibly) or deregistered: the close settles the outbound buffer,
                 // and nothing more reaches the pipeline or the socket from here.
-                sendInFlight.clear();
                 if (!isOpen()) {
                     fileChunk.release(); // the close left it to this send, which read from it
                 }
                 return;
             }
             if (result < 0) {
-                sendInFlight.clear();
                 fileChunk.release();
                 IOException cause = failure("send", result);
                 ChannelPromise shutdown = outputShutdownWaiting;
@@ -727,10 +752,9 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 fileChunk.sent(result);
                 in.progress(result);
             } else {
-                sendInFlight.advance(result);
                 // Before removeBytes: it may fire channelWritabilityChanged, whose handler may
-                // write and flush, submitting (and recording) the next send right here.
-                sendInFlight.clear();
+                // write and flush, submitting the next send right here.
+                gatheringLimit.sent(sendOffered, result);
                 in.removeBytes(result);
             }
             flush0();

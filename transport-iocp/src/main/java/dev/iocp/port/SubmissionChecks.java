@@ -78,6 +78,28 @@ public final class SubmissionChecks {
         }
     }
 
+    /**
+     * A send's segments: 1 to {@link #MAX_GATHERED_BUFFERS} of them, none of negative length.
+     *
+     * @return how many segments there are
+     * @throws NullPointerException     for null segments
+     * @throws IllegalArgumentException for a count outside 1 to {@link #MAX_GATHERED_BUFFERS}, or
+     *                                  a negative length
+     */
+    public static int segments(SendSegments segments) {
+        Objects.requireNonNull(segments, "segments");
+        int count = segments.count();
+        if (count < 1 || count > MAX_GATHERED_BUFFERS) {
+            throw new IllegalArgumentException("a send takes 1 to " + MAX_GATHERED_BUFFERS + " buffers, not " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            if (segments.length(i) < 0) {
+                throw new IllegalArgumentException("segment " + i + " has a negative length: " + segments.length(i));
+            }
+        }
+        return count;
+    }
+
     /** A shutdown's direction. @throws NullPointerException for a null mode */
     public static ShutdownMode shutdownMode(ShutdownMode mode) {
         return Objects.requireNonNull(mode, "mode");

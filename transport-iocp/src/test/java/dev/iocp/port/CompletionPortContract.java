@@ -41,10 +41,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * printed.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-public abstract class CompletionPortContract {
+public abstract class CompletionPortContract implements SendSegmentsContract {
 
     protected CompletionPort port;
     protected PortDriver driver;
+
+    @Override
+    public CompletionPort port() {
+        return port;
+    }
+
+    @Override
+    public PortDriver driver() {
+        return driver;
+    }
 
     protected abstract Backend backend();
 
@@ -694,7 +704,7 @@ public abstract class CompletionPortContract {
 
     // ---- helpers --------------------------------------------------------------------------
 
-    protected record Pair(PortSocket client, PortSocket server) {
+    public record Pair(PortSocket client, PortSocket server) {
     }
 
     protected PortSocket open(StandardProtocolFamily family, long key) throws IOException {
@@ -712,7 +722,8 @@ public abstract class CompletionPortContract {
     }
 
     /** A connected pair on the port: client key 1, server key 2. */
-    protected Pair connectedPair(StandardProtocolFamily family) throws IOException {
+    @Override
+    public Pair connectedPair(StandardProtocolFamily family) throws IOException {
         PortSocket listener = listener(family);
         Pair pair = connect(listener, family, listener.localAddress());
         listener.close();

@@ -9,6 +9,7 @@ import dev.iocp.port.OwnerThread;
 import dev.iocp.port.PortConfig;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.PostQueue;
+import dev.iocp.port.SendSegments;
 import dev.iocp.port.ShutdownMode;
 import dev.iocp.port.SubmissionChecks;
 
@@ -72,6 +73,7 @@ public final class NioPort implements CompletionPort {
     private final ControlRequests requests;
     private final Consumer<SelectionKey> onReady;
     private final PostQueue posts = new PostQueue();
+    private final SegmentBuffers segmentBuffers = new SegmentBuffers();
     private final LingeringCloses lingering;
     private final Set<NioSocket> sockets = new HashSet<>();
 
@@ -237,6 +239,34 @@ public final class NioPort implements CompletionPort {
         long id = begin(Operation.SEND, s);
         table.gather(OperationIds.slot(id), buffers, offset, length);
         return enqueue(Operation.SEND, s, id);
+    }
+
+    @Override
+    public long submitSend(PortSocket socket, SendSegments segments) {
+        NioSocket s = own(socket);
+        int count = segmentBuffers.stage(segments);
+        long id = begin(Operation.SEND, s);
+        int slot = OperationIds.slot(id);
+        ByteBuffer[] buffers = segmentBuffers.buffers();
+        int[] windows = segmentBuffers.windows();
+        if (count == 1) {
+            table.buffer(slot, buffers[0], windows[0], windows[1]);
+        } else {
+            table.gather(slot, buffers, windows, count);
+        }
+        segmentBuffers.clear();
+        return enqueue(Operation.SEND, s, id);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here the same as {@link #submitSend(PortSocket, SendSegments)}: java.nio has no
+     * zero-copy send.
+     */
+    @Override
+    public long submitZeroCopySend(PortSocket socket, SendSegments segments) {
+        return submitSend(socket, segments);
     }
 
     @Override

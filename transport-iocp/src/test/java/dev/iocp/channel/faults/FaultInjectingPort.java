@@ -6,6 +6,7 @@ import dev.iocp.port.CompletionPort;
 import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
 import dev.iocp.port.PortSocket;
+import dev.iocp.port.SendSegments;
 import dev.iocp.port.ShutdownMode;
 
 import java.io.IOException;
@@ -13,7 +14,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,6 +53,12 @@ public final class FaultInjectingPort implements CompletionPort {
 
     private record Faked(Operation operation, int result) {
     }
+
+    /** A send of segments as submitted: the bytes it offered, and whether it asked for zero-copy. */
+    public record SegmentSend(long bytes, boolean zeroCopy) {
+    }
+
+    private final Queue<SegmentSend> segmentSends = new ConcurrentLinkedQueue<>();
 
     FaultInjectingPort(CompletionPort delegate, FaultInjector injector) {
         this.delegate = delegate;
@@ -161,6 +171,41 @@ public final class FaultInjectingPort implements CompletionPort {
             }
         }
         return mark(delegate.submitSend(socket, buffers, offset, length), Operation.SEND, fault);
+    }
+
+    @Override
+    public long submitSend(PortSocket socket, SendSegments segments) {
+        return submitSegments(socket, segments, false);
+    }
+
+    @Override
+    public long submitZeroCopySend(PortSocket socket, SendSegments segments) {
+        return submitSegments(socket, segments, true);
+    }
+
+    /** The sends of segments submitted so far, in order (from any thread). */
+    public List<SegmentSend> segmentSends() {
+        return List.copyOf(segmentSends);
+    }
+
+    private long submitSegments(PortSocket socket, SendSegments segments, boolean zeroCopy) {
+        long bytes = 0;
+        for (int i = 0; i < segments.count(); i++) {
+            bytes += segments.length(i);
+        }
+        segmentSends.add(new SegmentSend(bytes, zeroCopy));
+        Fault fault = injector.decide(Operation.SEND, keyOf(socket));
+        SendSegments offered = segments;
+        if (fault != null && fault.isShort()) {
+            SendSegments half = HalfSegments.of(segments);
+            if (half != null) {
+                injector.countInjected(Operation.SEND, Fault.SHORT);
+                offered = half;
+                fault = null;
+            }
+        }
+        long id = zeroCopy ? delegate.submitZeroCopySend(socket, offered) : delegate.submitSend(socket, offered);
+        return mark(id, Operation.SEND, fault);
     }
 
     @Override
