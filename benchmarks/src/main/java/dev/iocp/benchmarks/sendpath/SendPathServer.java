@@ -1,6 +1,7 @@
 package dev.iocp.benchmarks.sendpath;
 
 import dev.iocp.channel.Iocp;
+import dev.iocp.channel.IocpChannelOption;
 import dev.iocp.channel.IocpIoHandler;
 import dev.iocp.channel.IocpServerSocketChannel;
 import io.netty.bootstrap.ServerBootstrap;
@@ -67,7 +68,7 @@ public final class SendPathServer {
                     }
                 });
         if (zeroCopyThreshold >= 0) {
-            throw new IllegalArgumentException("this build has no zero-copy sends");
+            bootstrap.childOption(IocpChannelOption.SEND_ZEROCOPY_THRESHOLD, zeroCopyThreshold);
         }
         Channel listener = bootstrap.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).sync().channel();
         String backend = transport.equals("iocp") ? "iocp/" + Iocp.backendName() : transport;
