@@ -1,6 +1,7 @@
 package dev.iocp.channel;
 
 import dev.iocp.port.Backends;
+import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.CompletionPort;
 import dev.iocp.port.Operation;
@@ -150,7 +151,9 @@ public final class IocpIoHandler implements IoHandler {
             // One handle's failure must not stop the loop or lose the other completions.
             logger.warn("{} failed handling {}", registration.handle(), event, t);
         } finally {
-            registration.completed();
+            if ((flags & CompletionFlags.MORE) == 0) {
+                registration.completed(); // else the operation is still in flight
+            }
         }
     }
 

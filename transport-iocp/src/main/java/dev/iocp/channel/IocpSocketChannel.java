@@ -64,6 +64,8 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     /** The ByteBufs of the next send, collected, submitted, and cleared again right away. */
     private final OutboundSegments sendSegments = new OutboundSegments();
     private final GatheringLimit gatheringLimit = new GatheringLimit();
+    /** The messages of zero-copy sends whose memory the kernel still reads. */
+    private final ZeroCopyHolds zeroCopyHolds = new ZeroCopyHolds();
     /** Bytes the ByteBuf send in flight offered. */
     private long sendOffered;
     /** A shutdownOutput() waiting for the send of what was flushed before it. */
@@ -706,7 +708,8 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
          * Submits the flushed ByteBufs at the head of the outbound buffer as one send: one
          * segment or a gathering send, bounded by {@link GatheringLimit}, and zero-copy when it
          * reaches {@link IocpChannelOption#SEND_ZEROCOPY_THRESHOLD}. The bytes stay in the outbound
-         * buffer, which releases them when the completion removes them.
+         * buffer, which releases them when the completion removes them (and the messages of a
+         * zero-copy send stay held until the kernel lets go of them: {@link ZeroCopyHolds}).
          */
         private long sendFlushedBuffers(ChannelOutboundBuffer in) {
             OutboundSegments segments = sendSegments;
@@ -714,8 +717,13 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             try {
                 long bytes = segments.bytes();
                 int zeroCopyThreshold = config.getSendZeroCopyThreshold();
-                long id = zeroCopyThreshold >= 0 && bytes >= zeroCopyThreshold
-                        ? registration.submitZeroCopySend(segments) : registration.submitSend(segments);
+                long id;
+                if (zeroCopyThreshold >= 0 && bytes >= zeroCopyThreshold) {
+                    id = registration.submitZeroCopySend(segments);
+                    zeroCopyHolds.hold(id, segments);
+                } else {
+                    id = registration.submitSend(segments);
+                }
                 sendOffered = bytes;
                 return id;
             } finally {
@@ -724,7 +732,16 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         }
 
         @Override
-        void writeComplete(int result) {
+        void writeComplete(int result, int flags, long operationId) {
+            if (operationId != writeId) {
+                // The last completion of a zero-copy send whose result came before: the kernel
+                // has let go of its memory.
+                zeroCopyHolds.release(operationId);
+                return;
+            }
+            if ((flags & CompletionFlags.MORE) == 0) {
+                zeroCopyHolds.release(operationId); // no later completion: the memory is free now
+            }
             writeId = 0;
             ChannelOutboundBuffer in = outboundBuffer();
             if (in == null || !isOpen() || !registration.isValid() || (isCancelled(result) && closing)) {
@@ -764,6 +781,13 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     close(voidPromise());
                 }
             }
+        }
+
+        /** No completion comes any more: what zero-copy sends still held is let go. */
+        @Override
+        public void unregistered() {
+            zeroCopyHolds.releaseAll();
+            super.unregistered();
         }
 
         @Override

@@ -37,6 +37,9 @@ final class OutboundSegments implements SendSegments, ChannelOutboundBuffer.Mess
     /** Views made so far, by segment; the only form of a part of a buffer with several. */
     private ByteBuffer[] views = new ByteBuffer[16];
     private int count;
+    /** The messages the segments come from, one entry per message. */
+    private ByteBuf[] messages = new ByteBuf[16];
+    private int messageCount;
     private long bytes;
     private long maxBytes;
 
@@ -88,6 +91,10 @@ final class OutboundSegments implements SendSegments, ChannelOutboundBuffer.Mess
             }
         }
         bytes += readable;
+        if (messageCount == messages.length) {
+            messages = Arrays.copyOf(messages, messageCount * 2);
+        }
+        messages[messageCount++] = buf;
         return count < MAX;
     }
 
@@ -109,6 +116,16 @@ final class OutboundSegments implements SendSegments, ChannelOutboundBuffer.Mess
     /** The bytes collected. */
     long bytes() {
         return bytes;
+    }
+
+    /** How many messages the segments come from. */
+    int messageCount() {
+        return messageCount;
+    }
+
+    /** Message {@code index}, in order. */
+    ByteBuf message(int index) {
+        return messages[index];
     }
 
     @Override
@@ -147,7 +164,9 @@ final class OutboundSegments implements SendSegments, ChannelOutboundBuffer.Mess
         if (count > 0) {
             Arrays.fill(owners, 0, count, null);
             Arrays.fill(views, 0, count, null);
+            Arrays.fill(messages, 0, messageCount, null);
             count = 0;
+            messageCount = 0;
         }
         bytes = 0;
     }

@@ -20,6 +20,15 @@ public final class CompletionFlags {
      */
     public static final int INPUT_PENDING = 1;
 
+    /**
+     * Not the operation's last completion: another follows, and until it does the operation is
+     * still in flight (its memory is still the kernel's, and it counts in
+     * {@link CompletionPort#pendingOperations()} and for its socket's close). Only a
+     * {@linkplain CompletionPort#submitZeroCopySend zero-copy send} completes this way: with its
+     * result, flagged MORE, then with 0 once the kernel has let go of the memory.
+     */
+    public static final int MORE = 1 << 1;
+
     private CompletionFlags() {
     }
 }

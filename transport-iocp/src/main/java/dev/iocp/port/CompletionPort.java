@@ -97,10 +97,12 @@ public interface CompletionPort extends AutoCloseable {
      * the caller's memory instead of copying it first (io_uring {@code SEND_ZC} and
      * {@code SENDMSG_ZC}, Linux 6.0 and 6.1). The kernel then holds on to the memory past the
      * send's result, until the data is acknowledged (or, to a peer on this host, copied after
-     * all), and the completion is delivered only once it has let go: the memory rule is the same
-     * as for any send, the completion just comes later. A backend that cannot send without
-     * copying (nio; io_uring on kernels without these operations) sends as {@code submitSend}
-     * does, with the same result.
+     * all). So the send may complete twice: with its result (bytes or {@code -errno}), flagged
+     * {@link CompletionFlags#MORE}, as soon as it has one, so that the next send need not wait
+     * for the peer; then with 0, its last completion, once the kernel has let go of the memory.
+     * The memory rule holds to that last completion. Without {@code MORE} the first completion is
+     * the only one. A backend that cannot send without copying (nio; io_uring on kernels without
+     * these operations) sends as {@code submitSend} does: one completion.
      *
      * <p>It pays only for large sends to a network device (the kernel's MSG_ZEROCOPY notes say
      * from about 10 KB); to a local peer the kernel copies anyway, later.

@@ -14,8 +14,11 @@
  * <h2>Rules every backend keeps</h2>
  * <ul>
  *   <li><b>One completion per operation.</b> Also when the operation is cancelled, its socket
- *       closed, or the submission queue was full when it was submitted.</li>
- *   <li><b>Memory handed to the kernel stays alive until the completion is dequeued.</b> The port
+ *       closed, or the submission queue was full when it was submitted. (One last completion,
+ *       to be exact: a zero-copy send may deliver its result first, flagged
+ *       {@link dev.iocp.port.CompletionFlags#MORE}, and its last completion when the kernel
+ *       has let go of its memory.)</li>
+ *   <li><b>Memory handed to the kernel stays alive until the (last) completion is dequeued.</b> The port
  *       holds the buffers of an operation until its completion has been delivered; closing a
  *       socket or the port cancels what is in flight and waits for those completions before
  *       anything is freed. Breaking this would be a use-after-free, not a leak.</li>

@@ -293,7 +293,7 @@ public final class IoUringPort implements CompletionPort {
         return submitSegments(socket, segments, false);
     }
 
-    /** SEND_ZC or SENDMSG_ZC; its result is held back until the notification ({@link ZeroCopySends}). */
+    /** SEND_ZC or SENDMSG_ZC: the result, then the notification ({@link ZeroCopySends}). */
     @Override
     public long submitZeroCopySend(PortSocket socket, SendSegments segments) {
         return submitSegments(socket, segments, true);
@@ -554,11 +554,18 @@ public final class IoUringPort implements CompletionPort {
         if (operation == Operation.ACCEPT && result >= 0) {
             unadopted.add(result, operations.acceptedPeer(slot)); // before the slot is reused
         }
-        if (operation == Operation.SEND && !sends.completes(slot, result, cqeFlags)) {
-            return 0; // a zero-copy send whose kernel still reads the memory: its other CQE completes it
-        }
-        if (operation == Operation.SEND) {
-            result = sends.result(slot, result);
+        if (operation == Operation.SEND && sends.zeroCopy().isZeroCopy(slot)) {
+            switch (sends.zeroCopy().take(slot, result, cqeFlags)) {
+                case NOTHING_YET -> {
+                    return 0;
+                }
+                case RESULT_MORE_TO_COME -> {
+                    // The kernel still reads the memory: the slot stays taken until the notification.
+                    handler.onCompletion(key, operation, result, CompletionFlags.MORE, userData);
+                    return 1;
+                }
+                case LAST -> result = sends.zeroCopy().lastResult(slot);
+            }
         }
         operations.release(slot); // the kernel is done with the slot's memory
         int flags = 0;

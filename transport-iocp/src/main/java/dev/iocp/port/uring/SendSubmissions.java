@@ -48,21 +48,6 @@ final class SendSubmissions {
     }
 
     /**
-     * Takes a CQE of the send in {@code slot}.
-     *
-     * @return whether the send is complete: a copying send is with its one CQE, a zero-copy one
-     *         once both its result and its notification are in
-     */
-    boolean completes(int slot, int result, int cqeFlags) {
-        return !zeroCopy.isZeroCopy(slot) || zeroCopy.completes(slot, result, cqeFlags);
-    }
-
-    /** The result to deliver for the send in {@code slot}, which {@link #completes} said is complete. */
-    int result(int slot, int cqeResult) {
-        return zeroCopy.isZeroCopy(slot) ? zeroCopy.takeResult(slot) : cqeResult;
-    }
-
-    /**
      * Checks the segments and reads their addresses and lengths.
      *
      * @return how many there are

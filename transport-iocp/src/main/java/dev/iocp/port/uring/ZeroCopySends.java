@@ -19,19 +19,31 @@ import static dev.iocp.port.uring.sys.LinuxConstants.IORING_CQE_F_NOTIF;
  * cancellation (Pavel Begunkov and Jens Axboe in liburing #1462: {@code io_sendrecv_fail} sets
  * {@code F_MORE} when a notification is owed).
  *
- * <p>The port delivers one completion, carrying the result, when both are in. Until then the slot
- * stays taken, so the caller's buffers (held until the completion), the socket's count of
- * operations in flight (which a close waits for) and {@link IoUringPort#pendingOperations()} all
- * cover the time the kernel still reads the memory. Keyed by slot, not kept in submission order:
- * notifications of different sends may come back in any order (Netty #17238), and a cancelled
- * send's {@code -ECANCELED} may be followed by its notification (Netty #15599). Should a
- * notification ever come before its result, the result still completes the send.
+ * <p>The port passes both on: the result at once, flagged
+ * {@link dev.iocp.port.CompletionFlags#MORE}, so that the caller's next send need not wait for
+ * the peer's acknowledgement; then a last completion (result 0) with the notification. The slot
+ * stays taken until that last one, so the socket's count of operations in flight (which a close
+ * waits for) and {@link IoUringPort#pendingOperations()} cover the time the kernel still reads the
+ * memory. Keyed by slot, not kept in submission order: notifications of different sends may come
+ * back in any order (Netty #17238), and a cancelled send's {@code -ECANCELED} may be followed by
+ * its notification (Netty #15599). Should a notification ever come before its result, the result
+ * is then the one and last completion.
  */
 final class ZeroCopySends {
+    /** What to deliver for a CQE of a zero-copy send. */
+    enum Step {
+        /** Nothing yet: a notification before its result. */
+        NOTHING_YET,
+        /** The result, flagged MORE: the notification follows. */
+        RESULT_MORE_TO_COME,
+        /** The last completion, with {@link #lastResult}. */
+        LAST
+    }
+
     private static final byte NONE = 0;
     /** Submitted; neither CQE in. */
     private static final byte SUBMITTED = 1;
-    /** The result is in, with F_MORE: waiting for the notification. */
+    /** The result is in and passed on, with F_MORE: waiting for the notification. */
     private static final byte RESULT_IN = 2;
     /** The notification is in before the result. */
     private static final byte NOTIFIED = 3;
@@ -57,30 +69,27 @@ final class ZeroCopySends {
         return slot < states.length && states[slot] != NONE;
     }
 
-    /**
-     * Takes one CQE of the zero-copy send in {@code slot}.
-     *
-     * @return whether the send is now complete; its result is then {@link #takeResult}'s
-     */
-    boolean completes(int slot, int result, int cqeFlags) {
+    /** Takes one CQE of the zero-copy send in {@code slot} and says what to deliver. */
+    Step take(int slot, int cqeResult, int cqeFlags) {
         if ((cqeFlags & IORING_CQE_F_NOTIF) != 0) {
             notifications++;
             if (states[slot] == RESULT_IN) {
-                return true;
+                results[slot] = 0; // the last completion only says the memory is free
+                return Step.LAST;
             }
             states[slot] = NOTIFIED;
-            return false;
+            return Step.NOTHING_YET;
         }
-        results[slot] = result;
+        results[slot] = cqeResult;
         if ((cqeFlags & IORING_CQE_F_MORE) != 0 && states[slot] != NOTIFIED) {
             states[slot] = RESULT_IN;
-            return false;
+            return Step.RESULT_MORE_TO_COME;
         }
-        return true; // no notification owed, or it came first
+        return Step.LAST; // no notification owed, or it came first
     }
 
-    /** The result of the send in {@code slot}, which has completed; frees its entry. */
-    int takeResult(int slot) {
+    /** The result of the last completion of the send in {@code slot}; frees its entry. */
+    int lastResult(int slot) {
         states[slot] = NONE;
         inFlight--;
         return results[slot];
@@ -100,7 +109,7 @@ final class ZeroCopySends {
         return sockets;
     }
 
-    /** Zero-copy sends submitted and not yet complete. */
+    /** Zero-copy sends submitted whose last completion has not been delivered. */
     int inFlight() {
         return inFlight;
     }

@@ -1,6 +1,7 @@
 package dev.iocp.channel.faults;
 
 import dev.iocp.port.Backend;
+import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.CompletionPort;
 import dev.iocp.port.Errno;
@@ -272,13 +273,16 @@ public final class FaultInjectingPort implements CompletionPort {
                 return;
             }
         }
+        boolean last = (flags & CompletionFlags.MORE) == 0;
         Integer errno = marked.remove(operationId);
         if (errno != null && result >= 0) {
             injector.countInjected(operation, Fault.error(errno));
             result = -errno;
-            flags = 0;
+            flags &= CompletionFlags.MORE; // a zero-copy send's last completion is still to come
         }
-        injector.countCompleted(operation);
+        if (last) {
+            injector.countCompleted(operation);
+        }
         downstream.onCompletion(key, operation, result, flags, operationId);
     }
 
