@@ -41,9 +41,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Reads are receive operations into buffers from the channel's {@link RecvByteBufAllocator};
  * one is in flight at a time, and a read batch continues while the allocator wants more and the
- * kernel says more is queued. Writes are gathering sends straight from the
- * {@link ChannelOutboundBuffer}, one in flight at a time; its completion removes what was sent
- * and sends the rest.
+ * kernel says more is queued. Writes are sends straight from the {@link ChannelOutboundBuffer}
+ * ({@link ByteBufSender}), one in flight at a time; its completion removes what was sent and
+ * sends the rest.
  */
 public class IocpSocketChannel extends AbstractIocpChannel implements SocketChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
@@ -61,13 +61,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private boolean inputClosedSeenErrorOnRead;
     /** File data read into memory, being sent for the FileRegion at the head of the buffer. */
     private final FileRegionChunk fileChunk = new FileRegionChunk();
-    /** The ByteBufs of the next send, collected, submitted, and cleared again right away. */
-    private final OutboundSegments sendSegments = new OutboundSegments();
-    private final GatheringLimit gatheringLimit = new GatheringLimit();
-    /** The messages of zero-copy sends whose memory the kernel still reads. */
-    private final ZeroCopyHolds zeroCopyHolds = new ZeroCopyHolds();
-    /** Bytes the ByteBuf send in flight offered. */
-    private long sendOffered;
+    private final ByteBufSender bufferSender = new ByteBufSender();
     /** A shutdownOutput() waiting for the send of what was flushed before it. */
     private ChannelPromise outputShutdownWaiting;
 
@@ -682,7 +676,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                         in.remove();
                         continue;
                     }
-                    writeId = sendFlushedBuffers(in);
+                    writeId = bufferSender.send(in, registration, config.getSendZeroCopyThreshold());
                 } else if (msg instanceof FileRegion region) {
                     ByteBuffer[] part;
                     try {
@@ -704,43 +698,15 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             }
         }
 
-        /**
-         * Submits the flushed ByteBufs at the head of the outbound buffer as one send: one
-         * segment or a gathering send, bounded by {@link GatheringLimit}, and zero-copy when it
-         * reaches {@link IocpChannelOption#SEND_ZEROCOPY_THRESHOLD}. The bytes stay in the outbound
-         * buffer, which releases them when the completion removes them (and the messages of a
-         * zero-copy send stay held until the kernel lets go of them: {@link ZeroCopyHolds}).
-         */
-        private long sendFlushedBuffers(ChannelOutboundBuffer in) {
-            OutboundSegments segments = sendSegments;
-            segments.collect(in, gatheringLimit.bytes());
-            try {
-                long bytes = segments.bytes();
-                int zeroCopyThreshold = config.getSendZeroCopyThreshold();
-                long id;
-                if (zeroCopyThreshold >= 0 && bytes >= zeroCopyThreshold) {
-                    id = registration.submitZeroCopySend(segments);
-                    zeroCopyHolds.hold(id, segments);
-                } else {
-                    id = registration.submitSend(segments);
-                }
-                sendOffered = bytes;
-                return id;
-            } finally {
-                segments.clear(); // the port has read them
-            }
-        }
-
         @Override
         void writeComplete(int result, int flags, long operationId) {
             if (operationId != writeId) {
-                // The last completion of a zero-copy send whose result came before: the kernel
-                // has let go of its memory.
-                zeroCopyHolds.release(operationId);
+                // The last completion of a zero-copy send whose result came before.
+                bufferSender.released(operationId);
                 return;
             }
             if ((flags & CompletionFlags.MORE) == 0) {
-                zeroCopyHolds.release(operationId); // no later completion: the memory is free now
+                bufferSender.released(operationId); // no later completion: the memory is free now
             }
             writeId = 0;
             ChannelOutboundBuffer in = outboundBuffer();
@@ -771,7 +737,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             } else {
                 // Before removeBytes: it may fire channelWritabilityChanged, whose handler may
                 // write and flush, submitting the next send right here.
-                gatheringLimit.sent(sendOffered, result);
+                bufferSender.sent(result);
                 in.removeBytes(result);
             }
             flush0();
@@ -786,7 +752,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         /** No completion comes any more: what zero-copy sends still held is let go. */
         @Override
         public void unregistered() {
-            zeroCopyHolds.releaseAll();
+            bufferSender.releaseAll();
             super.unregistered();
         }
 

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -765,7 +766,7 @@ public final class IoUringPort implements CompletionPort {
      */
     private void abortZeroCopySends(UringSocket socket) {
         try {
-            socket.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+            socket.setOption(StandardSocketOptions.SO_LINGER, 0);
         } catch (IOException e) {
             LOG.log(Level.FINE, "could not reset " + socket + " on closing the port", e);
         }
