@@ -314,9 +314,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             throw new ChannelOutputShutdownException("output shutdown requested; no more writes");
         }
         if (msg instanceof ByteBuf buf) {
-            // A send takes at most MAX_GATHERED_BUFFERS segments; a composite of more is copied, as
-            // Netty's epoll and io_uring channels copy a buffer of more than IOV_MAX components.
-            return buf.isDirect() && buf.nioBufferCount() <= SubmissionChecks.MAX_GATHERED_BUFFERS ? buf : toDirect(buf);
+            // A send takes 1 to MAX_GATHERED_BUFFERS segments per buffer; a composite of more is
+            // copied, as Netty's epoll and io_uring channels copy one of more than IOV_MAX parts
+            // (and so is a buffer that has no NIO form at all, nioBufferCount() -1).
+            int parts = buf.nioBufferCount();
+            return buf.isDirect() && parts >= 1 && parts <= SubmissionChecks.MAX_GATHERED_BUFFERS ? buf : toDirect(buf);
         }
         if (msg instanceof FileRegion) {
             return msg;
