@@ -52,6 +52,13 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private final IocpSocketChannelConfig config;
     private ByteBuf readBuffer;
     private long writeId;
+    /**
+     * A send's completion is removing the bytes sent from the outbound buffer. Removal goes
+     * message by message, firing write promises and channelWritabilityChanged as it goes, and
+     * until it ends the messages after the one removed still have sent bytes readable: a write
+     * and flush made from there submits nothing (the completion's own flush0 sends it after).
+     */
+    private boolean removingSent;
     private long connectId;
     private ChannelPromise connectPromise;
     private Future<?> connectTimeout;
@@ -671,7 +678,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         // ---- writes ---------------------------------------------------------------------
 
         void scheduleWrite(ChannelOutboundBuffer in) {
-            while (writeId == 0 && !closing && !in.isEmpty()) {
+            while (writeId == 0 && !removingSent && !closing && !in.isEmpty()) {
                 Object msg = in.current();
                 if (msg instanceof ByteBuf buf) {
                     if (!buf.isReadable()) {
@@ -737,10 +744,18 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 fileChunk.sent(result);
                 in.progress(result);
             } else {
-                // Before removeBytes: it may fire channelWritabilityChanged, whose handler may
-                // write and flush, submitting the next send right here.
+                // Before removeBytes, which fires write promises and channelWritabilityChanged,
+                // whose handlers may write and flush. That flush submits nothing while the
+                // removal is under way: OutboundSegments reads each message's readerIndex,
+                // and the messages after the one being removed still count bytes sent by this
+                // send. The flush0 below sends what they wrote.
                 bufferSender.sent(result);
-                in.removeBytes(result);
+                removingSent = true;
+                try {
+                    in.removeBytes(result);
+                } finally {
+                    removingSent = false;
+                }
             }
             flush0();
             if (writeId == 0 && !closing) {

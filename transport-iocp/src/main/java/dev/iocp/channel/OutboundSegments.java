@@ -21,7 +21,10 @@ import java.util.Arrays;
  * only by the nio backend, or for a buffer without an address, whose address is then that of
  * the view. Unlike {@code ChannelOutboundBuffer.nioBuffers()}, this keeps no view between sends:
  * each send reads the buffers' reader indexes afresh, so a partial send needs no positions
- * moved, only {@code removeBytes}.
+ * moved, only {@code removeBytes}. It follows that nothing may be collected while
+ * {@code removeBytes} is under way: until it returns, the messages after the one it is removing
+ * still have bytes readable that were sent (the channel submits no send from the promises and
+ * writability events the removal fires).
  *
  * <p>The channel collects, submits, then {@linkplain #clear clears}: between sends this holds no
  * buffer. The memory stays the outbound buffer's, which releases it only when the send's
