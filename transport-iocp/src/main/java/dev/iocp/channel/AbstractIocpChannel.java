@@ -186,7 +186,7 @@ abstract class AbstractIocpChannel extends AbstractChannel {
             try {
                 switch (event.operation()) {
                     case RECEIVE, ACCEPT -> readComplete(result, event.flags());
-                    case SEND, SEND_FILE -> writeComplete(result);
+                    case SEND, SEND_FILE -> writeComplete(result, event.flags(), event.operationId());
                     case CONNECT -> connectComplete(result);
                     case CLOSE -> closeComplete();
                     default -> { } // CANCEL, SHUTDOWN: nothing waits on them
@@ -213,7 +213,8 @@ abstract class AbstractIocpChannel extends AbstractChannel {
 
         abstract void readComplete(int result, int flags);
 
-        void writeComplete(int result) {
+        /** A send completed; with {@link dev.iocp.port.CompletionFlags#MORE} its last completion follows. */
+        void writeComplete(int result, int flags, long operationId) {
         }
 
         void connectComplete(int result) {

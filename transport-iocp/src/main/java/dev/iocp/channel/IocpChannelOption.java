@@ -28,6 +28,25 @@ public final class IocpChannelOption {
     public static final ChannelOption<Boolean> TCP_FASTOPEN_CONNECT = ChannelOption.TCP_FASTOPEN_CONNECT;
     /** TCP_QUICKACK: acknowledge at once rather than delay (the kernel may reset it). */
     public static final ChannelOption<Boolean> TCP_QUICKACK = ChannelOption.valueOf(IocpChannelOption.class, "TCP_QUICKACK");
+    /**
+     * Sends of at least this many bytes go out zero-copy: the kernel sends from the message's
+     * memory instead of copying it into the socket first (io_uring SEND_ZC, Linux 6.0; SENDMSG_ZC
+     * for gathering sends, 6.1). {@code -1}, the default, turns it off; {@code 0} makes every send
+     * zero-copy. Values below -1 are refused.
+     *
+     * <p>A zero-copy send completes its writes' promises with its result, as any send does, and
+     * the next send goes out at once; but the kernel keeps reading the messages' memory until the
+     * peer has acknowledged the data, so the channel keeps them retained until the kernel says it
+     * has let go (io_uring's notification). It pays for large writes to a network device, from
+     * about 10 KB (the kernel's MSG_ZEROCOPY notes); to a peer on the same host the kernel copies
+     * the data anyway, later, so there it only costs. Pinned pages count against RLIMIT_MEMLOCK:
+     * a send refused for it fails with ENOMEM (raise {@code ulimit -l}).
+     *
+     * <p>Where the transport cannot send without copying (the nio backend, or a kernel without
+     * these operations) the option is accepted and sends copy as usual.
+     */
+    public static final ChannelOption<Integer> SEND_ZEROCOPY_THRESHOLD =
+            ChannelOption.valueOf(IocpChannelOption.class, "SEND_ZEROCOPY_THRESHOLD");
 
     private IocpChannelOption() {
     }

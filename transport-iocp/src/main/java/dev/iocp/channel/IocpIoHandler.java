@@ -175,7 +175,7 @@ public final class IocpIoHandler implements IoHandler {
             logger.warn("{} failed handling {}", registration.handle(), event, t);
         } finally {
             if ((flags & CompletionFlags.MORE) == 0) {
-                registration.completed(); // a stream's completions flagged MORE do not end it
+                registration.completed(); // else the operation is still in flight
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.iocp.channel;
 
 import dev.iocp.port.CompletionPort;
 import dev.iocp.port.PortSocket;
+import dev.iocp.port.SendSegments;
 import dev.iocp.port.ShutdownMode;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
@@ -115,6 +116,20 @@ public final class IocpIoRegistration implements IoRegistration {
 
     public long submitSend(ByteBuffer[] buffers, int offset, int length) {
         long id = port().submitSend(requireSocket(), buffers, offset, length);
+        inFlight++;
+        return id;
+    }
+
+    /** See {@link CompletionPort#submitSend(PortSocket, SendSegments)}. */
+    public long submitSend(SendSegments segments) {
+        long id = port().submitSend(requireSocket(), segments);
+        inFlight++;
+        return id;
+    }
+
+    /** See {@link CompletionPort#submitZeroCopySend(PortSocket, SendSegments)}. */
+    public long submitZeroCopySend(SendSegments segments) {
+        long id = port().submitZeroCopySend(requireSocket(), segments);
         inFlight++;
         return id;
     }

@@ -41,9 +41,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Reads are receive operations into buffers from the channel's {@link RecvByteBufAllocator};
  * one is in flight at a time, and a read batch continues while the allocator wants more and the
- * kernel says more is queued. Writes are gathering sends straight from the
- * {@link ChannelOutboundBuffer}, one in flight at a time; its completion removes what was sent
- * and sends the rest.
+ * kernel says more is queued. Writes are sends straight from the {@link ChannelOutboundBuffer}
+ * ({@link ByteBufSender}), one in flight at a time; its completion removes what was sent and
+ * sends the rest.
  */
 public class IocpSocketChannel extends AbstractIocpChannel implements SocketChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
@@ -59,6 +59,13 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private int heldEnd = NO_END;
     private boolean heldDeliveryScheduled;
     private long writeId;
+    /**
+     * A send's completion is removing the bytes sent from the outbound buffer. Removal goes
+     * message by message, firing write promises and channelWritabilityChanged as it goes, and
+     * until it ends the messages after the one removed still have sent bytes readable: a write
+     * and flush made from there submits nothing (the completion's own flush0 sends it after).
+     */
+    private boolean removingSent;
     private long connectId;
     private ChannelPromise connectPromise;
     private Future<?> connectTimeout;
@@ -68,7 +75,8 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private boolean inputClosedSeenErrorOnRead;
     /** Sends the FileRegion at the head of the buffer: from its file where it can, else copied. */
     private final FileRegionSender fileRegions = new FileRegionSender();
-    private final SendInFlight sendInFlight = new SendInFlight();
+    /** Sends the ByteBufs at the head of the buffer, from their memory. */
+    private final ByteBufSender bufferSender = new ByteBufSender();
     /** A shutdownOutput() waiting for the send of what was flushed before it. */
     private ChannelPromise outputShutdownWaiting;
 
@@ -335,7 +343,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             throw new ChannelOutputShutdownException("output shutdown requested; no more writes");
         }
         if (msg instanceof ByteBuf buf) {
-            return buf.isDirect() ? buf : toDirect(buf);
+            // A send takes 1 to MAX_GATHERED_BUFFERS segments per buffer; a composite of more is
+            // copied, as Netty's epoll and io_uring channels copy one of more than IOV_MAX parts
+            // (and so is a buffer that has no NIO form at all, nioBufferCount() -1).
+            int parts = buf.nioBufferCount();
+            return buf.isDirect() && parts >= 1 && parts <= SubmissionChecks.MAX_GATHERED_BUFFERS ? buf : toDirect(buf);
         }
         if (msg instanceof FileRegion) {
             return msg;
@@ -344,7 +356,10 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 + " (expected ByteBuf or FileRegion)");
     }
 
-    /** The kernel is handed addresses, so heap memory is copied to direct memory first. */
+    /**
+     * The kernel is handed addresses, so heap memory is copied to direct memory first (and a
+     * composite of too many parts into one buffer).
+     */
     private ByteBuf toDirect(ByteBuf buf) {
         int readable = buf.readableBytes();
         ByteBuf direct = alloc().directBuffer(readable);
@@ -824,17 +839,14 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         // ---- writes ---------------------------------------------------------------------
 
         void scheduleWrite(ChannelOutboundBuffer in) {
-            while (writeId == 0 && !closing && !in.isEmpty()) {
+            while (writeId == 0 && !removingSent && !closing && !in.isEmpty()) {
                 Object msg = in.current();
                 if (msg instanceof ByteBuf buf) {
                     if (!buf.isReadable()) {
                         in.remove();
                         continue;
                     }
-                    ByteBuffer[] buffers = in.nioBuffers(SubmissionChecks.MAX_GATHERED_BUFFERS, Integer.MAX_VALUE);
-                    int count = in.nioBufferCount();
-                    writeId = registration.submitSend(buffers, 0, count);
-                    sendInFlight.record(buffers, count);
+                    writeId = bufferSender.send(in, registration, config.getSendZeroCopyThreshold());
                 } else if (msg instanceof FileRegion region) {
                     writeId = fileRegions.sendNext(region, in, registration, config.getAllocator());
                 } else {
@@ -844,13 +856,20 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         }
 
         @Override
-        void writeComplete(int result) {
+        void writeComplete(int result, int flags, long operationId) {
+            if (operationId != writeId) {
+                // The last completion of a zero-copy send whose result came before.
+                bufferSender.released(operationId);
+                return;
+            }
+            if ((flags & CompletionFlags.MORE) == 0) {
+                bufferSender.released(operationId); // no later completion: the memory is free now
+            }
             writeId = 0;
             ChannelOutboundBuffer in = outboundBuffer();
             if (in == null || !isOpen() || !registration.isValid() || (isCancelled(result) && closing)) {
                 // Closed (also forcibly) or deregistered: the close settles the outbound buffer,
                 // and nothing more reaches the pipeline or the socket from here.
-                sendInFlight.clear();
                 if (!isOpen()) {
                     fileRegions.release(); // the close left its chunk to this send, which read from it
                 }
@@ -859,7 +878,6 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             if (result < 0 && fileRegions.copyInstead(result)) {
                 result = 0; // nothing sent: the port cannot send from this region's file, which goes on copied
             } else if (result < 0) {
-                sendInFlight.clear();
                 IOException cause = failure(fileRegions.sendingFromFile() ? "sendfile" : "send", result);
                 fileRegions.release();
                 ChannelPromise shutdown = outputShutdownWaiting;
@@ -875,11 +893,18 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             if (in.current() instanceof FileRegion region) {
                 fileRegions.sent(region, result, in);
             } else {
-                sendInFlight.advance(result);
-                // Before removeBytes: it may fire channelWritabilityChanged, whose handler may
-                // write and flush, submitting (and recording) the next send right here.
-                sendInFlight.clear();
-                in.removeBytes(result);
+                // Before removeBytes, which fires write promises and channelWritabilityChanged,
+                // whose handlers may write and flush. That flush submits nothing while the
+                // removal is under way: OutboundSegments reads each message's readerIndex,
+                // and the messages after the one being removed still count bytes sent by this
+                // send. The flush0 below sends what they wrote.
+                bufferSender.sent(result);
+                removingSent = true;
+                try {
+                    in.removeBytes(result);
+                } finally {
+                    removingSent = false;
+                }
             }
             flush0();
             if (writeId == 0 && !closing) {
@@ -888,6 +913,13 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     close(voidPromise());
                 }
             }
+        }
+
+        /** No completion comes any more: what zero-copy sends still held is let go. */
+        @Override
+        public void unregistered() {
+            bufferSender.releaseAll();
+            super.unregistered();
         }
 
         @Override

@@ -31,6 +31,7 @@ public final class IocpSocketChannelConfig extends DefaultChannelConfig implemen
     private final IocpSocketChannel channel;
     private final PortSocket socket;
     private volatile boolean allowHalfClosure;
+    private volatile int sendZeroCopyThreshold = -1;
 
     IocpSocketChannelConfig(IocpSocketChannel channel, PortSocket socket) {
         super(channel);
@@ -45,6 +46,7 @@ public final class IocpSocketChannelConfig extends DefaultChannelConfig implemen
         Map<ChannelOption<?>, Object> options = new java.util.HashMap<>(
                 getOptions(super.getOptions(), SOCKET_OPTIONS.stream().filter(this::supported).toArray(ChannelOption<?>[]::new)));
         options.put(ALLOW_HALF_CLOSURE, allowHalfClosure);
+        options.put(IocpChannelOption.SEND_ZEROCOPY_THRESHOLD, sendZeroCopyThreshold);
         return options;
     }
 
@@ -53,6 +55,9 @@ public final class IocpSocketChannelConfig extends DefaultChannelConfig implemen
     public <T> T getOption(ChannelOption<T> option) {
         if (option == ALLOW_HALF_CLOSURE) {
             return (T) Boolean.valueOf(allowHalfClosure);
+        }
+        if (option == IocpChannelOption.SEND_ZEROCOPY_THRESHOLD) {
+            return (T) Integer.valueOf(sendZeroCopyThreshold);
         }
         if (SOCKET_OPTIONS.contains(option)) {
             // null, as for an option Netty does not know, where the backend cannot set it
@@ -66,6 +71,8 @@ public final class IocpSocketChannelConfig extends DefaultChannelConfig implemen
         validate(option, value);
         if (option == ALLOW_HALF_CLOSURE) {
             allowHalfClosure = (Boolean) value;
+        } else if (option == IocpChannelOption.SEND_ZEROCOPY_THRESHOLD) {
+            setSendZeroCopyThreshold((Integer) value);
         } else if (SOCKET_OPTIONS.contains(option)) {
             if (!supported(option)) {
                 return false; // reported as Netty reports an unknown option (e.g. TCP_USER_TIMEOUT on nio)
@@ -169,6 +176,25 @@ public final class IocpSocketChannelConfig extends DefaultChannelConfig implemen
     @Override
     public IocpSocketChannelConfig setAllowHalfClosure(boolean allowHalfClosure) {
         this.allowHalfClosure = allowHalfClosure;
+        return this;
+    }
+
+    /** {@link IocpChannelOption#SEND_ZEROCOPY_THRESHOLD}: -1 when off. */
+    public int getSendZeroCopyThreshold() {
+        return sendZeroCopyThreshold;
+    }
+
+    /**
+     * Sets {@link IocpChannelOption#SEND_ZEROCOPY_THRESHOLD}: sends of at least this many bytes
+     * go out zero-copy; -1 turns it off, 0 makes every send zero-copy.
+     *
+     * @throws IllegalArgumentException for a value below -1
+     */
+    public IocpSocketChannelConfig setSendZeroCopyThreshold(int threshold) {
+        if (threshold < -1) {
+            throw new IllegalArgumentException("SEND_ZEROCOPY_THRESHOLD must be -1 (off) or at least 0, not " + threshold);
+        }
+        this.sendZeroCopyThreshold = threshold;
         return this;
     }
 

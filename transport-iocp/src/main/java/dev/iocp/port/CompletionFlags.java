@@ -28,12 +28,14 @@ public final class CompletionFlags {
     public static final int INPUT_PENDING = 1;
 
     /**
-     * The operation stays armed: more completions of it will follow, and the last one comes
-     * without this flag. Set on each data completion of a
-     * {@linkplain CompletionPort#submitReceiveStream stream receive}; never on single-shot
-     * operations.
+     * Not the operation's last completion: another follows, and until the one without this flag
+     * the operation is still in flight (its memory is still the kernel's, and it counts in
+     * {@link CompletionPort#pendingOperations()} and for its socket's close). Set on each data
+     * completion of a {@linkplain CompletionPort#submitReceiveStream stream receive}, and on a
+     * {@linkplain CompletionPort#submitZeroCopySend zero-copy send}'s result (its last completion,
+     * 0, comes once the kernel has let go of the memory); never on other operations.
      */
-    public static final int MORE = 2;
+    public static final int MORE = 1 << 1;
 
     private CompletionFlags() {
     }

@@ -26,15 +26,16 @@ import java.nio.channels.FileChannel;
  * {@link NullPointerException} for a null argument, {@link IllegalArgumentException} for one
  * the operation cannot take (an unresolved address or one of another family than the socket's,
  * a read-only buffer to receive into, a heap buffer where the backend needs direct memory, a
- * gathering send of 0 or more than {@link SubmissionChecks#MAX_GATHERED_BUFFERS} buffers, a
- * closed file or a bad range to send from),
+ * gathering send of 0 or more than {@link SubmissionChecks#MAX_GATHERED_BUFFERS} buffers or
+ * segments, a segment of negative length, a closed file or a bad range to send from),
  * {@link IndexOutOfBoundsException} for a range outside its array, and
  * {@link IllegalStateException} for a closed port or socket or the wrong thread.
  *
  * <p><b>Buffers.</b> Buffers must be direct. The port does not move their positions: a receive
  * writes {@code result} bytes starting at the buffer's position, a send reads from each buffer's
  * position. The port keeps the buffers reachable until the completion is dequeued; the caller
- * must not free or reuse their memory before then.
+ * must not free or reuse their memory before then. A send of {@link SendSegments} is read during
+ * the submit call only, and its memory is the caller's to keep alive until the completion.
  */
 public interface CompletionPort extends AutoCloseable {
 
@@ -140,6 +141,31 @@ public interface CompletionPort extends AutoCloseable {
      */
     long submitSendFile(PortSocket socket, FileChannel file, long position, int count);
 
+    /**
+     * Sends the segments in order in one operation (one segment or a gathering send); the result
+     * may be fewer bytes than offered. The port reads the segments during this call only; their
+     * memory is the caller's to keep unchanged until the completion is dequeued (see
+     * {@link SendSegments}).
+     */
+    long submitSend(PortSocket socket, SendSegments segments);
+
+    /**
+     * As {@link #submitSend(PortSocket, SendSegments)}, asking the kernel to send straight from
+     * the caller's memory instead of copying it first (io_uring {@code SEND_ZC} and
+     * {@code SENDMSG_ZC}, Linux 6.0 and 6.1). The kernel then holds on to the memory past the
+     * send's result, until the data is acknowledged (or, to a peer on this host, copied after
+     * all). So the send may complete twice: with its result (bytes or {@code -errno}), flagged
+     * {@link CompletionFlags#MORE}, as soon as it has one, so that the next send need not wait
+     * for the peer; then with 0, its last completion, once the kernel has let go of the memory.
+     * The memory rule holds to that last completion. Without {@code MORE} the first completion is
+     * the only one. A backend that cannot send without copying (nio; io_uring on kernels without
+     * these operations) sends as {@code submitSend} does: one completion.
+     *
+     * <p>It pays only for large sends to a network device (the kernel's MSG_ZEROCOPY notes say
+     * from about 10 KB); to a local peer the kernel copies anyway, later.
+     */
+    long submitZeroCopySend(PortSocket socket, SendSegments segments);
+
     /** Shuts down one or both directions of a connected socket. */
     long submitShutdown(PortSocket socket, ShutdownMode mode);
 
@@ -212,7 +238,9 @@ public interface CompletionPort extends AutoCloseable {
     /**
      * Cancels every operation in flight, waits for their completions (which are dropped), closes
      * every socket of this port that is still open and frees the port's memory. Called by the
-     * owner; idempotent.
+     * owner; idempotent. A socket whose zero-copy sends the kernel still reads from is reset
+     * rather than closed gracefully: no cancellation reaches data already handed to the kernel,
+     * and dropping it is what lets the kernel give the memory back.
      */
     @Override
     void close() throws IOException;

@@ -73,7 +73,7 @@ public final class SubmissionChecks {
         Objects.checkFromIndexSize(offset, length, buffers.length);
         for (int i = offset; i < offset + length; i++) {
             if (buffers[i] == null) {
-                // The message is built only here: a send checks its buffers every time.
+                // Not requireNonNull(x, "buffers[" + i + "]"): that builds the message on every call.
                 throw new NullPointerException("buffers[" + i + "]");
             }
         }
@@ -102,6 +102,28 @@ public final class SubmissionChecks {
         if (!file.isOpen()) {
             throw new IllegalArgumentException("cannot send from a closed file channel: " + file);
         }
+    }
+
+    /**
+     * A send's segments: 1 to {@link #MAX_GATHERED_BUFFERS} of them, none of negative length.
+     *
+     * @return how many segments there are
+     * @throws NullPointerException     for null segments
+     * @throws IllegalArgumentException for a count outside 1 to {@link #MAX_GATHERED_BUFFERS}, or
+     *                                  a negative length
+     */
+    public static int segments(SendSegments segments) {
+        Objects.requireNonNull(segments, "segments");
+        int count = segments.count();
+        if (count < 1 || count > MAX_GATHERED_BUFFERS) {
+            throw new IllegalArgumentException("a send takes 1 to " + MAX_GATHERED_BUFFERS + " buffers, not " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            if (segments.length(i) < 0) {
+                throw new IllegalArgumentException("segment " + i + " has a negative length: " + segments.length(i));
+            }
+        }
+        return count;
     }
 
     /** A shutdown's direction. @throws NullPointerException for a null mode */

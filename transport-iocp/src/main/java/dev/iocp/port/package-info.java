@@ -8,7 +8,8 @@
  * with a key. Operations (accept, connect, receive, send, send-file, shutdown, close, cancel,
  * timeout, no-op) are submitted on the port; each one yields <em>exactly one</em> final completion
  * (a {@linkplain dev.iocp.port.CompletionPort#submitReceiveStream stream receive} first yields one
- * completion flagged {@link dev.iocp.port.CompletionFlags#MORE} per arrival of data), which the
+ * completion flagged {@link dev.iocp.port.CompletionFlags#MORE} per arrival of data, a
+ * {@linkplain dev.iocp.port.CompletionPort#submitZeroCopySend zero-copy send} its result), which the
  * owning thread {@linkplain dev.iocp.port.CompletionPort#dequeue dequeues} in batches into a
  * {@link dev.iocp.port.CompletionHandler}: the socket's key, the operation, a result (bytes, a
  * new connection, or {@code -errno}) and flags.
@@ -16,8 +17,10 @@
  * <h2>Rules every backend keeps</h2>
  * <ul>
  *   <li><b>One final completion per operation.</b> Also when the operation is cancelled, its socket
- *       closed, or the submission queue was full when it was submitted.</li>
- *   <li><b>Memory handed to the kernel stays alive until the completion is dequeued.</b> The port
+ *       closed, or the submission queue was full when it was submitted. Completions before it
+ *       (a stream receive's arrivals, a zero-copy send's result) are flagged
+ *       {@link dev.iocp.port.CompletionFlags#MORE}.</li>
+ *   <li><b>Memory handed to the kernel stays alive until the final completion is dequeued.</b> The port
  *       holds the buffers of an operation until its completion has been delivered; closing a
  *       socket or the port cancels what is in flight and waits for those completions before
  *       anything is freed. Breaking this would be a use-after-free, not a leak.</li>

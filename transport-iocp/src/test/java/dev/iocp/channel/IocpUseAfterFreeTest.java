@@ -112,6 +112,11 @@ class IocpUseAfterFreeTest {
         }
     }
 
+    /** {@link IocpChannelOption#SEND_ZEROCOPY_THRESHOLD} of the server's children; -1: off. */
+    int zeroCopyThreshold() {
+        return -1;
+    }
+
     @Test
     void theKernelNeverReadsOrWritesReleasedMemory() throws Exception {
         FaultTestSupport.assumeReady();
@@ -125,6 +130,7 @@ class IocpUseAfterFreeTest {
             Channel server = new ServerBootstrap().group(group).channel(IocpServerSocketChannel.class)
                     .childOption(ChannelOption.ALLOCATOR, allocator)
                     .childOption(ChannelOption.SO_SNDBUF, 32 * 1024)
+                    .childOption(IocpChannelOption.SEND_ZEROCOPY_THRESHOLD, zeroCopyThreshold())
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {

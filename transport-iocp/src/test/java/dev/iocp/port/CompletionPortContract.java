@@ -34,7 +34,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and names the backend; where the backend cannot run, every test is skipped with the cause
  * printed.
  */
-public abstract class CompletionPortContract extends PortFixture {
+public abstract class CompletionPortContract extends PortFixture implements SendSegmentsContract {
+
+    @Override
+    public CompletionPort port() {
+        return port;
+    }
+
+    @Override
+    public PortDriver driver() {
+        return driver;
+    }
 
     // ---- posts and wake-ups -----------------------------------------------------------------
 

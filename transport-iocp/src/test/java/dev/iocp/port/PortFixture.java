@@ -57,7 +57,7 @@ public abstract class PortFixture {
 
     // ---- connections ----------------------------------------------------------------------
 
-    protected record Pair(PortSocket client, PortSocket server) {
+    public record Pair(PortSocket client, PortSocket server) {
     }
 
     protected PortSocket open(StandardProtocolFamily family, long key) throws IOException {
@@ -75,7 +75,7 @@ public abstract class PortFixture {
     }
 
     /** A connected pair on the port: client key 1, server key 2. */
-    protected Pair connectedPair(StandardProtocolFamily family) throws IOException {
+    public Pair connectedPair(StandardProtocolFamily family) throws IOException {
         PortSocket listener = listener(family);
         Pair pair = connect(listener, family, listener.localAddress());
         listener.close();

@@ -11,6 +11,7 @@ import dev.iocp.port.PortMetrics;
 import dev.iocp.port.PortMetricsRecorder;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.PostQueue;
+import dev.iocp.port.SendSegments;
 import dev.iocp.port.ShutdownMode;
 import dev.iocp.port.SubmissionChecks;
 
@@ -80,6 +81,7 @@ public final class NioPort implements CompletionPort {
     private final Consumer<SelectionKey> onReady;
     private final LingeringCloses.FinishedClose onLingeringCloseReturned = this::lingeringCloseReturned;
     private final PostQueue posts = new PostQueue();
+    private final SegmentBuffers segmentBuffers = new SegmentBuffers();
     private final LingeringCloses lingering;
     private final Set<NioSocket> sockets = new HashSet<>();
 
@@ -299,6 +301,34 @@ public final class NioPort implements CompletionPort {
         long id = begin(Operation.SEND_FILE, s);
         table.file(OperationIds.slot(id), file, position, count);
         return enqueue(Operation.SEND_FILE, s, id);
+    }
+
+    @Override
+    public long submitSend(PortSocket socket, SendSegments segments) {
+        NioSocket s = own(socket);
+        int count = segmentBuffers.stage(segments);
+        long id = begin(Operation.SEND, s);
+        int slot = OperationIds.slot(id);
+        ByteBuffer[] buffers = segmentBuffers.buffers();
+        int[] windows = segmentBuffers.windows();
+        if (count == 1) {
+            table.buffer(slot, buffers[0], windows[0], windows[1]);
+        } else {
+            table.gather(slot, buffers, windows, count);
+        }
+        segmentBuffers.clear();
+        return enqueue(Operation.SEND, s, id);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here the same as {@link #submitSend(PortSocket, SendSegments)}: java.nio has no
+     * zero-copy send.
+     */
+    @Override
+    public long submitZeroCopySend(PortSocket socket, SendSegments segments) {
+        return submitSend(socket, segments);
     }
 
     @Override

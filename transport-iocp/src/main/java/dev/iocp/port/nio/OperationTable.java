@@ -122,10 +122,15 @@ final class OperationTable {
 
     /** Keeps a buffer and the window it has now: the I/O happens later, on this window. */
     void buffer(int slot, ByteBuffer buffer) {
+        buffer(slot, buffer, buffer.position(), buffer.limit());
+    }
+
+    /** Keeps a buffer and the window it had when it was handed over. */
+    void buffer(int slot, ByteBuffer buffer, int position, int limit) {
         arguments[slot] = buffer;
-        positions[slot] = buffer.position();
-        limits[slot] = buffer.limit();
-        lengths[slot] = buffer.remaining();
+        positions[slot] = position;
+        limits[slot] = limit;
+        lengths[slot] = limit - position;
     }
 
     int position(int slot) {
@@ -156,13 +161,8 @@ final class OperationTable {
      * as soon as the submit returns.
      */
     void gather(int slot, ByteBuffer[] buffers, int offset, int length) {
+        int[] windows = gatherArrays(slot, length);
         ByteBuffer[] held = gathers[slot];
-        if (held == null || held.length < length) {
-            held = new ByteBuffer[Math.max(length, 8)];
-            gathers[slot] = held;
-            gatherWindows[slot] = new int[2 * held.length];
-        }
-        int[] windows = gatherWindows[slot];
         long total = 0;
         for (int i = 0; i < length; i++) {
             ByteBuffer buffer = buffers[offset + i];
@@ -173,6 +173,33 @@ final class OperationTable {
         }
         gatherCounts[slot] = length;
         lengths[slot] = total;
+    }
+
+    /**
+     * As {@link #gather(int, ByteBuffer[], int, int)}, with the windows the buffers had when they
+     * were handed over ({@code sourceWindows}: position and limit of each, in pairs).
+     */
+    void gather(int slot, ByteBuffer[] buffers, int[] sourceWindows, int count) {
+        int[] windows = gatherArrays(slot, count);
+        System.arraycopy(buffers, 0, gathers[slot], 0, count);
+        System.arraycopy(sourceWindows, 0, windows, 0, 2 * count);
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            total += sourceWindows[2 * i + 1] - sourceWindows[2 * i];
+        }
+        gatherCounts[slot] = count;
+        lengths[slot] = total;
+    }
+
+    /** Makes a slot's gather arrays hold {@code length} buffers; returns its window array. */
+    private int[] gatherArrays(int slot, int length) {
+        ByteBuffer[] held = gathers[slot];
+        if (held == null || held.length < length) {
+            held = new ByteBuffer[Math.max(length, 8)];
+            gathers[slot] = held;
+            gatherWindows[slot] = new int[2 * held.length];
+        }
+        return gatherWindows[slot];
     }
 
     /** The number of buffers of a gathering send; 0 for any other operation. */

@@ -13,6 +13,7 @@ import dev.iocp.port.PortMetrics;
 import dev.iocp.port.PortMetricsRecorder;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.PostQueue;
+import dev.iocp.port.SendSegments;
 import dev.iocp.port.ShutdownMode;
 import dev.iocp.port.SubmissionChecks;
 import dev.iocp.port.uring.sys.IoUringLayouts;
@@ -24,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
@@ -72,6 +74,7 @@ public final class IoUringPort implements CompletionPort {
     private final CompletionQueue completions;
     private final OperationTable operations;
     private final SpliceSends splices;
+    private final SendSubmissions sends;
     private final Waker waker;
     private final PostQueue posts = new PostQueue();
     /** getevents_arg followed by the timespec it points to. */
@@ -123,6 +126,7 @@ public final class IoUringPort implements CompletionPort {
         this.closes = new SocketCloses(submissions, operations, this::forget);
         this.streams = new StreamReceives(arena, r.fd, submissions, operations, metrics, receiveSettings,
                 closes::operationDone);
+        this.sends = new SendSubmissions(submissions, operations, IoUringProbe.RESULT.zeroCopySends());
         this.enterFd = r.fd;
         metrics.opened();
     }
@@ -298,7 +302,7 @@ public final class IoUringPort implements CompletionPort {
         long address = DirectBuffers.address(buffer);
         long id = begin(Operation.SEND, s);
         operations.pin(UserData.slot(id), buffer);
-        submissions.prepare(IORING_OP_SEND, s.fd, id).address(address).length(buffer.remaining()).opFlags(MSG_NOSIGNAL);
+        sends.prepare(s.fd, id, address, buffer.remaining());
         return id;
     }
 
@@ -310,18 +314,30 @@ public final class IoUringPort implements CompletionPort {
         }
         UringSocket s = own(socket);
         for (int i = offset; i < offset + length; i++) {
-            DirectBuffers.address(buffers[i]); // rejects heap buffers before anything is claimed
+            DirectBuffers.requireDirect(buffers[i]); // before anything is claimed
         }
         long id = begin(Operation.SEND, s);
-        int slot = UserData.slot(id);
-        operations.pin(slot, buffers, offset, length);
-        long iovecs = operations.writeIovecs(slot, buffers, offset, length);
-        MemorySegment scratch = operations.scratch(slot);
-        long msghdr = operations.scratchBase(slot) + OperationTable.MSGHDR;
-        scratch.asSlice(msghdr, 56).fill((byte) 0);
-        scratch.set(JAVA_LONG, msghdr + 16, iovecs);   // msg_iov
-        scratch.set(JAVA_LONG, msghdr + 24, length);   // msg_iovlen
-        submissions.prepare(IORING_OP_SENDMSG, s.fd, id).address(scratch.address() + msghdr).opFlags(MSG_NOSIGNAL);
+        operations.pin(UserData.slot(id), buffers, offset, length);
+        sends.prepareGather(s.fd, id, buffers, offset, length);
+        return id;
+    }
+
+    @Override
+    public long submitSend(PortSocket socket, SendSegments segments) {
+        return submitSegments(socket, segments, false);
+    }
+
+    /** SEND_ZC or SENDMSG_ZC: the result, then the notification ({@link ZeroCopySends}). */
+    @Override
+    public long submitZeroCopySend(PortSocket socket, SendSegments segments) {
+        return submitSegments(socket, segments, true);
+    }
+
+    private long submitSegments(PortSocket socket, SendSegments segments, boolean zeroCopy) {
+        UringSocket s = own(socket);
+        int count = sends.stage(segments);
+        long id = begin(Operation.SEND, s);
+        sends.prepareStaged(s.fd, id, count, zeroCopy);
         return id;
     }
 
@@ -575,6 +591,19 @@ public final class IoUringPort implements CompletionPort {
         if (operation == Operation.ACCEPT && result >= 0) {
             unadopted.add(result, operations.acceptedPeer(slot)); // before the slot is reused
         }
+        if (operation == Operation.SEND && sends.zeroCopy().isZeroCopy(slot)) {
+            switch (sends.zeroCopy().take(slot, result, cqeFlags)) {
+                case NOTHING_YET -> {
+                    return 0;
+                }
+                case RESULT_MORE_TO_COME -> {
+                    // The kernel still reads the memory: the slot stays taken until the notification.
+                    handler.onCompletion(key, operation, result, CompletionFlags.MORE, userData);
+                    return 1;
+                }
+                case LAST -> result = sends.zeroCopy().lastResult(slot);
+            }
+        }
         operations.release(slot); // the kernel is done with the slot's memory
         int flags = 0;
         switch (operation) {
@@ -626,6 +655,11 @@ public final class IoUringPort implements CompletionPort {
     /** The bytes of the receive buffers allocated so far. */
     long receiveBufferBytes() {
         return streams.bufferBytes();
+    }
+
+    /** The zero-copy sends in flight, and whether this kernel has them at all. */
+    SendSubmissions sends() {
+        return sends;
     }
 
     /** Whether released operation scratch is poisoned. */
@@ -724,8 +758,11 @@ public final class IoUringPort implements CompletionPort {
         splices.portClosing();
         submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, INTERNAL_CANCEL)
                 .opFlags(IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
+        Set<UringSocket> zeroCopyHeld = sends.zeroCopy().socketsAwaitingNotification(operations);
         for (UringSocket socket : new ArrayList<>(sockets)) {
-            if (socket.state == UringSocket.State.OPEN && socket.lingersOnClose) {
+            if (socket.state == UringSocket.State.OPEN && zeroCopyHeld.contains(socket)) {
+                abortZeroCopySends(socket);
+            } else if (socket.state == UringSocket.State.OPEN && socket.lingersOnClose) {
                 beginClose(socket); // in io-wq, not in release() on this thread: it would linger here
             }
         }
@@ -743,6 +780,21 @@ public final class IoUringPort implements CompletionPort {
             closes.deliverHeld(DROP, Integer.MAX_VALUE); // frees their slots
         }
         return true;
+    }
+
+    /**
+     * Ends the zero-copy sends of a socket whose data the kernel still holds: no cancellation
+     * does (their results are in), and a graceful close would keep the unsent data queued, still
+     * read from the caller's memory, until a peer that has stopped reading takes it or TCP gives
+     * up. A reset (SO_LINGER 0) drops it, which frees it, which brings the notifications.
+     */
+    private void abortZeroCopySends(UringSocket socket) {
+        try {
+            socket.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "could not reset " + socket + " on closing the port", e);
+        }
+        beginClose(socket);
     }
 
     @Override

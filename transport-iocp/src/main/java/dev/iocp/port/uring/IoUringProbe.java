@@ -27,8 +27,13 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 final class IoUringProbe {
 
-    /** What the probe found: a cause, or the features of this kernel. */
-    record Result(Throwable cause, String features) {
+    /**
+     * What the probe found: a cause, or the features of this kernel.
+     *
+     * @param zeroCopySends whether SEND_ZC (6.0) and SENDMSG_ZC (6.1) are there; without them a
+     *                      zero-copy send is submitted as a copying one
+     */
+    record Result(Throwable cause, String features, boolean zeroCopySends) {
     }
 
     /** Opcodes the port submits, with their names for the message when one is missing. */
@@ -46,15 +51,15 @@ final class IoUringProbe {
 
     private static Result run() {
         try {
-            return new Result(null, probe());
+            return probe();
         } catch (BackendUnavailableException e) {
-            return new Result(e, null);
+            return new Result(e, null, false);
         } catch (Throwable t) {
-            return new Result(new BackendUnavailableException("probing io_uring failed: " + t, t), null);
+            return new Result(new BackendUnavailableException("probing io_uring failed: " + t, t), null, false);
         }
     }
 
-    private static String probe() throws BackendUnavailableException {
+    private static Result probe() throws BackendUnavailableException {
         String os = System.getProperty("os.name", "");
         String arch = System.getProperty("os.arch", "");
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
@@ -94,22 +99,27 @@ final class IoUringProbe {
             if (rc < 0) {
                 throw tooOld("io_uring_register(PROBE) failed: " + Errno.describe(rc));
             }
-            int opsLen = Byte.toUnsignedInt(probe.get(JAVA_BYTE, 1));
             List<String> missing = new ArrayList<>();
             for (int i = 0; i < REQUIRED_OPS.length; i++) {
-                int op = REQUIRED_OPS[i];
-                long entry = IoUringLayouts.PROBE.byteSize() + op * IoUringLayouts.PROBE_OP.byteSize();
-                boolean supported = op < opsLen && (probe.get(JAVA_SHORT, entry + 2) & IO_URING_OP_SUPPORTED) != 0;
-                if (!supported) {
+                if (!supports(probe, REQUIRED_OPS[i])) {
                     missing.add(REQUIRED_OP_NAMES[i]);
                 }
             }
             if (!missing.isEmpty()) {
                 throw tooOld("it lacks the io_uring operations " + missing);
             }
-            return "setup flags 0x" + Integer.toHexString(ring.setupFlags) + " " + setupFlagNames(ring.setupFlags)
-                    + ", features 0x" + Integer.toHexString(ring.features);
+            boolean zeroCopySends = supports(probe, IORING_OP_SEND_ZC) && supports(probe, IORING_OP_SENDMSG_ZC);
+            return new Result(null, "setup flags 0x" + Integer.toHexString(ring.setupFlags) + " "
+                    + setupFlagNames(ring.setupFlags) + ", features 0x" + Integer.toHexString(ring.features)
+                    + (zeroCopySends ? ", zero-copy sends" : ""), zeroCopySends);
         }
+    }
+
+    /** Whether the filled-in {@code io_uring_probe} says the kernel knows {@code op}. */
+    private static boolean supports(MemorySegment probe, int op) {
+        int opsLen = Byte.toUnsignedInt(probe.get(JAVA_BYTE, 1)); // ops_len: the entries the kernel filled in
+        long entry = IoUringLayouts.PROBE.byteSize() + op * IoUringLayouts.PROBE_OP.byteSize();
+        return op < opsLen && (probe.get(JAVA_SHORT, entry + 2) & IO_URING_OP_SUPPORTED) != 0;
     }
 
     static BackendUnavailableException explainSetupFailure(PortException e, int disabledSysctl) {

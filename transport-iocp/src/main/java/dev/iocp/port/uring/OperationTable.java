@@ -188,25 +188,46 @@ final class OperationTable {
      * @return the native address of the iovec array
      */
     long writeIovecs(int slot, ByteBuffer[] buffers, int offset, int length) {
-        MemorySegment target;
-        long at;
-        if (length <= INLINE_IOVECS) {
-            target = scratch(slot);
-            at = scratchBase(slot) + IOVECS;
-        } else {
-            target = iovecOverflow[slot];
-            if (target == null || target.byteSize() < length * IOVEC_BYTES) {
-                target = arena.allocate(Integer.highestOneBit(length - 1) * 2L * IOVEC_BYTES, 8);
-                iovecOverflow[slot] = target;
-            }
-            at = 0;
-        }
+        MemorySegment target = iovecArray(slot, length);
+        long at = iovecOffset(slot, length);
         for (int i = 0; i < length; i++) {
             ByteBuffer buffer = buffers[offset + i];
             target.set(JAVA_LONG, at + i * IOVEC_BYTES, DirectBuffers.address(buffer));
             target.set(JAVA_LONG, at + i * IOVEC_BYTES + 8, buffer.remaining());
         }
         return target.address() + at;
+    }
+
+    /**
+     * As {@link #writeIovecs(int, ByteBuffer[], int, int)}, for segments given by address and
+     * length.
+     */
+    long writeIovecs(int slot, long[] addresses, int[] lengths, int count) {
+        MemorySegment target = iovecArray(slot, count);
+        long at = iovecOffset(slot, count);
+        for (int i = 0; i < count; i++) {
+            target.set(JAVA_LONG, at + i * IOVEC_BYTES, addresses[i]);
+            target.set(JAVA_LONG, at + i * IOVEC_BYTES + 8, lengths[i]);
+        }
+        return target.address() + at;
+    }
+
+    /** The memory that holds a slot's array of {@code count} iovecs: its scratch, or a larger array. */
+    private MemorySegment iovecArray(int slot, int count) {
+        if (count <= INLINE_IOVECS) {
+            return scratch(slot);
+        }
+        MemorySegment overflow = iovecOverflow[slot];
+        if (overflow == null || overflow.byteSize() < count * IOVEC_BYTES) {
+            overflow = arena.allocate(Integer.highestOneBit(count - 1) * 2L * IOVEC_BYTES, 8);
+            iovecOverflow[slot] = overflow;
+        }
+        return overflow;
+    }
+
+    /** Where in {@link #iovecArray} the iovecs start. */
+    private long iovecOffset(int slot, int count) {
+        return count <= INLINE_IOVECS ? scratchBase(slot) + IOVECS : 0;
     }
 
     /**

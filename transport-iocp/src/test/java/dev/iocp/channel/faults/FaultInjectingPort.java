@@ -8,6 +8,7 @@ import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
 import dev.iocp.port.PortMetrics;
 import dev.iocp.port.PortSocket;
+import dev.iocp.port.SendSegments;
 import dev.iocp.port.ShutdownMode;
 
 import java.io.IOException;
@@ -17,8 +18,11 @@ import java.nio.channels.FileChannel;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -67,6 +71,12 @@ public final class FaultInjectingPort implements CompletionPort {
 
     private record Faked(Operation operation, int result) {
     }
+
+    /** A send of segments as submitted: the bytes it offered, and whether it asked for zero-copy. */
+    public record SegmentSend(long bytes, boolean zeroCopy) {
+    }
+
+    private final Queue<SegmentSend> segmentSends = new ConcurrentLinkedQueue<>();
 
     FaultInjectingPort(CompletionPort delegate, FaultInjector injector) {
         this.delegate = delegate;
@@ -217,6 +227,41 @@ public final class FaultInjectingPort implements CompletionPort {
     }
 
     @Override
+    public long submitSend(PortSocket socket, SendSegments segments) {
+        return submitSegments(socket, segments, false);
+    }
+
+    @Override
+    public long submitZeroCopySend(PortSocket socket, SendSegments segments) {
+        return submitSegments(socket, segments, true);
+    }
+
+    /** The sends of segments submitted so far, in order (from any thread). */
+    public List<SegmentSend> segmentSends() {
+        return List.copyOf(segmentSends);
+    }
+
+    private long submitSegments(PortSocket socket, SendSegments segments, boolean zeroCopy) {
+        long bytes = 0;
+        for (int i = 0; i < segments.count(); i++) {
+            bytes += segments.length(i);
+        }
+        segmentSends.add(new SegmentSend(bytes, zeroCopy));
+        Fault fault = injector.decide(Operation.SEND, keyOf(socket));
+        SendSegments offered = segments;
+        if (fault != null && fault.isShort()) {
+            SendSegments half = HalfSegments.of(segments);
+            if (half != null) {
+                injector.countInjected(Operation.SEND, Fault.SHORT);
+                offered = half;
+                fault = null;
+            }
+        }
+        long id = zeroCopy ? delegate.submitZeroCopySend(socket, offered) : delegate.submitSend(socket, offered);
+        return mark(id, Operation.SEND, fault);
+    }
+
+    @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
         injector.countSubmitted(Operation.SHUTDOWN);
         return delegate.submitShutdown(socket, mode);
@@ -314,7 +359,7 @@ public final class FaultInjectingPort implements CompletionPort {
             }
             return;
         }
-        if (arrival && result > 1) {
+        if (arrival && operation == Operation.RECEIVE && result > 1) {
             Fault fault = injector.decide(Operation.RECEIVE, key);
             if (fault != null && fault.isShort()) {
                 // A short arrival: the data comes as two completions, the first with half of it.
@@ -323,20 +368,22 @@ public final class FaultInjectingPort implements CompletionPort {
                 int limit = bytes.limit();
                 int half = result / 2;
                 injector.countInjected(Operation.RECEIVE, Fault.SHORT);
-                injector.countCompleted(operation);
                 bytes.limit(start + half);
                 downstream.onCompletion(key, operation, half, flags | CompletionFlags.INPUT_PENDING, operationId);
                 bytes.limit(limit).position(start + half);
                 result -= half;
             }
         }
+        boolean last = !arrival;
         Integer errno = marked.remove(operationId);
         if (errno != null && result >= 0) {
             injector.countInjected(operation, Fault.error(errno));
             result = -errno;
-            flags = 0;
+            flags &= CompletionFlags.MORE; // a zero-copy send's last completion is still to come
         }
-        injector.countCompleted(operation);
+        if (last) {
+            injector.countCompleted(operation);
+        }
         downstream.onCompletion(key, operation, result, flags, operationId);
     }
 

@@ -1,11 +1,13 @@
 package dev.iocp.channel.testsuite;
 
+import dev.iocp.channel.IocpChannelOption;
 import dev.iocp.channel.IocpIoHandler;
 import dev.iocp.channel.IocpServerSocketChannel;
 import dev.iocp.channel.IocpSocketChannel;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -53,6 +55,7 @@ public class IocpSocketTestPermutation extends SocketTestPermutation {
 
     static final int BOSSES = 1;
     static final int WORKERS = 2;
+    private static final ChannelOption<Integer> ZERO_COPY = IocpChannelOption.SEND_ZEROCOPY_THRESHOLD;
 
     /** One generation of the shared event loop groups. */
     static final class Groups {
@@ -207,6 +210,23 @@ public class IocpSocketTestPermutation extends SocketTestPermutation {
         list.add(singleLoop());
         list.add(comboOf("Iocp x NIO", iocpServer, nioClient));
         list.add(comboOf("NIO x Iocp", nioServer, iocpClient));
+        return list;
+    }
+
+    /**
+     * Iocp × Iocp, on the shared groups and on one loop, with every send of both sides zero-copy
+     * ({@link IocpChannelOption#SEND_ZEROCOPY_THRESHOLD} 0), as Netty's io_uring runs its echo
+     * suite with SEND_ZC. Where the transport cannot send zero-copy, its sends copy as usual.
+     */
+    public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> zeroCopySocket() {
+        List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> list = new ArrayList<>();
+        if (NIO_BASELINE) {
+            return socket();
+        }
+        list.add(comboOf("Iocp x Iocp, zero-copy sends", () -> iocpServer().childOption(ZERO_COPY, 0),
+                () -> iocpClient().option(ZERO_COPY, 0)));
+        list.add(comboOf("Iocp x Iocp (one loop), zero-copy sends", () -> singleLoopIocpServer().childOption(ZERO_COPY, 0),
+                () -> singleLoopIocpClient().option(ZERO_COPY, 0)));
         return list;
     }
 

@@ -1,10 +1,14 @@
 package dev.iocp.port.uring;
 
 import dev.iocp.port.Backend;
+import dev.iocp.port.Completion;
+import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.CompletionPortContract;
+import dev.iocp.port.Operation;
 import dev.iocp.port.PortConfig;
 import dev.iocp.port.PortException;
 import dev.iocp.port.PortSocket;
+import dev.iocp.port.WindowSegments;
 import dev.iocp.port.uring.sys.IoUringLayouts;
 import dev.iocp.port.uring.sys.LinuxConstants;
 import dev.iocp.port.uring.sys.Syscalls;
@@ -18,6 +22,8 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +33,9 @@ import static dev.iocp.port.uring.sys.LinuxConstants.IORING_SETUP_DEFER_TASKRUN;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_SETUP_SINGLE_ISSUER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The contract on io_uring with the best setup this kernel accepts. */
 class IoUringPortTest extends CompletionPortContract {
@@ -103,6 +110,109 @@ class IoUringPortTest extends CompletionPortContract {
         });
         String result = outcome.get(60, TimeUnit.SECONDS);
         Assumptions.assumeTrue(result.equals("released"), result);
+    }
+
+    // ---- zero-copy sends ---------------------------------------------------------------------
+
+    /**
+     * A connected pair whose peer offers a small window (its receive buffer is small from the
+     * handshake on), so that a large send stays mostly unsent until the peer reads.
+     */
+    private Pair pairWithASmallWindow() throws IOException {
+        PortSocket listener = backend().openSocket(StandardProtocolFamily.INET);
+        listener.setOption(StandardSocketOptions.SO_RCVBUF, 16 * 1024);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        listener.listen(8);
+        port.register(listener, 0);
+        PortSocket client = open(StandardProtocolFamily.INET, 1);
+        client.setOption(StandardSocketOptions.SO_SNDBUF, 64 * 1024);
+        PortSocket server = acceptWhileConnecting(listener, client);
+        listener.close();
+        return new Pair(client, server);
+    }
+
+    @Test
+    void aZeroCopySendsLastCompletionComesOnlyOnceTheKernelHasLetGoOfItsMemory() throws IOException {
+        IoUringPort uring = (IoUringPort) port;
+        Assumptions.assumeTrue(uring.sends().zeroCopySupported(), "this kernel has no SEND_ZC");
+        Pair pair = pairWithASmallWindow();
+        ByteBuffer data = ByteBuffer.allocateDirect(4 << 20);
+        for (int i = 0; i < data.capacity(); i++) {
+            data.put(i, (byte) (i % 251));
+        }
+        long send = port.submitZeroCopySend(pair.client(), new WindowSegments(data).add(0, data.capacity()));
+        // The kernel takes what fits in the socket and sends from these pages: the result comes,
+        // flagged MORE. What the peer's window holds back stays unsent, so the kernel keeps the
+        // pages: no notification, no last completion, and the send still holds its slot.
+        Completion result = driver.await(c -> c.id() == send, "the send's result");
+        assertEquals(CompletionFlags.MORE, result.flags(), result::toString);
+        assertTrue(result.result() > 0 && result.result() < data.capacity(), result::toString);
+        for (int i = 0; i < 5; i++) {
+            port.dequeue((k, o, r, f, id) -> driver.seen().add(new Completion(k, o, r, f, id)), 64,
+                    TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        assertEquals(List.of(result), driver.seen().stream().filter(c -> c.id() == send).toList(),
+                "no last completion while the kernel still sends from the memory");
+        assertEquals(1, uring.sends().zeroCopy().inFlight());
+        assertEquals(1, port.pendingOperations(), "the send holds its slot");
+        assertEquals(0, uring.sends().zeroCopy().notifications());
+        // The peer reads: the rest goes out and is acknowledged, the notification comes, and
+        // with it the last completion.
+        ByteBuffer into = ByteBuffer.allocateDirect(256 * 1024);
+        byte[] received = new byte[result.result()];
+        int got = 0;
+        while (got < result.result()) {
+            long receive = port.submitReceive(pair.server(), into.clear().limit(Math.min(into.capacity(), result.result() - got)));
+            int n = driver.await(c -> c.id() == receive, "receive").result();
+            into.get(0, received, got, n);
+            got += n;
+        }
+        Completion last = driver.await(c -> c.id() == send && c.flags() == 0, "the send's last completion");
+        assertEquals(new Completion(1, Operation.SEND, 0, 0, send), last);
+        assertEquals(1, uring.sends().zeroCopy().notifications());
+        assertEquals(0, uring.sends().zeroCopy().inFlight());
+        assertEquals(0, port.pendingOperations());
+        for (int i = 0; i < got; i++) {
+            assertEquals((byte) (i % 251), received[i], "byte " + i);
+        }
+    }
+
+    @Test
+    void closingThePortEndsAZeroCopySendThatThePeerHoldsBack() throws IOException {
+        IoUringPort uring = (IoUringPort) port;
+        Assumptions.assumeTrue(uring.sends().zeroCopySupported(), "this kernel has no SEND_ZC");
+        Pair pair = pairWithASmallWindow();
+        ByteBuffer data = ByteBuffer.allocateDirect(4 << 20);
+        port.submitZeroCopySend(pair.client(), new WindowSegments(data).add(0, data.capacity()));
+        port.dequeue((k, o, r, f, id) -> { }, 64, TimeUnit.MILLISECONDS.toNanos(50));
+        assertEquals(1, uring.sends().zeroCopy().inFlight());
+        // No cancellation ends a send whose result is in: only the socket's close frees the data
+        // the peer never took, and so brings the notification the drain waits for.
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger portLogger = java.util.logging.Logger.getLogger("dev.iocp.port");
+        java.util.logging.Handler recorder = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                warnings.add(record.getLevel() + ": " + record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        portLogger.addHandler(recorder);
+        try {
+            port.close();
+        } finally {
+            portLogger.removeHandler(recorder);
+        }
+        assertEquals(List.of(), warnings, "the drain finished: nothing was left undrained");
+        assertEquals(0, port.pendingOperations());
+        assertEquals(0, uring.sends().zeroCopy().inFlight());
     }
 
     @Test

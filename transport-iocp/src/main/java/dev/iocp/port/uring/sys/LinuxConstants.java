@@ -75,6 +75,10 @@ public final class LinuxConstants {
     public static final byte IORING_OP_MSG_RING = 40;
     /** Not used; its presence marks a 5.19 kernel (as Netty infers multishot accept from it). */
     public static final byte IORING_OP_SOCKET = 45;
+    /** Zero-copy send (6.0): a result CQE flagged {@link #IORING_CQE_F_MORE}, then a notification. */
+    public static final byte IORING_OP_SEND_ZC = 47;
+    /** Zero-copy sendmsg (6.1), completing as {@link #IORING_OP_SEND_ZC} does. */
+    public static final byte IORING_OP_SENDMSG_ZC = 48;
 
     // SQE flags (io_uring_sqe.flags)
     /**
@@ -103,6 +107,8 @@ public final class LinuxConstants {
     /** The request stays armed: more CQEs with the same user_data follow (multishot). */
     public static final int IORING_CQE_F_MORE = 1 << 1;
     public static final int IORING_CQE_F_SOCK_NONEMPTY = 1 << 2;
+    /** A zero-copy send's notification: the kernel no longer uses the request's memory (6.0). */
+    public static final int IORING_CQE_F_NOTIF = 1 << 3;
     /** Incremental buffers (6.12): the kernel keeps using the CQE's buffer; do not give it back yet. */
     public static final int IORING_CQE_F_BUF_MORE = 1 << 4;
     public static final int IORING_CQE_BUFFER_SHIFT = 16;
