@@ -58,6 +58,9 @@ import static dev.iocp.port.uring.sys.LinuxConstants.SPLICE_F_NONBLOCK;
  * allocates nothing here beyond what the JDK's {@code transferTo} allocates.
  */
 final class SpliceSends {
+    /** The kernel's internal restart codes: never user-visible errnos (include/linux/errno.h). */
+    private static final int ERESTARTSYS = 512;
+    private static final int ERESTART_RESTARTBLOCK = 516;
     /** {@link #stepCompleted}'s answer while the operation goes on. */
     static final int IN_PROGRESS = Integer.MIN_VALUE;
 
@@ -213,6 +216,16 @@ final class SpliceSends {
         s.pending++;
     }
 
+    /**
+     * A splice that an io-wq worker was running when a cancellation (the socket's close) stopped it
+     * can complete with one of the kernel's internal restart codes (ERESTARTSYS to
+     * ERESTART_RESTARTBLOCK, 512 to 516 in include/linux/errno.h), which a system call never
+     * returns to user space: the step was cancelled, and says so.
+     */
+    private static int restartAsCancel(int result) {
+        return result <= -ERESTARTSYS && result >= -ERESTART_RESTARTBLOCK ? -Errno.ECANCELED : result;
+    }
+
     /** Delivers a result known now, from the next dequeue: submitting never runs the handler. */
     private void decide(Send s, int result) {
         s.decided = result;
@@ -229,6 +242,7 @@ final class SpliceSends {
      */
     int stepCompleted(long userData, int kind, int result) {
         Send s = sends[operations.slotOf(userData)];
+        result = restartAsCancel(result);
         switch (kind) {
             case UserData.KIND_SPLICE_IN -> s.inResult = result;
             case UserData.KIND_SPLICE_OUT -> s.outResult = result;
