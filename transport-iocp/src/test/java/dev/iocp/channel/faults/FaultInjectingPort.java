@@ -165,12 +165,12 @@ public final class FaultInjectingPort implements CompletionPort {
      */
     @Override
     public long submitReceiveStream(PortSocket socket) {
-        Fault fault = injector.decide(Operation.RECEIVE, keyOf(socket));
+        Fault fault = injector.decide(Operation.RECEIVE, keyOf(socket), FaultRule.Takes.ERRORS);
         long id = delegate.submitReceiveStream(socket);
-        if (fault != null && !fault.isShort()) {
+        if (fault != null) {
             streamSockets.put(id, socket);
         }
-        return mark(id, Operation.RECEIVE, fault != null && fault.isShort() ? null : fault);
+        return mark(id, Operation.RECEIVE, fault);
     }
 
     @Override
@@ -360,8 +360,8 @@ public final class FaultInjectingPort implements CompletionPort {
             return;
         }
         if (arrival && operation == Operation.RECEIVE && result > 1) {
-            Fault fault = injector.decide(Operation.RECEIVE, key);
-            if (fault != null && fault.isShort()) {
+            Fault fault = injector.decide(Operation.RECEIVE, key, FaultRule.Takes.SHORT);
+            if (fault != null) {
                 // A short arrival: the data comes as two completions, the first with half of it.
                 ByteBuffer bytes = delegate.receivedBytes();
                 int start = bytes.position();

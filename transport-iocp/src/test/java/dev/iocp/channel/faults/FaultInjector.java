@@ -105,11 +105,16 @@ public final class FaultInjector {
     }
 
     Fault decide(Operation operation, long key) {
+        return decide(operation, key, FaultRule.Takes.ANY);
+    }
+
+    /** As {@link #decide(Operation, long)}, among the faults the submission can take. */
+    Fault decide(Operation operation, long key, FaultRule.Takes takes) {
         if (!enabled) {
             return null;
         }
         for (FaultRule rule : rules) {
-            Fault fault = rule.decide(operation, key);
+            Fault fault = rule.decide(operation, key, takes);
             if (fault != null) {
                 return fault;
             }

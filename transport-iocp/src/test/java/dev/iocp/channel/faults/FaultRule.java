@@ -11,7 +11,8 @@ import java.util.function.Predicate;
 /**
  * Which operations a {@link FaultInjector} spoils, and how: a set of operation kinds, a choice
  * among their submissions (every one, every n-th, a seeded random fraction, or a predicate), and
- * the faults to apply (one picked at random, with the same seed, when there are several).
+ * the faults to apply (each in turn when there are several, so that a test that needs every one
+ * of them applied gets each after a handful of choices, however the timing of a run orders them).
  *
  * <p>Rules are shared by the ports of a group, so deciding is synchronized; a seeded rule gives
  * the same sequence of decisions for the same sequence of submissions.
@@ -27,6 +28,8 @@ public final class FaultRule {
     private final Fault[] faults;
     private final SplittableRandom random;
     private long sequence;
+    /** Per {@link Takes}: where its next turn through the faults starts. */
+    private final int[] turns = new int[Takes.values().length];
 
     private FaultRule(EnumSet<Operation> operations, Predicate<Candidate> choice, Fault[] faults, long seed) {
         this.operations = operations;
@@ -40,11 +43,23 @@ public final class FaultRule {
         return new Builder(EnumSet.of(first, rest));
     }
 
+    /** Which faults a submission can take. */
+    enum Takes {
+        /** Any: a send, a single receive. */
+        ANY,
+        /** Errors only: a stream receive's submission, which fails as a whole. */
+        ERRORS,
+        /** Short transfers only: an arrival of a stream receive, which can be split. */
+        SHORT
+    }
+
     /**
-     * The decision for one submission: the fault to apply, or null. Short transfers are only
-     * chosen for sends, send-files and receives.
+     * The decision for one submission: the fault to apply, or null. Each kind of submission
+     * ({@link Takes}) goes through the faults it can take in turn, so each of them comes up
+     * after a handful of choices, however many choices of the other kinds come between. Short
+     * transfers are only chosen for sends, send-files and receives.
      */
-    synchronized Fault decide(Operation operation, long key) {
+    synchronized Fault decide(Operation operation, long key, Takes takes) {
         if (!operations.contains(operation)) {
             return null;
         }
@@ -52,12 +67,23 @@ public final class FaultRule {
         if (!choice.test(candidate)) {
             return null;
         }
-        Fault fault = faults.length == 1 ? faults[0] : faults[random.nextInt(faults.length)];
-        if (fault.isShort() && operation != Operation.SEND && operation != Operation.SEND_FILE
-                && operation != Operation.RECEIVE) {
-            return null;
+        boolean transfer = operation == Operation.SEND || operation == Operation.SEND_FILE
+                || operation == Operation.RECEIVE;
+        int start = turns[takes.ordinal()];
+        for (int i = 0; i < faults.length; i++) {
+            int turn = (start + i) % faults.length;
+            Fault fault = faults[turn];
+            boolean taken = switch (takes) {
+                case ANY -> transfer || !fault.isShort();
+                case ERRORS -> !fault.isShort();
+                case SHORT -> fault.isShort() && transfer;
+            };
+            if (taken) {
+                turns[takes.ordinal()] = (turn + 1) % faults.length;
+                return fault;
+            }
         }
-        return fault;
+        return null;
     }
 
     synchronized double nextDouble() {
@@ -101,7 +127,7 @@ public final class FaultRule {
             return this;
         }
 
-        /** Builds the rule; with several faults, each chosen submission gets one at random. */
+        /** Builds the rule; with several faults, the chosen submissions get them in turn. */
         public FaultRule become(Fault... faults) {
             if (faults.length == 0) {
                 throw new IllegalArgumentException("at least one fault");
