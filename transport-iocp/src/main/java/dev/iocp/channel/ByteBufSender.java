@@ -11,9 +11,9 @@ import io.netty.channel.ChannelOutboundBuffer;
  * removing the bytes sent from the outbound buffer.
  */
 final class ByteBufSender {
-    private final OutboundSegments segments = new OutboundSegments();
     private final GatheringLimit gatheringLimit = new GatheringLimit();
-    private final ZeroCopyHolds zeroCopyHolds = new ZeroCopyHolds();
+    /** Made on the first zero-copy send: a connection that never sends zero-copy holds no arrays for it. */
+    private ZeroCopyHolds zeroCopyHolds;
     /** Bytes the send in flight offered. */
     private long offered;
 
@@ -25,12 +25,16 @@ final class ByteBufSender {
      * @return the send's operation id
      */
     long send(ChannelOutboundBuffer in, IocpIoRegistration registration, int zeroCopyThreshold) {
+        OutboundSegments segments = registration.outboundSegments();
         segments.collect(in, gatheringLimit.bytes());
         try {
             long bytes = segments.bytes();
             long id;
             if (zeroCopyThreshold >= 0 && bytes >= zeroCopyThreshold) {
                 id = registration.submitZeroCopySend(segments);
+                if (zeroCopyHolds == null) {
+                    zeroCopyHolds = new ZeroCopyHolds();
+                }
                 zeroCopyHolds.hold(id, segments);
             } else {
                 id = registration.submitSend(segments);
@@ -52,11 +56,15 @@ final class ByteBufSender {
      * what a zero-copy send held is released (a no-op for a copying send).
      */
     void released(long id) {
-        zeroCopyHolds.release(id);
+        if (zeroCopyHolds != null) {
+            zeroCopyHolds.release(id);
+        }
     }
 
     /** No completion comes any more (the channel is unregistered): everything held is released. */
     void releaseAll() {
-        zeroCopyHolds.releaseAll();
+        if (zeroCopyHolds != null) {
+            zeroCopyHolds.releaseAll();
+        }
     }
 }

@@ -45,6 +45,12 @@ public final class IocpIoHandler implements IoHandler {
     private final IocpIoEvent event = new IocpIoEvent();
     /** Handles to tell when the current batch of completions has been handled. */
     private final ArrayList<IocpIoHandle> batchEnders = new ArrayList<>();
+    /**
+     * Where the loop's channels collect the segments of a send. A channel uses it only within one
+     * submission, on this thread, and clears it after, so one per loop serves every channel, and
+     * an idle connection holds none of its arrays.
+     */
+    private final OutboundSegments outboundSegments = new OutboundSegments();
     private final CompletionHandler dispatcher = this::dispatch;
     private final FailureBackoff failureBackoff = new FailureBackoff(this);
     private IocpIoRegistration[] registrations = new IocpIoRegistration[64];
@@ -101,6 +107,10 @@ public final class IocpIoHandler implements IoHandler {
 
     CompletionPort port() {
         return port;
+    }
+
+    OutboundSegments outboundSegments() {
+        return outboundSegments;
     }
 
     /** See {@link IocpIoRegistration#endBatchLater}; the handle asks once per batch. */

@@ -97,6 +97,11 @@ public final class IocpIoRegistration implements IoRegistration {
         return id;
     }
 
+    /** The loop's scratch for collecting a send's segments (see {@link IocpIoHandler#outboundSegments()}). */
+    OutboundSegments outboundSegments() {
+        return handler.outboundSegments();
+    }
+
     /** Asks for {@link IocpIoHandle#completionBatchEnded()} when the loop's current batch of completions ends. */
     public void endBatchLater(IocpIoHandle handle) {
         handler.endBatchLater(handle);

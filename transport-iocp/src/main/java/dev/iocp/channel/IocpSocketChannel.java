@@ -73,8 +73,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
     private boolean inputClosedSeenErrorOnRead;
-    /** Sends the FileRegion at the head of the buffer: from its file where it can, else copied. */
-    private final FileRegionSender fileRegions = new FileRegionSender();
+    /**
+     * Sends the FileRegion at the head of the buffer: from its file where it can, else copied.
+     * Made with the first FileRegion written, so a connection that sends none holds none.
+     */
+    private FileRegionSender fileRegions;
     /** Sends the ByteBufs at the head of the buffer, from their memory. */
     private final ByteBufSender bufferSender = new ByteBufSender();
     /** A shutdownOutput() waiting for the send of what was flushed before it. */
@@ -848,6 +851,9 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     }
                     writeId = bufferSender.send(in, registration, config.getSendZeroCopyThreshold());
                 } else if (msg instanceof FileRegion region) {
+                    if (fileRegions == null) {
+                        fileRegions = new FileRegionSender();
+                    }
                     writeId = fileRegions.sendNext(region, in, registration, config.getAllocator());
                 } else {
                     in.remove(new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()));
@@ -871,15 +877,16 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 // Closed (also forcibly) or deregistered: the close settles the outbound buffer,
                 // and nothing more reaches the pipeline or the socket from here.
                 if (!isOpen()) {
-                    fileRegions.release(); // the close left its chunk to this send, which read from it
+                    releaseFileRegion(); // the close left its chunk to this send, which read from it
                 }
                 return;
             }
-            if (result < 0 && fileRegions.copyInstead(result)) {
+            if (result < 0 && fileRegions != null && fileRegions.copyInstead(result)) {
                 result = 0; // nothing sent: the port cannot send from this region's file, which goes on copied
             } else if (result < 0) {
-                IOException cause = failure(fileRegions.sendingFromFile() ? "sendfile" : "send", result);
-                fileRegions.release();
+                IOException cause = failure(fileRegions != null && fileRegions.sendingFromFile() ? "sendfile" : "send",
+                        result);
+                releaseFileRegion();
                 ChannelPromise shutdown = outputShutdownWaiting;
                 if (shutdown != null) {
                     // The data it waited for was not sent: it fails with the send's error, and
@@ -929,6 +936,13 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         }
     }
 
+    /** Lets go of what the file region being sent holds (its chunk, its file), if one was ever sent. */
+    private void releaseFileRegion() {
+        if (fileRegions != null) {
+            fileRegions.release();
+        }
+    }
+
     @Override
     protected void doClose() throws Exception {
         try {
@@ -942,7 +956,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             // A send in flight may still read the file chunk (closeForcibly does not wait for
             // it): then its completion releases the chunk.
             if (writeId == 0) {
-                fileRegions.release();
+                releaseFileRegion();
             }
             if (heldInput != null) {
                 heldInput.release();

@@ -28,8 +28,6 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +77,7 @@ public final class IoUringPort implements CompletionPort {
     private final PostQueue posts = new PostQueue();
     /** getevents_arg followed by the timespec it points to. */
     private final MemorySegment waitArgument;
-    private final Set<UringSocket> sockets = new HashSet<>();
+    private final RegisteredSockets sockets = new RegisteredSockets();
     private final boolean messageRingWakeups;
     private final SocketCloses closes;
     private final UnadoptedAccepts unadopted = new UnadoptedAccepts();
@@ -720,7 +718,7 @@ public final class IoUringPort implements CompletionPort {
 
     /** The second half of close(): lets go of everything, whether or not the drain finished. */
     private void release(boolean drained) {
-        for (UringSocket socket : new ArrayList<>(sockets)) {
+        for (UringSocket socket : sockets.snapshot()) {
             // A socket still CLOSING has a close the kernel never finished: leave its fd alone,
             // unless that close was never handed to the kernel at all.
             if (socket.state == UringSocket.State.OPEN || socket.deferredCloseId != 0) {
@@ -759,7 +757,7 @@ public final class IoUringPort implements CompletionPort {
         submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, INTERNAL_CANCEL)
                 .opFlags(IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
         Set<UringSocket> zeroCopyHeld = sends.zeroCopy().socketsAwaitingNotification(operations);
-        for (UringSocket socket : new ArrayList<>(sockets)) {
+        for (UringSocket socket : sockets.snapshot()) {
             if (socket.state == UringSocket.State.OPEN && zeroCopyHeld.contains(socket)) {
                 abortZeroCopySends(socket);
             } else if (socket.state == UringSocket.State.OPEN && socket.lingersOnClose) {

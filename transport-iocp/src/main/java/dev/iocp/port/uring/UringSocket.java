@@ -35,7 +35,6 @@ final class UringSocket implements PortSocket {
     private final ProtocolFamily family;
 
     long key;
-    boolean registered;
     /** Volatile: channels read isOpen() from any thread. */
     volatile State state = State.OPEN;
     int inFlight;
@@ -77,6 +76,9 @@ final class UringSocket implements PortSocket {
      * getpeername fail with ENOTCONN, so the address is kept rather than asked for again.
      */
     private volatile InetSocketAddress peer;
+    /** Links of {@link RegisteredSockets}: the port's other registered sockets. */
+    UringSocket previousRegistered;
+    UringSocket nextRegistered;
 
     UringSocket(int fd, ProtocolFamily family) {
         this(fd, family, null);
