@@ -6,11 +6,14 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -175,6 +178,56 @@ interface SendSegmentsContract {
         assertEquals(-Errno.ECANCELED, all.stream().filter(x -> x.id() == receive).findFirst().orElseThrow().result());
         assertEquals(close, all.get(all.size() - 1).id(), "the close comes last: " + all);
         assertEquals(0, port().pendingOperations());
+    }
+
+    /**
+     * A zero-copy send whose data a peer leaves unread keeps its notification back; the send no
+     * longer holds the socket's file, so a lingering socket's close (which waits for what holds
+     * the file) goes ahead: the descriptor is let go at once, and only the CLOSE completion waits
+     * for the notification, which comes once the peer has read the data.
+     */
+    @Test
+    default void aLingeringSocketsCloseDoesNotWaitForAZeroCopyNotification() throws IOException {
+        PortFixture.Pair pair = connectedPair(StandardProtocolFamily.INET);
+        // A send buffer far larger than what the peer's receive buffer takes: most of the send
+        // stays queued, unsent, and holds the notification back.
+        pair.client().setOption(StandardSocketOptions.SO_SNDBUF, 256 * 1024);
+        pair.server().setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024);
+        pair.client().setOption(StandardSocketOptions.SO_LINGER, 1);
+        ByteBuffer big = ByteBuffer.allocateDirect(4 << 20);
+        long send = port().submitZeroCopySend(pair.client(), new WindowSegments(big).add(0, big.capacity()));
+        Completion result = driver().await(x -> x.id() == send, "the send's result");
+        assertTrue(result.result() > 0 && result.result() < big.capacity(), "the peer holds it back: " + result);
+        long sockets = openSockets();
+        long close = port().submitClose(pair.client());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (openSockets() >= sockets && System.nanoTime() < deadline) {
+            port().dequeue((k, o, r, f, i) -> driver().seen().add(new Completion(k, o, r, f, i)), 16,
+                    TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        assertEquals(sockets - 1, openSockets(), "the descriptor is closed: " + driver().seen());
+        // The peer reads (with room to take it in large pieces): the queue empties, the notification comes.
+        pair.server().setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+        receive(pair.server(), result.result());
+        driver().await(x -> x.id() == close, "the close");
+        List<Completion> client = driver().seen().stream().filter(x -> x.key() == 1).toList();
+        List<Completion> sends = client.stream().filter(x -> x.id() == send).toList();
+        assertEquals(close, client.get(client.size() - 1).id(), "the close comes last: " + client);
+        assertTrue(sends.size() == 1 || sends.size() == 2 && sends.get(1).result() == 0, client::toString);
+        assertEquals(0, port().pendingOperations());
+    }
+
+    /** The descriptors of this process that are sockets. */
+    private static long openSockets() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException gone) {
+                    return false; // closed while listed (the listing's own descriptor, for one)
+                }
+            }).count();
+        }
     }
 
     @Test

@@ -589,6 +589,7 @@ public final class IoUringPort implements CompletionPort {
         if (operation == Operation.ACCEPT && result >= 0) {
             unadopted.add(result, operations.acceptedPeer(slot)); // before the slot is reused
         }
+        boolean notifiedAfterResult = false;
         if (operation == Operation.SEND && sends.zeroCopy().isZeroCopy(slot)) {
             switch (sends.zeroCopy().take(slot, result, cqeFlags)) {
                 case NOTHING_YET -> {
@@ -596,10 +597,14 @@ public final class IoUringPort implements CompletionPort {
                 }
                 case RESULT_MORE_TO_COME -> {
                     // The kernel still reads the memory: the slot stays taken until the notification.
+                    closes.resultBeforeNotification(socket);
                     handler.onCompletion(key, operation, result, CompletionFlags.MORE, userData);
                     return 1;
                 }
-                case LAST -> result = sends.zeroCopy().lastResult(slot);
+                case LAST -> {
+                    notifiedAfterResult = (cqeFlags & IORING_CQE_F_NOTIF) != 0;
+                    result = sends.zeroCopy().lastResult(slot);
+                }
             }
         }
         operations.release(slot); // the kernel is done with the slot's memory
@@ -624,7 +629,9 @@ public final class IoUringPort implements CompletionPort {
             }
             default -> { }
         }
-        if (socket != null) {
+        if (socket != null && notifiedAfterResult) {
+            closes.notified(socket);
+        } else if (socket != null) {
             closes.operationDone(socket);
         }
         handler.onCompletion(key, operation, result, flags, userData);

@@ -71,7 +71,7 @@ final class SocketCloses {
     void operationDone(UringSocket socket) {
         if (--socket.inFlight == 0) {
             if (socket.heldCloseId != 0) {
-                held.add(socket);
+                holdUntilNotified(socket);
             } else if (socket.deferredCloseId != 0) {
                 prepare(socket, socket.deferredCloseId); // nothing else holds the file now
                 socket.deferredCloseId = 0;
@@ -79,12 +79,36 @@ final class SocketCloses {
         }
     }
 
+    /**
+     * A zero-copy send's result is in and its notification owed: the request no longer holds the
+     * file (a deferred close may go ahead), only memory, so the CLOSE completion still waits for
+     * the notification (a peer that does not read can keep it back for as long as it likes).
+     */
+    void resultBeforeNotification(UringSocket socket) {
+        socket.notificationsOwed++;
+        operationDone(socket);
+    }
+
+    /** The notification owed for a zero-copy send came: a CLOSE completion waiting for it goes out. */
+    void notified(UringSocket socket) {
+        if (--socket.notificationsOwed == 0 && socket.inFlight == 0 && socket.heldCloseId != 0) {
+            held.add(socket);
+        }
+    }
+
+    private void holdUntilNotified(UringSocket socket) {
+        if (socket.notificationsOwed == 0) {
+            held.add(socket);
+        }
+    }
+
     /** The kernel closed the descriptor; returns how many completions reached the handler (0 or 1). */
     int completed(int slot, UringSocket socket, long userData, int result, CompletionHandler handler) {
         socket.state = UringSocket.State.CLOSED;
         closed.accept(socket);
-        if (socket.inFlight > 0) {
-            // A cancelled operation has not reported yet: the close waits for it. It keeps its
+        if (socket.inFlight > 0 || socket.notificationsOwed > 0) {
+            // A cancelled operation (or a zero-copy notification) has not reported yet: the
+            // close waits for it. It keeps its
             // slot until it is delivered, so that pendingOperations() still counts it.
             socket.heldCloseId = userData;
             socket.heldCloseResult = result;

@@ -54,6 +54,11 @@ final class UringSocket implements PortSocket {
      * that cancel reports finding the stream, though the kernel's request was gone.
      */
     long streamEndedForCancel;
+    /**
+     * Zero-copy sends whose result is in and whose notification is owed: they no longer hold the
+     * file, so they are not in {@link #inFlight}, but the CLOSE completion waits for them.
+     */
+    int notificationsOwed;
     /** Single-shot receives in flight (a stream receive is refused beside them). */
     int receivesInFlight;
     /** A CLOSE completion that came in while operations were still in flight. */
