@@ -26,8 +26,8 @@ final class ByteBufSender {
      */
     long send(ChannelOutboundBuffer in, IocpIoRegistration registration, int zeroCopyThreshold) {
         OutboundSegments segments = registration.outboundSegments();
-        segments.collect(in, gatheringLimit.bytes());
         try {
+            segments.collect(in, gatheringLimit.bytes());
             long bytes = segments.bytes();
             long id;
             if (zeroCopyThreshold >= 0 && bytes >= zeroCopyThreshold) {
@@ -42,7 +42,7 @@ final class ByteBufSender {
             offered = bytes;
             return id;
         } finally {
-            segments.clear(); // the port has read them
+            segments.clear(); // the port has read them (the loop's other channels use it next)
         }
     }
 
@@ -61,10 +61,19 @@ final class ByteBufSender {
         }
     }
 
-    /** No completion comes any more (the channel is unregistered): everything held is released. */
+    /** Every send has had its last completion (the channel is unregistered): anything still held is released. */
     void releaseAll() {
         if (zeroCopyHolds != null) {
             zeroCopyHolds.releaseAll();
         }
+    }
+
+    /**
+     * The channel was unregistered with sends whose last completion never came (the loop was
+     * destroyed first): what zero-copy sends held is dropped unreleased (see
+     * {@link ZeroCopyHolds#abandonAll}); returns how many messages.
+     */
+    int abandonAll() {
+        return zeroCopyHolds == null ? 0 : zeroCopyHolds.abandonAll();
     }
 }

@@ -24,6 +24,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.PromiseNotifier;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -46,6 +48,7 @@ import java.util.concurrent.TimeUnit;
  * sends the rest.
  */
 public class IocpSocketChannel extends AbstractIocpChannel implements SocketChannel {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(IocpSocketChannel.class);
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final int MAX_READ_FAILURES_IN_A_ROW = 16;
 
@@ -60,10 +63,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private boolean heldDeliveryScheduled;
     private long writeId;
     /**
-     * A send's completion is removing the bytes sent from the outbound buffer. Removal goes
-     * message by message, firing write promises and channelWritabilityChanged as it goes, and
-     * until it ends the messages after the one removed still have sent bytes readable: a write
-     * and flush made from there submits nothing (the completion's own flush0 sends it after).
+     * A send's completion is removing the bytes sent from the outbound buffer (or accounting a
+     * file region's part). Removal goes message by message, firing write promises, progress and
+     * channelWritabilityChanged as it goes, and until it ends the messages after the one removed
+     * still have sent bytes readable: a write and flush made from there submits nothing (the
+     * completion's own flush0 sends it after).
      */
     private boolean removingSent;
     private long connectId;
@@ -898,7 +902,13 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 return;
             }
             if (in.current() instanceof FileRegion region) {
-                fileRegions.sent(region, result, in);
+                // Progress listeners may flush: as below, the flush0 after this sends what they wrote.
+                removingSent = true;
+                try {
+                    fileRegions.sent(region, result, in);
+                } finally {
+                    removingSent = false;
+                }
             } else {
                 // Before removeBytes, which fires write promises and channelWritabilityChanged,
                 // whose handlers may write and flush. That flush submits nothing while the
@@ -922,10 +932,23 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             }
         }
 
-        /** No completion comes any more: what zero-copy sends still held is let go. */
+        /**
+         * No completion comes any more. Normally each zero-copy send has had its last completion
+         * by now. When the loop was destroyed before they came, the kernel may still read their
+         * memory: it is abandoned (a leak, logged) rather than handed back to the allocator, which
+         * would give it to another connection while the kernel could still send it.
+         */
         @Override
         public void unregistered() {
-            bufferSender.releaseAll();
+            if (registration != null && registration.inFlight() > 0) {
+                int dropped = bufferSender.abandonAll();
+                if (dropped > 0) {
+                    logger.warn("{}: {} buffers of zero-copy sends the kernel never reported done are not released",
+                            IocpSocketChannel.this, dropped);
+                }
+            } else {
+                bufferSender.releaseAll();
+            }
             super.unregistered();
         }
 

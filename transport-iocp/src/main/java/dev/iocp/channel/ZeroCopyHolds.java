@@ -73,6 +73,24 @@ final class ZeroCopyHolds {
         size = 0;
     }
 
+    /**
+     * Lets go of every hold without releasing it: the sends' last completions will never come
+     * (the port was closed before they did), so the kernel may still read the memory, which must
+     * not go back to a pool that would hand it out again. Returns how many messages were dropped.
+     */
+    int abandonAll() {
+        int dropped = 0;
+        for (int i = 0; i < size; i++) {
+            ByteBuf[] held = messages[i];
+            for (int j = 0; j < counts[i]; j++) {
+                held[j] = null;
+                dropped++;
+            }
+        }
+        size = 0;
+        return dropped;
+    }
+
     private void releaseMessages(int entry) {
         ByteBuf[] held = messages[entry];
         for (int j = 0; j < counts[entry]; j++) {

@@ -17,6 +17,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelProgressivePromise;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FileRegion;
@@ -201,6 +204,50 @@ class IocpFileRegionTest {
         byte[] received = receivers.get(0).bytes.get(60, TimeUnit.SECONDS);
         assertEquals(101, received.length, "the 100 bytes the file had, then the next write");
         assertArrayEquals(Arrays.copyOfRange(content, FILE_SIZE - 100, FILE_SIZE), Arrays.copyOf(received, 100));
+        server.close().sync();
+    }
+
+    /**
+     * A progress listener that flushes (as code that writes from promise listeners does) while
+     * the completion of a region's part is being accounted: that flush may not send the next
+     * part, or end the region, under the completion that is still at work on it.
+     */
+    @Test
+    void aProgressListenerThatFlushesMidRegionLeavesTheBytesWhole() throws Exception {
+        List<Receiver> receivers = new ArrayList<>();
+        Channel server = serverThatReceives(receivers, 1);
+        Channel client = new Bootstrap().group(group).channel(IocpSocketChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).sync().channel();
+        AtomicInteger progressed = new AtomicInteger();
+        List<ChannelFuture> writes = new ArrayList<>();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        long[][] ranges = {{0, FILE_SIZE}, {5, 100_000}};
+        for (long[] range : ranges) {
+            ChannelProgressivePromise promise = client.newProgressivePromise();
+            promise.addListener(new ChannelProgressiveFutureListener() {
+                @Override
+                public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
+                    progressed.incrementAndGet();
+                    client.flush();
+                }
+
+                @Override
+                public void operationComplete(ChannelProgressiveFuture future) {
+                }
+            });
+            writes.add(client.write(new DefaultFileRegion(file.toFile(), range[0], range[1]), promise));
+            expected.write(content, (int) range[0], (int) range[1]);
+        }
+        writes.add(client.write(Unpooled.wrappedBuffer(new byte[] {42})));
+        expected.write(42);
+        client.flush();
+        for (ChannelFuture write : writes) {
+            assertTrue(write.await(60, TimeUnit.SECONDS) && write.isSuccess(), () -> String.valueOf(write.cause()));
+        }
+        assertTrue(client.isActive(), "the channel goes on");
+        assertTrue(progressed.get() >= 2, "progress was reported: " + progressed.get());
+        client.close().sync();
+        assertArrayEquals(expected.toByteArray(), receivers.get(0).bytes.get(60, TimeUnit.SECONDS));
         server.close().sync();
     }
 
