@@ -61,6 +61,20 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     /** The end of the stream (0 or -errno) that came while not reading, or {@link #NO_END}. */
     private int heldEnd = NO_END;
     private boolean heldDeliveryScheduled;
+    /**
+     * The end of the stream (0 or -errno) that came while a send was in flight and that closes
+     * the channel (an error, or the end of input without half-closure), or {@link #NO_END}: it
+     * is reported once what was flushed before it has been sent, or a send has failed. NIO's
+     * flush writes at once, so what a handler flushed before the end was seen is in the socket
+     * by then (and a reset fails that write first, which epoll also sees first); here it may
+     * still wait behind the send in flight, and the close would fail it with a
+     * ClosedChannelException, or fail a send that the reset failed with the close rather than
+     * with the reset. (A peer that sends its FIN and then stops reading keeps the channel open
+     * until it reads that data or goes away, where NIO would close at once.)
+     */
+    private int endAfterSend = NO_END;
+    /** The bytes that were flushed, and not yet sent, when the end in {@link #endAfterSend} came. */
+    private long endAfterBytes;
     private long writeId;
     /**
      * A send's completion is removing the bytes sent from the outbound buffer (or accounting a
@@ -545,6 +559,9 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     || !registration.isValid()) {
                 return;
             }
+            if (endAfterSend != NO_END) {
+                return; // the input has ended; that is reported once what was flushed has been sent
+            }
             if (heldInput != null || heldEnd != NO_END) {
                 if (!heldDeliveryScheduled) {
                     heldDeliveryScheduled = true;
@@ -763,15 +780,47 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
             ChannelPipeline pipeline = pipeline();
             startBatch(handle);
-            if (result < 0) {
-                endBatch(handle, pipeline);
-                pipeline.fireExceptionCaught(failure("receive", result));
-            } else {
+            if (result == 0) {
                 handle.lastBytesRead(-1);
                 readPending = false;
-                endBatch(handle, pipeline);
+            }
+            endBatch(handle, pipeline); // channelReadComplete: what it flushes goes before the end
+            boolean closes = result < 0 || !config.isAllowHalfClosure();
+            ChannelOutboundBuffer in = outboundBuffer();
+            if (closes && writeId != 0 && in != null && !closing && isOpen() && registration.isValid()) {
+                endAfterSend = result; // see endAfterSend
+                endAfterBytes = in.totalPendingWriteBytes();
+                return;
+            }
+            reportEnd(result);
+        }
+
+        private void reportEnd(int result) {
+            if (result < 0) {
+                pipeline().fireExceptionCaught(failure("receive", result));
             }
             shutdownInputAfterRead(true);
+        }
+
+        /**
+         * A send completed ({@code result} bytes sent, or -errno) while the end of the stream
+         * waited: the end is reported once what was flushed before it has been sent.
+         */
+        private void reportEndAfterSend(int result) {
+            int end = endAfterSend;
+            if (end == NO_END) {
+                return;
+            }
+            if (closing || !isOpen() || !registration.isValid()) {
+                endAfterSend = NO_END;
+                return; // the send failed (a reset fails both) and its failure closed the channel
+            }
+            endAfterBytes -= Math.max(result, 0);
+            if (writeId != 0 && endAfterBytes > 0) {
+                return; // the rest of it is in flight
+            }
+            endAfterSend = NO_END;
+            reportEnd(end);
         }
 
         /**
@@ -875,6 +924,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             if ((flags & CompletionFlags.MORE) == 0) {
                 bufferSender.released(operationId); // no later completion: the memory is free now
             }
+            writeComplete0(result);
+            reportEndAfterSend(result);
+        }
+
+        private void writeComplete0(int result) {
             writeId = 0;
             ChannelOutboundBuffer in = outboundBuffer();
             if (in == null || !isOpen() || !registration.isValid() || (isCancelled(result) && closing)) {
@@ -985,6 +1039,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 heldInput.release();
                 heldInput = null;
             }
+            endAfterSend = NO_END;
         }
     }
 

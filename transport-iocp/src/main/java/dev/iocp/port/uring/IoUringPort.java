@@ -397,6 +397,9 @@ public final class IoUringPort implements CompletionPort {
             s.streamCancelId = id; // should the kernel end it before the cancel lands, it is not re-armed
         }
         submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, id).address(splices.cancelTarget(operationId));
+        if (s != null && operationId == s.streamId) {
+            streams.cancelling(s); // its watch too, so that its end need not wait for the watch
+        }
         return id;
     }
 
@@ -570,6 +573,9 @@ public final class IoUringPort implements CompletionPort {
         }
         if (kind == UserData.KIND_RECEIVE_STREAM) {
             return streams.completed(userData, result, cqeFlags, handler);
+        }
+        if (kind == UserData.KIND_STREAM_WATCH) {
+            return streams.watchCompleted(userData, result, handler);
         }
         if (kind >= UserData.KIND_SPLICE_IN && kind <= UserData.KIND_SPLICE_DONE) {
             result = splices.stepCompleted(userData, kind, result);

@@ -22,18 +22,17 @@ record ReceiveBufferSettings(int bufferSize, int incrementalBufferSize, int init
      * From the system properties {@code dev.iocp.uring.receiveBufferSize} (default 16 KiB),
      * {@code dev.iocp.uring.receiveBuffers} (the maximum, default 256),
      * {@code dev.iocp.uring.incrementalBuffers} (default true) and
-     * {@code dev.iocp.uring.multishotReceive} (default false). Multishot stays opt-in until the
-     * soak passes with it: with it on, benchmarks/scripts/soak.sh on io_uring leaves HTTP
-     * connections whose peer had gone open (about 3 a second, their end never delivered), which
-     * re-armed single shots do not (issue #8's note).
+     * {@code dev.iocp.uring.multishotReceive} (default true; multishot needs 6.0, so older
+     * kernels re-arm single shots whatever it says; {@code false} has every kernel re-arm single
+     * shots).
      */
     static ReceiveBufferSettings fromSystemProperties() {
         int size = Integer.getInteger("dev.iocp.uring.receiveBufferSize", 16 * 1024);
         int max = Integer.getInteger("dev.iocp.uring.receiveBuffers", 256);
         boolean incremental = Boolean.parseBoolean(System.getProperty("dev.iocp.uring.incrementalBuffers", "true"));
-        String multishot = System.getProperty("dev.iocp.uring.multishotReceive");
+        boolean multishot = Boolean.parseBoolean(System.getProperty("dev.iocp.uring.multishotReceive", "true"));
         return new ReceiveBufferSettings(size, Math.max(size, 64 * 1024), 8, max, incremental,
-                multishot != null && Boolean.parseBoolean(multishot) && KernelVersion.atLeast(6, 0));
+                multishot && KernelVersion.atLeast(6, 0));
     }
 
     ReceiveBufferSettings {

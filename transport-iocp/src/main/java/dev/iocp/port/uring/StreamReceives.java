@@ -23,9 +23,30 @@ import static dev.iocp.port.uring.sys.LinuxConstants.*;
  * of input, an error or their cancellation; running out of buffers (ENOBUFS) is the port's
  * business and never reaches them.
  *
+ * <p><b>Resets under multishot.</b> A multishot receive waits on the socket's wake-ups (the poll
+ * io_uring arms for it is edge-triggered) and, after it has read data, goes on reading at once
+ * only while TCP's hint says more is queued. That hint is 1 after a FIN, so the end of input is
+ * always read, but 0 after a reset. When the data and the reset are both in before the request
+ * reads (a client that sends part of a request and resets, its reset in before the stream is
+ * armed), the request reads the data and waits for a wake-up that has already happened: the reset
+ * is never reported, and the connection is never seen to end. (Kernels without the fix for
+ * liburing issue 1549, of March 2026, lose it also when the reset comes right after the data,
+ * before the request runs.) So each multishot stream has a <em>watch</em> beside it, a one-shot
+ * poll for POLLERR and POLLHUP that arms and checks on its own: when it fires, the port cancels
+ * the multishot request and re-arms the stream as single shots, each of which checks the socket
+ * when armed and so reports the reset. The watch shares the stream's slot, and the stream's final
+ * completion waits for it: when the stream ends first, the port cancels the watch. A FIN fires it
+ * too (POLLRDHUP cannot be left out of an io_uring poll); the request reads that end itself, so
+ * only POLLERR or POLLHUP makes the port step in.
+ *
  * <p>Owner thread only, as the port.
  */
 final class StreamReceives {
+    /** The user_data of the port's own cancellations: their completions are dropped. */
+    private static final long INTERNAL_CANCEL = UserData.encode(0, UserData.KIND_INTERNAL_CANCEL, 0);
+    /** What a watch waits for; io_uring adds POLLRDHUP (and POLLNVAL) to every poll anyway. */
+    private static final int WATCHED_EVENTS = POLLERR | POLLHUP | POLLRDHUP;
+
     private final Arena arena;
     private final int ringFd;
     private final SubmissionQueue submissions;
@@ -67,7 +88,15 @@ final class StreamReceives {
         s.streamId = id;
         s.streamCancelId = 0;
         s.streamEndedForCancel = 0;
+        s.streamHungUp = false;
+        s.streamRearming = false;
         arm(s, id, ring);
+        if (settings.multishot()) {
+            s.streamWatched = true;
+            s.streamWatchCancelled = false;
+            submissions.prepare(IORING_OP_POLL_ADD, s.fd, UserData.withKind(id, UserData.KIND_STREAM_WATCH))
+                    .opFlags(WATCHED_EVENTS);
+        }
         return id;
     }
 
@@ -83,15 +112,33 @@ final class StreamReceives {
     }
 
     private void arm(UringSocket s, long id, ReceiveBuffers ring) {
-        short ioprio = settings.multishot() ? IORING_RECV_MULTISHOT : 0;
-        if (!s.inputPending) {
+        // After a reset or hang-up (the watch saw it) only single shots: each checks the socket.
+        boolean multishot = settings.multishot() && !s.streamHungUp;
+        short ioprio = multishot ? IORING_RECV_MULTISHOT : 0;
+        if (!s.inputPending && !s.streamHungUp) {
             ioprio |= IORING_RECVSEND_POLL_FIRST; // as a single receive: the socket was drained
         }
         // Multishot: len 0, each arrival may fill the buffer the kernel picks (and 0 is required
         // before 6.17). Single-shot: the buffer size, since only 6.0 made 0 mean "the whole
         // buffer" (5.19 reads 0 bytes); the kernel clamps it to the entry's length.
         submissions.prepare(IORING_OP_RECV, s.fd, id).flags(IOSQE_BUFFER_SELECT).bufferGroup(ring.group())
-                .length(settings.multishot() ? 0 : ring.bufferSize()).ioprio(ioprio);
+                .length(multishot ? 0 : ring.bufferSize()).ioprio(ioprio);
+    }
+
+    /**
+     * The owner asked to cancel {@code s}'s stream (its cancel is prepared): the watch is
+     * cancelled with it, so that the stream's final completion need not wait for it.
+     */
+    void cancelling(UringSocket s) {
+        cancelWatch(s);
+    }
+
+    private void cancelWatch(UringSocket s) {
+        if (s.streamWatched && !s.streamWatchCancelled) {
+            s.streamWatchCancelled = true;
+            submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, INTERNAL_CANCEL)
+                    .address(UserData.withKind(s.streamId, UserData.KIND_STREAM_WATCH));
+        }
     }
 
     /** See {@link dev.iocp.port.CompletionPort#receivedBytes()}. */
@@ -123,7 +170,8 @@ final class StreamReceives {
     /**
      * Routes a CQE of a stream receive; returns how many completions reached the handler. Data is
      * delivered flagged MORE; the kernel's request ending (no {@code F_MORE}) ends the stream
-     * only when it ends without data and not for want of buffers.
+     * only when it ends without data and not for want of buffers, nor because the port cancelled
+     * it to go on in single shots.
      */
     int completed(long userData, int result, int cqeFlags, CompletionHandler handler) {
         int slot = operations.slotOf(userData);
@@ -150,9 +198,17 @@ final class StreamReceives {
         if (!requestEnded) {
             return 0; // not expected either: an armed request reports nothing
         }
-        if (result == -Errno.ENOBUFS) {
-            // The ring was empty: the data waits in the socket until buffers are back.
-            buffers.exhausted();
+        // The port's own cancel (see watchCompleted), unless the request had already ended by
+        // itself, and been re-armed: then it ends this one.
+        boolean rearming = s.streamRearming && result == -Errno.ECANCELED;
+        if (rearming) {
+            s.streamRearming = false;
+        }
+        if (result == -Errno.ENOBUFS || rearming) {
+            if (result == -Errno.ENOBUFS) {
+                // The ring was empty: the data waits in the socket until buffers are back.
+                buffers.exhausted();
+            }
             if (mayGoOn(s)) {
                 arm(s, userData, buffers);
                 return 0;
@@ -161,6 +217,32 @@ final class StreamReceives {
             result = -Errno.ECANCELED;
         }
         return end(slot, s, result, userData, handler);
+    }
+
+    /**
+     * Routes the CQE of a stream's watch ({@code userData} of kind {@link UserData#KIND_STREAM_WATCH}):
+     * a reset or hang-up has the stream go on in single shots; a stream that ended meanwhile ends
+     * now. Returns how many completions reached the handler.
+     */
+    int watchCompleted(long userData, int result, CompletionHandler handler) {
+        long streamId = UserData.withKind(userData, UserData.KIND_RECEIVE_STREAM);
+        int slot = operations.slotOf(streamId); // the stream keeps its slot until its watch is in
+        UringSocket s = operations.socket(slot);
+        s.streamWatched = false;
+        if (s.streamEnding) {
+            s.streamEnding = false;
+            return end(slot, s, s.streamEndResult, streamId, handler);
+        }
+        if (result > 0 && (result & (POLLERR | POLLHUP)) != 0 && !s.streamHungUp) {
+            s.streamHungUp = true; // re-arms from now on are single shots
+            if (mayGoOn(s)) {
+                // The multishot request may have read the last data and be waiting for a wake-up
+                // that will not come: it ends (ECANCELED) and is armed again as a single shot.
+                s.streamRearming = true;
+                submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, INTERNAL_CANCEL).address(streamId);
+            }
+        }
+        return 0;
     }
 
     private boolean mayGoOn(UringSocket s) {
@@ -183,8 +265,18 @@ final class StreamReceives {
     }
 
     private int end(int slot, UringSocket s, int result, long userData, CompletionHandler handler) {
+        if (s.streamWatched) {
+            // The watch shares the slot: the stream ends once the watch is in too.
+            if (!s.streamEnding) {
+                s.streamEnding = true;
+                s.streamEndResult = result;
+                cancelWatch(s);
+            }
+            return 0;
+        }
         long key = operations.key(slot);
         s.streamId = 0;
+        s.streamRearming = false;
         operations.release(slot);
         operationDone.accept(s);
         handler.onCompletion(key, Operation.RECEIVE, result, 0, userData);

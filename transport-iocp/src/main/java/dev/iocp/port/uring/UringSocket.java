@@ -59,6 +59,17 @@ final class UringSocket implements PortSocket {
      * file, so they are not in {@link #inFlight}, but the CLOSE completion waits for them.
      */
     int notificationsOwed;
+    /** The watch of the stream receive (a poll for a reset or hang-up) is in the kernel. */
+    boolean streamWatched;
+    /** The port has asked the kernel to cancel the watch. */
+    boolean streamWatchCancelled;
+    /** The stream's last request has ended with {@link #streamEndResult}: its end waits for the watch. */
+    boolean streamEnding;
+    int streamEndResult;
+    /** The watch saw a reset or hang-up: the stream goes on in single shots, which see it. */
+    boolean streamHungUp;
+    /** The port cancelled the stream's multishot request to re-arm it as a single shot. */
+    boolean streamRearming;
     /** Single-shot receives in flight (a stream receive is refused beside them). */
     int receivesInFlight;
     /** A CLOSE completion that came in while operations were still in flight. */

@@ -40,6 +40,11 @@ final class UserData {
     static final int KIND_SPLICE_OUT = 0xFA;
     static final int KIND_SPLICE_WAIT = 0xFB;
     static final int KIND_SPLICE_DONE = 0xFC;
+    /**
+     * The watch beside a multishot stream receive ({@link StreamReceives}): a poll for the
+     * connection's reset or hang-up that carries the stream's slot and generation.
+     */
+    static final int KIND_STREAM_WATCH = 0xF8;
 
     static final int GENERATION_MASK = 0xFF_FFFF;
 

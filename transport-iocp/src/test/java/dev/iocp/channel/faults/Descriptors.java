@@ -112,6 +112,33 @@ public final class Descriptors {
         return sockets;
     }
 
+    /**
+     * The state of this host's TCP connection from {@code localPort} to {@code remotePort}, as
+     * /proc/net/tcp and tcp6 show it ("ESTABLISHED", ...), or null when neither lists it: a
+     * connection that a reset has moved to CLOSE leaves the tables at once.
+     */
+    public static String tcpState(int localPort, int remotePort) {
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            try {
+                List<String> lines = Files.readAllLines(Path.of(table));
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 3 && portNumber(f[1]) == localPort && portNumber(f[2]) == remotePort) {
+                        int state = Integer.parseInt(f[3], 16);
+                        return state < TCP_STATES.length ? TCP_STATES[state] : "state " + state;
+                    }
+                }
+            } catch (IOException e) {
+                // not there
+            }
+        }
+        return null;
+    }
+
+    private static int portNumber(String address) {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1), 16);
+    }
+
     /** "port" of a /proc/net/tcp address ("0100007F:1F90"). */
     private static String port(String address) {
         int colon = address.lastIndexOf(':');

@@ -119,6 +119,10 @@ public final class LinuxConstants {
 
     // poll(2) events
     public static final int POLLOUT = 4;
+    public static final int POLLERR = 8;
+    public static final int POLLHUP = 0x10;
+    /** The peer shut its side down (a FIN arrived). */
+    public static final int POLLRDHUP = 0x2000;
 
     // fcntl(2) commands and open(2) flags
     public static final int F_DUPFD_CLOEXEC = 1030;
