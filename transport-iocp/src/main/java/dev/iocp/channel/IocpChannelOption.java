@@ -42,6 +42,10 @@ public final class IocpChannelOption {
      * the data anyway, later, so there it only costs. Pinned pages count against RLIMIT_MEMLOCK:
      * a send refused for it fails with ENOMEM (raise {@code ulimit -l}).
      *
+     * <p>The retains keep the allocator from reusing the memory, not a caller from changing it: a
+     * buffer the caller kept (retained, shared, static) must not be written to after its write's
+     * promise completed, until the peer has the data, or the changed bytes may go on the wire.
+     *
      * <p>Where the transport cannot send without copying (the nio backend, or a kernel without
      * these operations) the option is accepted and sends copy as usual.
      */
