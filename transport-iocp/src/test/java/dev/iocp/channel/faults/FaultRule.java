@@ -15,7 +15,9 @@ import java.util.function.Predicate;
  * of them applied gets each after a handful of choices, however the timing of a run orders them).
  *
  * <p>Rules are shared by the ports of a group, so deciding is synchronized; a seeded rule gives
- * the same sequence of decisions for the same sequence of submissions.
+ * the same sequence of decisions for the same sequence of candidates: submissions, and the
+ * arrivals of stream receives (which only a short transfer applies to), so where the kernel
+ * splits a stream's data, and the order the loops ask in, count too.
  */
 public final class FaultRule {
 
