@@ -58,6 +58,13 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private boolean streamStopping;
     /** Data that arrived while the channel was not reading: the next read() delivers it. */
     private ByteBuf heldInput;
+    /**
+     * The held input a read() is delivering, or null: should that read stop before its end, the
+     * rest stays in this buffer (its reader index moved on) instead of being copied again.
+     */
+    private ByteBuf deliveringHeld;
+    /** The position, in the view being delivered, of {@link #deliveringHeld}'s reader index. */
+    private int deliveringHeldStart;
     /** The end of the stream (0 or -errno) that came while not reading, or {@link #NO_END}. */
     private int heldEnd = NO_END;
     private boolean heldDeliveryScheduled;
@@ -721,6 +728,12 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             if (closing || !isOpen()) {
                 return; // the close has released what was held; nothing is read after it
             }
+            if (heldInput == null && deliveringHeld != null) {
+                // The rest of the held input being delivered: kept where it is.
+                heldInput = deliveringHeld.retain();
+                heldInput.skipBytes(bytes.position() - deliveringHeldStart);
+                return;
+            }
             if (heldInput == null) {
                 heldInput = config.getAllocator().directBuffer(bytes.remaining());
             }
@@ -757,9 +770,13 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             ByteBuf held = heldInput;
             if (held != null) {
                 heldInput = null;
+                ByteBuffer view = held.nioBuffer();
+                deliveringHeld = held;
+                deliveringHeldStart = view.position();
                 try {
-                    deliver(held.nioBuffer(), 0); // what this read does not take is held again
+                    deliver(view, 0); // what this read does not take is held again, in place
                 } finally {
+                    deliveringHeld = null;
                     held.release();
                 }
                 if (heldInput != null || !wantsData() || closing || !registration.isValid()) {

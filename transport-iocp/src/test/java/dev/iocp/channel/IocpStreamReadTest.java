@@ -131,6 +131,53 @@ class IocpStreamReadTest {
         server.close().sync();
     }
 
+    /**
+     * Held input delivered a little per read(): what each read does not take stays held (in
+     * place, not copied again), and the reads together deliver every byte, in order, once.
+     */
+    @Test
+    void heldInputDeliveredAKilobytePerReadArrivesWholeAndInOrder() throws Exception {
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        Events child = new Events() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf buf = (ByteBuf) msg;
+                byte[] bytes = new byte[buf.readableBytes()];
+                buf.getBytes(buf.readerIndex(), bytes);
+                synchronized (received) {
+                    received.writeBytes(bytes);
+                }
+                super.channelRead(ctx, msg);
+            }
+        };
+        Channel server = server(new FixedRecvByteBufAllocator(1024).maxMessagesPerRead(1), false, child);
+        Channel client = client(server);
+        await(() -> child.channel != null);
+        child.channel.read();
+        byte[] first = {1, 2, 3};
+        client.writeAndFlush(Unpooled.wrappedBuffer(first)).sync();
+        await(() -> child.bytes.get() == first.length);
+        byte[] rest = new byte[48 * 1024 + 77];
+        for (int i = 0; i < rest.length; i++) {
+            rest[i] = (byte) (i * 31 + i / 251);
+        }
+        client.writeAndFlush(Unpooled.wrappedBuffer(rest)).sync(); // arrives while not reading: held
+        int total = first.length + rest.length;
+        while (child.bytes.get() < total) {
+            int before = child.bytes.get();
+            child.channel.read();
+            await(() -> child.bytes.get() > before);
+        }
+        byte[] expected = new byte[total];
+        System.arraycopy(first, 0, expected, 0, first.length);
+        System.arraycopy(rest, 0, expected, first.length, rest.length);
+        synchronized (received) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, received.toByteArray());
+        }
+        client.close().sync();
+        server.close().sync();
+    }
+
     @Test
     void aCloseFromChannelReadCompleteWhileHeldDataIsDeliveredLeavesNothingHeld() throws Exception {
         Events child = new Events() {
