@@ -112,6 +112,31 @@ public interface CompletionPort extends AutoCloseable {
      */
     ByteBuffer receivedBytes();
 
+    /**
+     * Has the port's stream receives land in buffers from {@code source} from now on, so that
+     * {@link #takeReceived()} can hand an arrival on without a copy. Must be called before the
+     * port's first {@link #submitReceiveStream stream receive}, at most once.
+     *
+     * @return whether the port took the source; false when its backend cannot use one (then
+     *         {@link #takeReceived()} always returns null)
+     * @throws IllegalStateException after the first stream receive, or when a source is set already
+     */
+    boolean receiveBuffersFrom(ReceiveBufferSource<?> source);
+
+    /**
+     * The bytes of the {@link #submitReceiveStream stream receive} completion being handled (the
+     * same as {@link #receivedBytes()}), as a buffer of the {@link #receiveBuffersFrom source}'s
+     * that the caller then owns and must release: no copy is made. At most once per completion.
+     *
+     * @param <B> the source's buffer type
+     * @return the buffer, or null when these bytes cannot be handed on without a copy (the port
+     *         has no source, or a decorator delivers the arrival in parts): the caller then
+     *         copies them from {@link #receivedBytes()}
+     * @throws IllegalStateException when no stream receive completion is being handled, or its
+     *                               bytes were taken already
+     */
+    <B> B takeReceived();
+
     /** Sends the remaining bytes of one buffer (possibly partially: see the result). */
     long submitSend(PortSocket socket, ByteBuffer buffer);
 

@@ -10,6 +10,7 @@ import dev.iocp.port.PortConfig;
 import dev.iocp.port.PortMetrics;
 import dev.iocp.port.PortMetricsRecorder;
 import dev.iocp.port.PortSocket;
+import dev.iocp.port.ReceiveBufferSource;
 import dev.iocp.port.PostQueue;
 import dev.iocp.port.SendSegments;
 import dev.iocp.port.ShutdownMode;
@@ -266,6 +267,20 @@ public final class NioPort implements CompletionPort {
     public ByteBuffer receivedBytes() {
         checkOwner();
         return streams.receivedBytes();
+    }
+
+    /** See {@link StreamReceives}. */
+    @Override
+    public boolean receiveBuffersFrom(ReceiveBufferSource<?> source) {
+        checkOwner();
+        return streams.receiveBuffersFrom(source);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <B> B takeReceived() {
+        checkOwner();
+        return (B) streams.takeReceived();
     }
 
     @Override
@@ -537,7 +552,7 @@ public final class NioPort implements CompletionPort {
         handler.onCompletion(key, kind, result, flags, id);
     }
 
-    /** Bytes of stream-receive memory the port holds: one buffer, whatever the number of sockets. */
+    /** Bytes of stream-receive memory the port holds: a buffer or two, whatever the number of sockets. */
     int receiveMemoryBytes() {
         return streams.memoryBytes();
     }
@@ -601,6 +616,7 @@ public final class NioPort implements CompletionPort {
         requests.clear();
         table.releaseAll();
         runner.unscheduleAll();
+        streams.release();
         try {
             // Deregisters every channel; java.nio closes the descriptors of channels closed
             // while registered now. The others stay open, and leave no selector behind.

@@ -3,6 +3,7 @@ package dev.iocp.port.nio;
 import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.Operation;
+import dev.iocp.port.ReceiveBufferSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,6 +37,14 @@ import java.nio.ByteBuffer;
  * coming. Reading a byte ahead, as single-shot receives do ({@link ReceiveLookahead}), would
  * leave a byte held between two reports of readiness, with nothing to report the socket readable
  * again. A read takes up to the whole buffer instead, so that little is left behind.
+ *
+ * <p><b>Buffers from a source.</b> With a {@link ReceiveBufferSource}
+ * ({@link dev.iocp.port.CompletionPort#receiveBuffersFrom}) the port reads into the source's
+ * buffer instead of its own, and an arrival can be {@linkplain #takeReceived taken} as a buffer
+ * that shares that memory, with no copy. Reads go on into the room after what was taken, so
+ * small arrivals of many sockets share one buffer, as io_uring's incremental buffers do; a buffer
+ * with less than {@link #MIN_ROOM} left is released to its takers and a new one allocated. An
+ * arrival that is copied instead leaves its room to the next read.
  */
 final class StreamReceives {
     /**
@@ -43,27 +52,54 @@ final class StreamReceives {
      * to the same 64 KiB, and a loopback connection rarely has more queued than that.
      */
     static final int BUFFER_SIZE = 64 * 1024;
+    /** A source's buffer with less room than this left after taken arrivals is replaced: a read gets at least this much. */
+    static final int MIN_ROOM = 16 * 1024;
     /** What {@link #read} returns when there is nothing to deliver. */
     static final int NOTHING = Integer.MIN_VALUE;
 
     private final OperationTable table;
-    /** Made by the first stream receive: a port that has none needs no buffer. */
+    /** Where buffers come from; null: the port's own {@link #BUFFER_SIZE} bytes, made by the first stream receive. */
+    private ReceiveBufferSource<Object> source;
+    /** The source's buffer being read into; null without a source, or when allocating one failed. */
+    private Object current;
+    /** The memory reads land in: a view of {@link #current}, or the port's own buffer. */
     private ByteBuffer buffer;
-    /** A read-only view of {@link #buffer}: what {@link #receivedBytes()} hands out. */
-    private ByteBuffer view;
-    /** A stream's data completion is being handled: {@link #view} holds its bytes. */
+    /** The port's own buffer, made when first needed: without a source, or when the source fails. */
+    private ByteBuffer own;
+    /** Where in {@link #buffer} the next read lands: after the arrivals taken from it. */
+    private int fill;
+    /** Whether arrivals were taken from {@link #current}, so it is replaced rather than reused from 0. */
+    private boolean shared;
+    /** The arrival being delivered: where it starts in {@link #buffer}, and whether it was taken. */
+    private int arrivalStart;
+    private int arrivalLength;
+    private boolean arrivalTaken;
+    /** A stream's data completion is being handled: {@link #buffer} holds its bytes. */
     private boolean delivering;
+    private boolean armedOnce;
 
     StreamReceives(OperationTable table) {
         this.table = table;
     }
 
+    /** See {@link dev.iocp.port.CompletionPort#receiveBuffersFrom}. */
+    @SuppressWarnings("unchecked")
+    boolean receiveBuffersFrom(ReceiveBufferSource<?> source) {
+        java.util.Objects.requireNonNull(source, "source");
+        if (armedOnce) {
+            throw new IllegalStateException("the port has received into its own buffer already: a source must be "
+                    + "set before the first stream receive");
+        }
+        if (this.source != null) {
+            throw new IllegalStateException("the port has a receive buffer source already: " + this.source);
+        }
+        this.source = (ReceiveBufferSource<Object>) source;
+        return true;
+    }
+
     /** Arms a stream receive just submitted (slot taken, counted in flight) on a socket. */
     void arm(NioSocket socket, int slot) {
-        if (buffer == null) {
-            buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
-            view = buffer.asReadOnlyBuffer();
-        }
+        armedOnce = true;
         SocketOperations ops = socket.operations;
         ops.stream = slot;
         ops.streamArmed = true;
@@ -87,20 +123,58 @@ final class StreamReceives {
         if (!ops.streamArmed || ops.stream != slot) {
             return NOTHING;
         }
-        buffer.clear();
+        ensureRoom();
+        int start = fill;
+        buffer.clear().position(start);
         // A byte that a receive before the stream read ahead comes first (ReceiveLookahead);
         // whatever the read after it meets (nothing, the end, an error) the next read meets too.
-        int held = ReceiveLookahead.takeInto(ops, buffer, 0);
+        int held = ReceiveLookahead.takeInto(ops, buffer, start);
         int n;
         try {
-            n = socket.stream().read(buffer.position(held));
+            n = socket.stream().read(buffer.position(start + held));
         } catch (IOException | IllegalStateException e) {
-            return held > 0 ? held : end(ops, slot, NioErrors.result(e));
+            if (held == 0) {
+                return end(ops, slot, NioErrors.result(e));
+            }
+            n = 0; // the held byte is delivered; the next read meets the failure again
         }
         if (held + n > 0) {
+            arrivalStart = start;
             return held + Math.max(n, 0);
         }
         return n == 0 ? NOTHING : end(ops, slot, 0);
+    }
+
+    /** Has {@link #buffer} ready for a read, with at least {@link #MIN_ROOM} after {@link #fill}. */
+    private void ensureRoom() {
+        if (source == null) {
+            if (own == null) {
+                own = ByteBuffer.allocateDirect(BUFFER_SIZE);
+                buffer = own;
+            }
+            return;
+        }
+        if (current != null && (!shared || buffer.capacity() - fill >= MIN_ROOM)) {
+            return;
+        }
+        if (current != null) {
+            Object full = current;
+            current = null;
+            source.release(full); // its takers keep what they took
+        }
+        fill = 0;
+        shared = false;
+        try {
+            current = source.allocate(BUFFER_SIZE);
+            buffer = source.view(current);
+        } catch (OutOfMemoryError | RuntimeException e) {
+            // Reads go on in the port's own memory, copied by their handlers, until the source recovers.
+            current = null;
+            if (own == null) {
+                own = ByteBuffer.allocateDirect(BUFFER_SIZE);
+            }
+            buffer = own;
+        }
     }
 
     private int end(SocketOperations ops, int slot, int result) {
@@ -111,12 +185,17 @@ final class StreamReceives {
 
     /** Delivers the {@code count} bytes {@link #read} placed in the buffer: a RECEIVE flagged MORE. */
     void deliver(CompletionHandler handler, long id, int count) {
-        view.limit(count).position(0);
+        arrivalLength = count;
+        arrivalTaken = false;
+        buffer.limit(arrivalStart + count).position(arrivalStart);
         delivering = true;
         try {
             handler.onCompletion(table.key(OperationIds.slot(id)), Operation.RECEIVE, count, CompletionFlags.MORE, id);
         } finally {
             delivering = false;
+            if (arrivalTaken) {
+                fill = arrivalStart + count; // the next read lands after what was taken
+            }
         }
     }
 
@@ -125,11 +204,38 @@ final class StreamReceives {
         if (!delivering) {
             throw new IllegalStateException("no stream receive completion is being handled");
         }
-        return view;
+        return buffer;
+    }
+
+    /** See {@link dev.iocp.port.CompletionPort#takeReceived()}. */
+    Object takeReceived() {
+        if (!delivering) {
+            throw new IllegalStateException("no stream receive completion is being handled");
+        }
+        if (arrivalTaken) {
+            throw new IllegalStateException("the bytes of this receive completion were taken already");
+        }
+        if (current == null) {
+            return null; // in the port's own memory: the caller copies it
+        }
+        Object taken = source.share(current, arrivalStart, arrivalLength);
+        arrivalTaken = true;
+        shared = true;
+        return taken;
+    }
+
+    /** Lets go of the source's buffer being read into (the port is closing). */
+    void release() {
+        Object last = current;
+        if (last != null) {
+            current = null;
+            buffer = null;
+            source.release(last);
+        }
     }
 
     /** Bytes of receive memory the port holds: the same for one socket or thousands. */
     int memoryBytes() {
-        return buffer == null ? 0 : buffer.capacity();
+        return (own == null ? 0 : own.capacity()) + (current == null ? 0 : buffer.capacity());
     }
 }

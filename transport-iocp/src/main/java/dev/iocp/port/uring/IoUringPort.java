@@ -12,6 +12,7 @@ import dev.iocp.port.PortException;
 import dev.iocp.port.PortMetrics;
 import dev.iocp.port.PortMetricsRecorder;
 import dev.iocp.port.PortSocket;
+import dev.iocp.port.ReceiveBufferSource;
 import dev.iocp.port.PostQueue;
 import dev.iocp.port.SendSegments;
 import dev.iocp.port.ShutdownMode;
@@ -291,6 +292,18 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public ByteBuffer receivedBytes() {
         return streams.receivedBytes();
+    }
+
+    @Override
+    public boolean receiveBuffersFrom(ReceiveBufferSource<?> source) {
+        checkOwner();
+        return streams.receiveBuffersFrom(source);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <B> B takeReceived() {
+        return (B) streams.takeReceived();
     }
 
     @Override
@@ -747,6 +760,7 @@ public final class IoUringPort implements CompletionPort {
         ring.close();
         metrics.closed();
         if (drained) {
+            streams.release(); // the ring is gone: the kernel picks no buffer any more
             arena.close();
             return;
         }

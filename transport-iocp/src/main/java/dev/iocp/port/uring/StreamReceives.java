@@ -6,11 +6,13 @@ import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
 import dev.iocp.port.PortException;
 import dev.iocp.port.PortMetricsRecorder;
+import dev.iocp.port.ReceiveBufferSource;
 
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 import static dev.iocp.port.uring.sys.LinuxConstants.*;
@@ -57,8 +59,10 @@ final class StreamReceives {
     private final Consumer<UringSocket> operationDone;
     /** Opened on the first stream receive, so a port that never receives holds no buffers. */
     private ReceiveBuffers buffers;
-    /** The bytes of the stream receive completion being handled; null outside its handler. */
-    private ByteBuffer received;
+    /** Where {@link #buffers} come from (see {@link ReceiveBufferSource}); null: the port's arena. */
+    private ReceiveBufferSource<?> source;
+    /** Whether a stream receive completion with data is being handled. */
+    private boolean delivering;
     /** Streams stopped after data that ended the kernel's request: their final completion is owed. */
     private final ArrayDeque<UringSocket> ends = new ArrayDeque<>();
     /** Set as the port closes: from then on no stream is re-armed. */
@@ -103,7 +107,7 @@ final class StreamReceives {
     private ReceiveBuffers buffers() {
         if (buffers == null) {
             try {
-                buffers = ReceiveBuffers.open(arena, ringFd, settings, metrics);
+                buffers = ReceiveBuffers.open(arena, ringFd, settings, source, metrics);
             } catch (PortException e) {
                 throw new UncheckedIOException("cannot set up the port's receive buffers", e);
             }
@@ -141,13 +145,43 @@ final class StreamReceives {
         }
     }
 
+    /** See {@link dev.iocp.port.CompletionPort#receiveBuffersFrom}. */
+    boolean receiveBuffersFrom(ReceiveBufferSource<?> source) {
+        Objects.requireNonNull(source, "source");
+        if (buffers != null) {
+            throw new IllegalStateException("the port's receive buffers are allocated already: a source must be "
+                    + "set before the first stream receive");
+        }
+        if (this.source != null) {
+            throw new IllegalStateException("the port has a receive buffer source already: " + this.source);
+        }
+        this.source = source;
+        return true;
+    }
+
     /** See {@link dev.iocp.port.CompletionPort#receivedBytes()}. */
     ByteBuffer receivedBytes() {
-        ByteBuffer bytes = received;
-        if (bytes == null) {
+        checkDelivering();
+        return buffers.bytes();
+    }
+
+    /** See {@link dev.iocp.port.CompletionPort#takeReceived()}. */
+    Object takeReceived() {
+        checkDelivering();
+        return buffers.take();
+    }
+
+    private void checkDelivering() {
+        if (!delivering) {
             throw new IllegalStateException("no stream receive completion is being handled");
         }
-        return bytes;
+    }
+
+    /** Lets go of the receive buffers; once the port is closed and the kernel can no longer pick one. */
+    void release() {
+        if (buffers != null) {
+            buffers.release();
+        }
     }
 
     /** The port is closing: streams that end are not armed again. */
@@ -252,12 +286,14 @@ final class StreamReceives {
     private void deliver(long key, long userData, int result, int cqeFlags, boolean pending, CompletionHandler handler) {
         int bufferId = cqeFlags >>> IORING_CQE_BUFFER_SHIFT;
         boolean kernelKeepsIt = (cqeFlags & IORING_CQE_F_BUF_MORE) != 0;
-        received = buffers.received(bufferId, result, kernelKeepsIt);
+        buffers.arrived(bufferId, result, kernelKeepsIt);
+        delivering = true;
         try {
             handler.onCompletion(key, Operation.RECEIVE, result,
                     CompletionFlags.MORE | (pending ? CompletionFlags.INPUT_PENDING : 0), userData);
         } finally {
-            received = null;
+            delivering = false;
+            buffers.handled();
             if (!kernelKeepsIt) {
                 buffers.giveBack(bufferId);
             }

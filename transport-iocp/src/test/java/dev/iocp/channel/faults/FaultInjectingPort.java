@@ -8,6 +8,7 @@ import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
 import dev.iocp.port.PortMetrics;
 import dev.iocp.port.PortSocket;
+import dev.iocp.port.ReceiveBufferSource;
 import dev.iocp.port.SendSegments;
 import dev.iocp.port.ShutdownMode;
 
@@ -67,6 +68,8 @@ public final class FaultInjectingPort implements CompletionPort {
     private final AtomicInteger dequeuesToFail = new AtomicInteger();
     private final CompletionHandler relay = this::relay;
     private CompletionHandler downstream;
+    /** An arrival is being delivered in two parts: neither may be taken whole ({@link #takeReceived}). */
+    private boolean splitting;
     private volatile Thread owner;
 
     private record Faked(Operation operation, int result) {
@@ -176,6 +179,17 @@ public final class FaultInjectingPort implements CompletionPort {
     @Override
     public ByteBuffer receivedBytes() {
         return delegate.receivedBytes();
+    }
+
+    @Override
+    public boolean receiveBuffersFrom(ReceiveBufferSource<?> source) {
+        return delegate.receiveBuffersFrom(source);
+    }
+
+    /** Null while an arrival is delivered in two parts: the parts are copied from {@link #receivedBytes()}. */
+    @Override
+    public <B> B takeReceived() {
+        return splitting ? null : delegate.takeReceived();
     }
 
     @Override
@@ -369,6 +383,7 @@ public final class FaultInjectingPort implements CompletionPort {
                 int half = result / 2;
                 injector.countInjected(Operation.RECEIVE, Fault.SHORT);
                 bytes.limit(start + half);
+                splitting = true; // until the second part has been delivered too
                 downstream.onCompletion(key, operation, half, flags | CompletionFlags.INPUT_PENDING, operationId);
                 bytes.limit(limit).position(start + half);
                 result -= half;
@@ -384,7 +399,11 @@ public final class FaultInjectingPort implements CompletionPort {
         if (last) {
             injector.countCompleted(operation);
         }
-        downstream.onCompletion(key, operation, result, flags, operationId);
+        try {
+            downstream.onCompletion(key, operation, result, flags, operationId);
+        } finally {
+            splitting = false;
+        }
     }
 
     @Override

@@ -1,0 +1,39 @@
+package dev.iocp.port;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Where a port takes the memory its stream receives land in, so that what arrives can be handed
+ * on without a copy ({@link CompletionPort#takeReceived()}). The port allocates buffers from the
+ * source, lets the kernel fill them, and shares the bytes of each arrival with whoever takes
+ * them; a buffer whose bytes were taken is released by the port once the kernel is done with it
+ * and replaced by a new one, so memory taken is the taker's (a Netty {@code ByteBuf}, reference
+ * counted), never the port's.
+ *
+ * <p>Called by the port's owner thread only, so an allocator's thread-local cache serves it.
+ *
+ * @param <B> the source's buffer type
+ */
+public interface ReceiveBufferSource<B> {
+
+    /** A buffer of {@code capacity} bytes of native memory, owned by the port until it {@link #release}s it. */
+    B allocate(int capacity);
+
+    /** The native address of {@code buffer}'s first byte. */
+    long address(B buffer);
+
+    /**
+     * A {@link ByteBuffer} over {@code buffer}'s whole capacity, for reading an arrival in place:
+     * the port sets its position and limit. Asked for once per buffer.
+     */
+    ByteBuffer view(B buffer);
+
+    /**
+     * {@code length} bytes of {@code buffer} from {@code offset}, as a buffer of the caller's own
+     * that shares the memory: {@code buffer} stays allocated until both are released.
+     */
+    B share(B buffer, int offset, int length);
+
+    /** Lets go of the port's own reference to {@code buffer}. */
+    void release(B buffer);
+}
