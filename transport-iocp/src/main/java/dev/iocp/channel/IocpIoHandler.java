@@ -6,6 +6,7 @@ import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.CompletionPort;
 import dev.iocp.port.Operation;
 import dev.iocp.port.PortConfig;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -34,6 +35,9 @@ import java.util.function.UnaryOperator;
 public final class IocpIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(IocpIoHandler.class);
     private static final int MAX_COMPLETIONS_PER_RUN = 1024;
+    /** See {@link #receivesWithoutCopy}. */
+    private static final boolean RECEIVE_WITHOUT_COPY =
+            Boolean.parseBoolean(System.getProperty("dev.iocp.receiveWithoutCopy", "true"));
     /**
      * How long destroy() keeps dispatching for channels it closed: their cancelled operations
      * complete at once unless the kernel is mid-copy, and their buffers are released only then.
@@ -52,6 +56,13 @@ public final class IocpIoHandler implements IoHandler {
      */
     private final OutboundSegments outboundSegments = new OutboundSegments();
     private final CompletionHandler dispatcher = this::dispatch;
+    /**
+     * Where the port's receive buffers come from: the allocator of the first channel that
+     * receives (null before, or when the port takes none), so that its arrivals, and those of
+     * every channel with the same allocator, reach the pipeline without a copy.
+     */
+    private ByteBufReceiveSource receiveSource;
+    private boolean receiveSourceChosen;
     private final FailureBackoff failureBackoff = new FailureBackoff(this);
     private IocpIoRegistration[] registrations = new IocpIoRegistration[64];
     private int[] freeKeys = new int[0];
@@ -111,6 +122,26 @@ public final class IocpIoHandler implements IoHandler {
 
     OutboundSegments outboundSegments() {
         return outboundSegments;
+    }
+
+    /**
+     * Whether the port hands a channel with {@code allocator} its arrivals as buffers of that
+     * allocator, without a copy; before the port's first stream receive, the first call offers the
+     * port {@code allocator} as its receive buffer source (unless the system property
+     * {@code dev.iocp.receiveWithoutCopy} is {@code false}: then every arrival is copied into a
+     * buffer of the channel's RecvByteBufAllocator).
+     */
+    boolean receivesWithoutCopy(ByteBufAllocator allocator) {
+        if (!receiveSourceChosen) {
+            receiveSourceChosen = true;
+            if (RECEIVE_WITHOUT_COPY) {
+                ByteBufReceiveSource source = new ByteBufReceiveSource(allocator);
+                if (port.receiveBuffersFrom(source)) {
+                    receiveSource = source;
+                }
+            }
+        }
+        return receiveSource != null && receiveSource.allocator() == allocator;
     }
 
     /** See {@link IocpIoRegistration#endBatchLater}; the handle asks once per batch. */

@@ -4,6 +4,8 @@ import dev.iocp.port.CompletionPort;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.SendSegments;
 import dev.iocp.port.ShutdownMode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
 
@@ -114,9 +116,22 @@ public final class IocpIoRegistration implements IoRegistration {
         return id;
     }
 
+    /** See {@link IocpIoHandler#receivesWithoutCopy}: before this channel's first stream receive. */
+    boolean receivesWithoutCopy(ByteBufAllocator allocator) {
+        return handler.receivesWithoutCopy(allocator);
+    }
+
     /** The bytes of the stream receive completion being handled (see {@link dev.iocp.port.CompletionPort#receivedBytes()}). */
     public ByteBuffer receivedBytes() {
         return port().receivedBytes();
+    }
+
+    /**
+     * The bytes of the stream receive completion being handled as a buffer this channel owns, or
+     * null (copy them from {@link #receivedBytes()}); see {@link dev.iocp.port.CompletionPort#takeReceived()}.
+     */
+    ByteBuf takeReceived() {
+        return port().takeReceived();
     }
 
     public long submitSend(ByteBuffer[] buffers, int offset, int length) {

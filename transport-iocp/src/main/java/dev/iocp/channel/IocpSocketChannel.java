@@ -5,6 +5,7 @@ import dev.iocp.port.PortSocket;
 import dev.iocp.port.ShutdownMode;
 import dev.iocp.port.SubmissionChecks;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -41,9 +42,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A TCP connection on a completion port: the drop-in replacement for {@code NioSocketChannel}.
  *
- * <p>Reads are receive operations into buffers from the channel's {@link RecvByteBufAllocator};
- * one is in flight at a time, and a read batch continues while the allocator wants more and the
- * kernel says more is queued. Writes are sends straight from the {@link ChannelOutboundBuffer}
+ * <p>Reads come from one armed stream receive (see "reads" below): arrivals are handed on in the
+ * port's buffers, or copied into buffers from the channel's {@link RecvByteBufAllocator}, and a
+ * read batch continues while the allocator wants more and the kernel says more is queued. Writes are sends straight from the {@link ChannelOutboundBuffer}
  * ({@link ByteBufSender}), one in flight at a time; its completion removes what was sent and
  * sends the rest.
  */
@@ -56,15 +57,10 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private static final int NO_END = 1;
     /** Whether the stream receive was cancelled to stop data arriving; its final completion is due. */
     private boolean streamStopping;
-    /** Data that arrived while the channel was not reading: the next read() delivers it. */
-    private ByteBuf heldInput;
-    /**
-     * The held input a read() is delivering, or null: should that read stop before its end, the
-     * rest stays in this buffer (its reader index moved on) instead of being copied again.
-     */
-    private ByteBuf deliveringHeld;
-    /** The position, in the view being delivered, of {@link #deliveringHeld}'s reader index. */
-    private int deliveringHeldStart;
+    /** Data that arrived while the channel was not reading: the next read() delivers it. Null until some does. */
+    private HeldInput heldInput;
+    /** Whether the stream's arrivals are taken from the port as buffers of this channel's allocator (no copy). */
+    private boolean receivesWithoutCopy;
     /** The end of the stream (0 or -errno) that came while not reading, or {@link #NO_END}. */
     private int heldEnd = NO_END;
     private boolean heldDeliveryScheduled;
@@ -554,11 +550,14 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
 
         // ---- reads ----------------------------------------------------------------------
         //
-        // One stream receive stays armed while the channel reads: the port hands each arrival
-        // over in its own memory, and it is copied into buffers from the channel's
-        // RecvByteBufAllocator, so an idle connection holds no receive buffer. When reading stops
-        // (auto-read off and no read() pending) the stream is left armed; only data that arrives
-        // before the next read() stops it (a cancel), and that data is held for the next read().
+        // One stream receive stays armed while the channel reads, and the port picks the memory
+        // each arrival lands in, so an idle connection holds no receive buffer. Where the port's
+        // buffers come from this channel's ByteBufAllocator and the channel keeps Netty's default
+        // RecvByteBufAllocator, an arrival is handed to the pipeline as it is: a slice of the
+        // buffer it landed in, no copy. Otherwise it is copied into buffers from the channel's
+        // RecvByteBufAllocator, sized as that says. When reading stops (auto-read off and no
+        // read() pending) the stream is left armed; only data that arrives before the next read()
+        // stops it (a cancel), and that data is held for the next read().
 
         /** Arms the stream receive if the channel should read and none is armed; delivers held input first. */
         void scheduleRead() {
@@ -569,7 +568,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             if (endAfterSend != NO_END) {
                 return; // the input has ended; that is reported once what was flushed has been sent
             }
-            if (heldInput != null || heldEnd != NO_END) {
+            if (hasHeldInput() || heldEnd != NO_END) {
                 if (!heldDeliveryScheduled) {
                     heldDeliveryScheduled = true;
                     eventLoop().execute(this::deliverHeld); // not from inside read(), as NIO reads on its next turn
@@ -577,9 +576,18 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 return;
             }
             if (readId == 0) {
+                // Without a copy only with Netty's default receive allocator, whose sizes are
+                // guesses; one the user chose (Fixed, their own) sizes the buffers it fills.
+                // (The port's first stream picks its buffers' source, so this asks the loop first.)
+                receivesWithoutCopy = registration.receivesWithoutCopy(config.getAllocator())
+                        && config.getRecvByteBufAllocator().getClass() == AdaptiveRecvByteBufAllocator.class;
                 readId = registration.submitReceiveStream();
                 streamStopping = false;
             }
+        }
+
+        private boolean hasHeldInput() {
+            return heldInput != null && !heldInput.isEmpty();
         }
 
         private boolean wantsData() {
@@ -615,8 +623,18 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 return;
             }
             if (more) {
+                ByteBuf taken = receivesWithoutCopy ? registration.takeReceived() : null;
+                if (taken != null) {
+                    if (!wantsData() || hasHeldInput()) {
+                        hold(taken);
+                        stopStream();
+                    } else {
+                        deliver(taken, flags);
+                    }
+                    return;
+                }
                 ByteBuffer bytes = registration.receivedBytes();
-                if (!wantsData() || heldInput != null) {
+                if (!wantsData() || hasHeldInput()) {
                     hold(bytes);
                     stopStream();
                 } else {
@@ -633,7 +651,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 }
                 return;
             }
-            if (!wantsData() || heldInput != null) {
+            if (!wantsData() || hasHeldInput()) {
                 heldEnd = result; // the end of input is reported to the read() that reaches it, as NIO finds it
                 return;
             }
@@ -666,12 +684,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 buffer.writeBytes(bytes);
                 bytes.limit(limit);
                 handle.attemptedBytesRead(n + buffer.writableBytes());
-                handle.lastBytesRead(n);
-                handle.incMessagesRead(1);
-                readFailuresInARow = 0;
-                readPending = false;
-                readInBatch = true;
-                pipeline.fireChannelRead(buffer);
+                fireRead(handle, pipeline, buffer);
                 if (closing || !registration.isValid()) {
                     endBatch(handle, pipeline); // the rest is dropped, as after close() in NIO's loop
                     return;
@@ -691,6 +704,39 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     startBatch(handle);
                 }
             }
+            arrivalDelivered(handle, pipeline, flags);
+        }
+
+        /** Hands an arrival the port gave as {@code buffer} (now this channel's) to the pipeline, as it is. */
+        private void deliver(ByteBuf buffer, int flags) {
+            RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            startBatch(handle);
+            // As full as a read can be: the arrival is all the port's buffer had room for or all
+            // there was; INPUT_PENDING tells which, below.
+            handle.attemptedBytesRead(buffer.readableBytes());
+            fireRead(handle, pipeline, buffer);
+            if (closing || !registration.isValid()) {
+                endBatch(handle, pipeline); // the rest is dropped, as after close() in NIO's loop
+                return;
+            }
+            arrivalDelivered(handle, pipeline, flags);
+        }
+
+        private void fireRead(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline, ByteBuf buffer) {
+            handle.lastBytesRead(buffer.readableBytes());
+            handle.incMessagesRead(1);
+            readFailuresInARow = 0;
+            readPending = false;
+            readInBatch = true;
+            pipeline.fireChannelRead(buffer);
+        }
+
+        /**
+         * An arrival has been delivered: the batch ends unless the kernel has more queued and the
+         * allocator wants more, in which case it ends with the loop's batch of completions.
+         */
+        private void arrivalDelivered(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline, int flags) {
             if ((flags & CompletionFlags.INPUT_PENDING) == 0 || !handle.continueReading()) {
                 endBatch(handle, pipeline);
             } else if (!batchEndRequested) {
@@ -723,21 +769,29 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             }
         }
 
-        /** Keeps bytes that arrived while the channel was not reading, for the next read(). */
+        /** Keeps a copy of bytes that arrived while the channel was not reading, for the next read(). */
         private void hold(ByteBuffer bytes) {
             if (closing || !isOpen()) {
                 return; // the close has released what was held; nothing is read after it
             }
-            if (heldInput == null && deliveringHeld != null) {
-                // The rest of the held input being delivered: kept where it is.
-                heldInput = deliveringHeld.retain();
-                heldInput.skipBytes(bytes.position() - deliveringHeldStart);
+            heldInput().copy(bytes, config.getAllocator());
+        }
+
+        /** Keeps an arrival taken from the port while the channel was not reading, for the next read(). */
+        private void hold(ByteBuf buffer) {
+            if (closing || !isOpen()) {
+                buffer.release(); // the close has released what was held; nothing is read after it
                 return;
             }
-            if (heldInput == null) {
-                heldInput = config.getAllocator().directBuffer(bytes.remaining());
+            heldInput().add(buffer);
+        }
+
+        private HeldInput heldInput() {
+            HeldInput held = heldInput;
+            if (held == null) {
+                held = heldInput = new HeldInput();
             }
-            heldInput.writeBytes(bytes);
+            return held;
         }
 
         /** Stops the stream receive: what it delivers until it ends is held. */
@@ -767,19 +821,30 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         }
 
         private void deliverHeld0() {
-            ByteBuf held = heldInput;
-            if (held != null) {
-                heldInput = null;
-                ByteBuffer view = held.nioBuffer();
-                deliveringHeld = held;
-                deliveringHeldStart = view.position();
-                try {
-                    deliver(view, 0); // what this read does not take is held again, in place
-                } finally {
-                    deliveringHeld = null;
-                    held.release();
+            if (hasHeldInput()) {
+                RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+                ChannelPipeline pipeline = pipeline();
+                startBatch(handle);
+                ByteBuf held;
+                while ((held = heldInput.poll()) != null) {
+                    handle.attemptedBytesRead(held.readableBytes());
+                    fireRead(handle, pipeline, held);
+                    if (closing || !registration.isValid()) {
+                        endBatch(handle, pipeline);
+                        return;
+                    }
+                    if (!heldInput.isEmpty() && !handle.continueReading()) {
+                        // Where NIO's read loop stops: the batch ends, and the rest goes on in a
+                        // new one if the channel still reads, or waits for the next read().
+                        endBatch(handle, pipeline);
+                        if (closing || !registration.isValid() || !wantsData()) {
+                            return;
+                        }
+                        startBatch(handle);
+                    }
                 }
-                if (heldInput != null || !wantsData() || closing || !registration.isValid()) {
+                endBatch(handle, pipeline);
+                if (!wantsData() || closing || !registration.isValid()) {
                     return;
                 }
             }
@@ -1054,7 +1119,6 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             }
             if (heldInput != null) {
                 heldInput.release();
-                heldInput = null;
             }
             endAfterSend = NO_END;
         }
