@@ -37,9 +37,23 @@ final class HeldInput {
         }
     }
 
+    /** The oldest buffer held, still this one's, or null. */
+    ByteBuf peek() {
+        return buffers.peek();
+    }
+
     /** The oldest buffer held, now the caller's, or null. */
     ByteBuf poll() {
         return buffers.poll();
+    }
+
+    @Override
+    public String toString() {
+        long bytes = 0;
+        for (ByteBuf buffer : buffers) {
+            bytes += buffer.readableBytes();
+        }
+        return "HeldInput[" + buffers.size() + " buffers, " + bytes + " bytes]";
     }
 
     /** Releases everything held (the channel closed). */

@@ -35,7 +35,7 @@ import java.util.function.UnaryOperator;
 public final class IocpIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(IocpIoHandler.class);
     private static final int MAX_COMPLETIONS_PER_RUN = 1024;
-    /** See {@link #receivesWithoutCopy}. */
+    /** See {@link #offerReceiveAllocator}. */
     private static final boolean RECEIVE_WITHOUT_COPY =
             Boolean.parseBoolean(System.getProperty("dev.iocp.receiveWithoutCopy", "true"));
     /**
@@ -59,7 +59,8 @@ public final class IocpIoHandler implements IoHandler {
     /**
      * Where the port's receive buffers come from: the allocator of the first channel that
      * receives (null before, or when the port takes none), so that its arrivals, and those of
-     * every channel with the same allocator, reach the pipeline without a copy.
+     * every channel with the same allocator, reach the pipeline without a copy (see
+     * {@link #offerReceiveAllocator}).
      */
     private ByteBufReceiveSource receiveSource;
     private boolean receiveSourceChosen;
@@ -125,23 +126,35 @@ public final class IocpIoHandler implements IoHandler {
     }
 
     /**
-     * Whether the port hands a channel with {@code allocator} its arrivals as buffers of that
-     * allocator, without a copy; before the port's first stream receive, the first call offers the
-     * port {@code allocator} as its receive buffer source (unless the system property
-     * {@code dev.iocp.receiveWithoutCopy} is {@code false}: then every arrival is copied into a
-     * buffer of the channel's RecvByteBufAllocator).
+     * Offers the port {@code allocator} as the source of its receive buffers, from the channel
+     * about to arm its stream receive: the first offer before the port's first stream receive is
+     * taken (unless the system property {@code dev.iocp.receiveWithoutCopy} is {@code false}),
+     * later ones are ignored. Channels whose allocator it is get their arrivals without a copy
+     * ({@link #receivesWithoutCopy}).
      */
-    boolean receivesWithoutCopy(ByteBufAllocator allocator) {
-        if (!receiveSourceChosen) {
-            receiveSourceChosen = true;
-            if (RECEIVE_WITHOUT_COPY) {
-                ByteBufReceiveSource source = new ByteBufReceiveSource(allocator);
-                if (port.receiveBuffersFrom(source)) {
-                    receiveSource = source;
-                }
-            }
+    void offerReceiveAllocator(ByteBufAllocator allocator) {
+        if (receiveSourceChosen) {
+            return;
         }
-        return receiveSource != null && receiveSource.allocator() == allocator;
+        receiveSourceChosen = true;
+        if (!RECEIVE_WITHOUT_COPY) {
+            return;
+        }
+        ByteBufReceiveSource source = new ByteBufReceiveSource(allocator);
+        try {
+            if (port.receiveBuffersFrom(source)) {
+                receiveSource = source;
+            }
+        } catch (IllegalStateException e) {
+            // A stream receive was armed on the port by other means first: it keeps its own memory.
+            logger.debug("{} keeps its own receive memory: {}", port, e.getMessage());
+        }
+    }
+
+    /** Whether the port's receive buffers come from {@code allocator}, so that arrivals can be handed on as they are. */
+    boolean receivesWithoutCopy(ByteBufAllocator allocator) {
+        ByteBufReceiveSource source = receiveSource;
+        return source != null && source.allocator() == allocator;
     }
 
     /** See {@link IocpIoRegistration#endBatchLater}; the handle asks once per batch. */

@@ -116,7 +116,12 @@ public final class IocpIoRegistration implements IoRegistration {
         return id;
     }
 
-    /** See {@link IocpIoHandler#receivesWithoutCopy}: before this channel's first stream receive. */
+    /** See {@link IocpIoHandler#offerReceiveAllocator}: before this channel's stream receive is armed. */
+    void offerReceiveAllocator(ByteBufAllocator allocator) {
+        handler.offerReceiveAllocator(allocator);
+    }
+
+    /** See {@link IocpIoHandler#receivesWithoutCopy}. */
     boolean receivesWithoutCopy(ByteBufAllocator allocator) {
         return handler.receivesWithoutCopy(allocator);
     }

@@ -52,6 +52,12 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(IocpSocketChannel.class);
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final int MAX_READ_FAILURES_IN_A_ROW = 16;
+    /**
+     * Arrivals of at least this many bytes are handed on as slices of the port's buffer; smaller
+     * ones are copied into a buffer of their own size (as cheap as slicing them), so that a
+     * handler keeping a few bytes (a decoder's partial frame) does not keep a shared 64 KiB buffer.
+     */
+    static final int SLICE_FROM = 2048;
 
     private final IocpSocketChannelConfig config;
     private static final int NO_END = 1;
@@ -59,8 +65,6 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private boolean streamStopping;
     /** Data that arrived while the channel was not reading: the next read() delivers it. Null until some does. */
     private HeldInput heldInput;
-    /** Whether the stream's arrivals are taken from the port as buffers of this channel's allocator (no copy). */
-    private boolean receivesWithoutCopy;
     /** The end of the stream (0 or -errno) that came while not reading, or {@link #NO_END}. */
     private int heldEnd = NO_END;
     private boolean heldDeliveryScheduled;
@@ -576,14 +580,21 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 return;
             }
             if (readId == 0) {
-                // Without a copy only with Netty's default receive allocator, whose sizes are
-                // guesses; one the user chose (Fixed, their own) sizes the buffers it fills.
-                // (The port's first stream picks its buffers' source, so this asks the loop first.)
-                receivesWithoutCopy = registration.receivesWithoutCopy(config.getAllocator())
-                        && config.getRecvByteBufAllocator().getClass() == AdaptiveRecvByteBufAllocator.class;
+                registration.offerReceiveAllocator(config.getAllocator()); // the port's first stream picks its source
                 readId = registration.submitReceiveStream();
                 streamStopping = false;
             }
+        }
+
+        /**
+         * Whether arrivals are handed on as they landed: the port's buffers are this channel's
+         * allocator's, and the channel keeps Netty's default receive allocator, whose sizes are
+         * guesses; one the user chose (Fixed, their own) sizes the buffers it fills. Asked per
+         * arrival, so a change of either option applies from the next.
+         */
+        private boolean takesArrivals() {
+            return config.getRecvByteBufAllocator().getClass() == AdaptiveRecvByteBufAllocator.class
+                    && registration.receivesWithoutCopy(config.getAllocator());
         }
 
         private boolean hasHeldInput() {
@@ -623,7 +634,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 return;
             }
             if (more) {
-                ByteBuf taken = receivesWithoutCopy ? registration.takeReceived() : null;
+                ByteBuf taken = takesArrivals() ? takeArrival(result) : null;
                 if (taken != null) {
                     if (!wantsData() || hasHeldInput()) {
                         hold(taken);
@@ -656,6 +667,27 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 return;
             }
             inputEnded(result);
+        }
+
+        /**
+         * The arrival being handled as a buffer of this channel's: a slice of the port's buffer,
+         * or, for a small one, a copy its own size; null when the port cannot hand it on (it is in
+         * the port's own memory), and the caller copies it as for any channel.
+         */
+        private ByteBuf takeArrival(int size) {
+            if (size >= SLICE_FROM) {
+                return registration.takeReceived();
+            }
+            ByteBuffer bytes = registration.receivedBytes();
+            ByteBuf copy;
+            try {
+                copy = config.getAllocator().ioBuffer(size);
+            } catch (Throwable t) {
+                holdAfterFailure(bytes, t); // what was received is not lost: the next read delivers it
+                throw t;
+            }
+            copy.writeBytes(bytes);
+            return copy;
         }
 
         /** Hands {@code bytes} to the pipeline in buffers from the RecvByteBufAllocator. */
@@ -824,10 +856,17 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             if (hasHeldInput()) {
                 RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
                 ChannelPipeline pipeline = pipeline();
+                // A channel whose RecvByteBufAllocator sizes its reads gets held input in reads of
+                // that size, as slices of what is held (no copy); one that takes arrivals whole
+                // gets them whole.
+                boolean sized = !takesArrivals();
                 startBatch(handle);
-                ByteBuf held;
-                while ((held = heldInput.poll()) != null) {
-                    handle.attemptedBytesRead(held.readableBytes());
+                ByteBuf head;
+                while ((head = heldInput.peek()) != null) {
+                    int readable = head.readableBytes();
+                    int size = sized ? Math.max(1, Math.min(readable, handle.guess())) : readable;
+                    ByteBuf held = size == readable ? heldInput.poll() : head.readRetainedSlice(size);
+                    handle.attemptedBytesRead(sized ? Math.max(size, handle.guess()) : size);
                     fireRead(handle, pipeline, held);
                     if (closing || !registration.isValid()) {
                         endBatch(handle, pipeline);

@@ -93,7 +93,8 @@ public interface CompletionPort extends AutoCloseable {
      *
      * <p>Memory: the port's buffers are shared by all its sockets and bounded per port, not per
      * connection; io_uring uses a provided buffer ring with a multishot receive, nio reads into
-     * the port's buffer when the socket is readable.
+     * the port's buffer when the socket is readable. Bytes {@linkplain #takeReceived taken} are
+     * the taker's: what they keep of a source's buffer is not counted against the port.
      *
      * <p>A socket has one stream receive at a time, and none beside other receives: this is
      * refused with {@link IllegalStateException} while a receive of either kind is in flight on
@@ -119,14 +120,16 @@ public interface CompletionPort extends AutoCloseable {
      *
      * @return whether the port took the source; false when its backend cannot use one (then
      *         {@link #takeReceived()} always returns null)
+     * @throws NullPointerException for a null source
      * @throws IllegalStateException after the first stream receive, or when a source is set already
      */
     boolean receiveBuffersFrom(ReceiveBufferSource<?> source);
 
     /**
      * The bytes of the {@link #submitReceiveStream stream receive} completion being handled (the
-     * same as {@link #receivedBytes()}), as a buffer of the {@link #receiveBuffersFrom source}'s
-     * that the caller then owns and must release: no copy is made. At most once per completion.
+     * same as {@link #receivedBytes()}, all of them, wherever a caller has moved that view's
+     * position), as a buffer of the {@link #receiveBuffersFrom source}'s that the caller then
+     * owns and must release: no copy is made. At most once per completion.
      *
      * @param <B> the source's buffer type
      * @return the buffer, or null when these bytes cannot be handed on without a copy (the port

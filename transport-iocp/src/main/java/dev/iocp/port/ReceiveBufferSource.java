@@ -10,7 +10,10 @@ import java.nio.ByteBuffer;
  * and replaced by a new one, so memory taken is the taker's (a Netty {@code ByteBuf}, reference
  * counted), never the port's.
  *
- * <p>Called by the port's owner thread only, so an allocator's thread-local cache serves it.
+ * <p>Called by the port's owner thread only, so an allocator's thread-local cache serves it;
+ * except that the port releases its buffers from the thread that closes it. A source that throws
+ * from {@link #allocate} costs no data: the port receives into memory of its own meanwhile (and
+ * the caller copies those arrivals).
  *
  * @param <B> the source's buffer type
  */

@@ -270,21 +270,23 @@ public abstract class ReceiveBufferSourceContract extends PortFixture {
     }
 
     /**
-     * A source that cannot allocate a replacement leaves the ring a buffer short; when the ring
-     * runs dry the port tries again, and no byte is lost meanwhile.
+     * A source that fails to allocate a buffer after it has given some costs no data: the port
+     * receives into its own memory for a while (those arrivals are copied), then goes back to
+     * the source.
      */
     @Test
     void aSourceThatCannotAllocateForAWhileLosesNoData() throws Exception {
         CountingSource source = new CountingSource();
         source.refuseAfter = 1;
-        source.refusals = 5;
+        source.refusals = 1;
         use(port, source);
         port.submitReceiveStream(connect(0));
-        byte[] sent = new byte[1024 * 1024];
+        byte[] sent = new byte[16 * 1024 * 1024];
         new SplittableRandom(5).nextBytes(sent);
         Thread writer = writeAll(new byte[][] {sent});
         List<Object> got = new ArrayList<>();
         boolean[] ended = new boolean[1];
+        int[] phase = new int[1]; // 0, 1 once an arrival was copied after one was taken, 2 once taken again
         try {
             dequeueUntil(() -> ended[0], (key, op, result, flags, id) -> {
                 if ((flags & CompletionFlags.MORE) == 0) {
@@ -295,7 +297,9 @@ public abstract class ReceiveBufferSourceContract extends PortFixture {
                 ByteBuf taken = port.takeReceived(); // null while the port reads into its own memory
                 if (taken != null) {
                     got.add(taken);
+                    phase[0] = phase[0] == 1 ? 2 : phase[0];
                 } else {
+                    phase[0] = phase[0] == 0 && !got.isEmpty() ? 1 : phase[0];
                     ByteBuffer bytes = port.receivedBytes();
                     byte[] copy = new byte[bytes.remaining()];
                     bytes.get(copy);
@@ -304,7 +308,8 @@ public abstract class ReceiveBufferSourceContract extends PortFixture {
             });
             writer.join();
             assertArrayEquals(sent, concatenate(got));
-            assertEquals(0, source.refusals, "the source was asked again after refusing");
+            assertEquals(0, source.refusals, "the source was never asked for a second buffer");
+            assertEquals(2, phase[0], "arrivals taken, then copied (the source failed), then taken again");
         } finally {
             for (Object part : got) {
                 if (part instanceof ByteBuf buffer) {
@@ -315,13 +320,53 @@ public abstract class ReceiveBufferSourceContract extends PortFixture {
     }
 
     @Test
-    void aSourceIsRefusedOnceTheRingExistsOrASourceIsSet() throws Exception {
-        CountingSource source = new CountingSource();
-        use(port, source);
+    void aSourceIsRefusedOnceAStreamReceiveWasArmedOrASourceIsSet() throws Exception {
+        use(port, new CountingSource());
         assertThrows(IllegalStateException.class, () -> port.receiveBuffersFrom(new CountingSource()), "a second source");
+        port.close();
+        port = openPort(PortConfig.DEFAULT); // a port without a source
+        acceptor.close();
+        acceptor = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         port.submitReceiveStream(connect(0));
         assertThrows(IllegalStateException.class, () -> port.receiveBuffersFrom(new CountingSource()),
                 "after the first stream receive");
         assertThrows(IllegalStateException.class, port::takeReceived, "outside a completion");
+    }
+
+    /**
+     * A source that never gives a buffer (its allocator is out of memory, or gives memory the
+     * kernel cannot fill) costs no data: the port receives into its own memory, and every arrival
+     * is copied ({@code takeReceived} returns null).
+     */
+    @Test
+    void aSourceThatNeverAllocatesCostsNoData() throws Exception {
+        CountingSource source = new CountingSource();
+        source.refuseAfter = 0;
+        source.refusals = Integer.MAX_VALUE;
+        use(port, source);
+        port.submitReceiveStream(connect(0));
+        byte[] sent = new byte[1024 * 1024];
+        new SplittableRandom(11).nextBytes(sent);
+        Thread writer = writeAll(new byte[][] {sent});
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        boolean[] ended = new boolean[1];
+        dequeueUntil(() -> ended[0], (key, op, result, flags, id) -> {
+            if ((flags & CompletionFlags.MORE) == 0) {
+                assertEquals(0, result, () -> Errno.describe(result));
+                ended[0] = true;
+                return;
+            }
+            Object taken = port.takeReceived();
+            assertTrue(taken == null, "an arrival in the port's own memory was handed on");
+            ByteBuffer bytes = port.receivedBytes();
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.get(copy);
+            got.writeBytes(copy);
+        });
+        writer.join();
+        assertArrayEquals(sent, got.toByteArray());
+        assertEquals(0, source.allocated);
+        assertTrue(source.refusals > Integer.MAX_VALUE - 4,
+                "a source that never gave a buffer was asked again and again: " + (Integer.MAX_VALUE - source.refusals));
     }
 }

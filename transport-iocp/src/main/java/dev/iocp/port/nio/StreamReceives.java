@@ -54,6 +54,8 @@ final class StreamReceives {
     static final int BUFFER_SIZE = 64 * 1024;
     /** A source's buffer with less room than this left after taken arrivals is replaced: a read gets at least this much. */
     static final int MIN_ROOM = 16 * 1024;
+    /** After the source failed, the reads into the port's own buffer before it is asked again. */
+    private static final int SOURCE_RETRY_READS = 64;
     /** What {@link #read} returns when there is nothing to deliver. */
     static final int NOTHING = Integer.MIN_VALUE;
 
@@ -64,6 +66,8 @@ final class StreamReceives {
     private Object current;
     /** The memory reads land in: a view of {@link #current}, or the port's own buffer. */
     private ByteBuffer buffer;
+    /** A read-only view of {@link #buffer}: what {@link #receivedBytes()} hands out. */
+    private ByteBuffer view;
     /** The port's own buffer, made when first needed: without a source, or when the source fails. */
     private ByteBuffer own;
     /** Where in {@link #buffer} the next read lands: after the arrivals taken from it. */
@@ -77,6 +81,10 @@ final class StreamReceives {
     /** A stream's data completion is being handled: {@link #buffer} holds its bytes. */
     private boolean delivering;
     private boolean armedOnce;
+    /** Whether the source ever gave a buffer: one that fails from the start is not asked again. */
+    private boolean sourceWorked;
+    /** Reads left before the source is asked again after a failure. */
+    private int sourceRetryIn;
 
     StreamReceives(OperationTable table) {
         this.table = table;
@@ -147,34 +155,42 @@ final class StreamReceives {
 
     /** Has {@link #buffer} ready for a read, with at least {@link #MIN_ROOM} after {@link #fill}. */
     private void ensureRoom() {
-        if (source == null) {
-            if (own == null) {
-                own = ByteBuffer.allocateDirect(BUFFER_SIZE);
-                buffer = own;
-            }
-            return;
-        }
-        if (current != null && (!shared || buffer.capacity() - fill >= MIN_ROOM)) {
-            return;
-        }
         if (current != null) {
+            if (!shared || buffer.capacity() - fill >= MIN_ROOM) {
+                return;
+            }
             Object full = current;
             current = null;
             source.release(full); // its takers keep what they took
+            fill = 0;
+            shared = false;
+        } else if (buffer != null && (source == null || sourceRetryIn-- > 0)) {
+            return; // the port's own buffer: no source, or one resting after a failure
         }
-        fill = 0;
-        shared = false;
-        try {
-            current = source.allocate(BUFFER_SIZE);
-            buffer = source.view(current);
-        } catch (OutOfMemoryError | RuntimeException e) {
-            // Reads go on in the port's own memory, copied by their handlers, until the source recovers.
-            current = null;
-            if (own == null) {
-                own = ByteBuffer.allocateDirect(BUFFER_SIZE);
+        if (source != null) {
+            try {
+                current = source.allocate(BUFFER_SIZE);
+                sourceWorked = true;
+                buffer = source.view(current);
+                view = buffer.asReadOnlyBuffer();
+                return;
+            } catch (OutOfMemoryError | RuntimeException e) {
+                // Reads go on in the port's own memory, copied by their handlers, until the
+                // source is asked again; one that never gave a buffer is not asked again.
+                current = null;
+                if (sourceWorked) {
+                    sourceRetryIn = SOURCE_RETRY_READS;
+                } else {
+                    source = null;
+                }
             }
-            buffer = own;
         }
+        if (own == null) {
+            own = ByteBuffer.allocateDirect(BUFFER_SIZE);
+        }
+        buffer = own;
+        view = own.asReadOnlyBuffer();
+        fill = 0;
     }
 
     private int end(SocketOperations ops, int slot, int result) {
@@ -187,7 +203,7 @@ final class StreamReceives {
     void deliver(CompletionHandler handler, long id, int count) {
         arrivalLength = count;
         arrivalTaken = false;
-        buffer.limit(arrivalStart + count).position(arrivalStart);
+        view.limit(arrivalStart + count).position(arrivalStart);
         delivering = true;
         try {
             handler.onCompletion(table.key(OperationIds.slot(id)), Operation.RECEIVE, count, CompletionFlags.MORE, id);
@@ -204,7 +220,7 @@ final class StreamReceives {
         if (!delivering) {
             throw new IllegalStateException("no stream receive completion is being handled");
         }
-        return buffer;
+        return view;
     }
 
     /** See {@link dev.iocp.port.CompletionPort#takeReceived()}. */
@@ -224,12 +240,13 @@ final class StreamReceives {
         return taken;
     }
 
-    /** Lets go of the source's buffer being read into (the port is closing). */
+    /** Lets go of the source's buffer being read into (the port is closing; no read comes after). */
     void release() {
         Object last = current;
         if (last != null) {
             current = null;
             buffer = null;
+            view = null;
             source.release(last);
         }
     }

@@ -55,11 +55,12 @@ public final class IoUringPort implements CompletionPort {
     private static final long CLOSE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final CompletionHandler DROP = (key, operation, result, flags, id) -> { };
     /**
-     * Operation tables of ports closed before the kernel finished with them: their native
-     * memory is never freed (the arena is not closed) and the buffers they pin must not be
-     * collected either, since the kernel may still write into them.
+     * What ports closed before the kernel finished with them hold: their operation tables and
+     * stream receives. Their native memory is never freed (the arena is not closed), and the
+     * buffers they pin (the callers', the receive buffer source's) must not be collected either,
+     * since the kernel may still write into them.
      */
-    private static final Set<OperationTable> NEVER_FREED = ConcurrentHashMap.newKeySet();
+    private static final Set<Object> NEVER_FREED = ConcurrentHashMap.newKeySet();
     /**
      * {@code eventfd} forces the eventfd wake-up that kernels before 6.13 get, to compare the two
      * or to work around a kernel problem; anything else lets the port use SEND_MSG_RING.
@@ -303,6 +304,7 @@ public final class IoUringPort implements CompletionPort {
     @Override
     @SuppressWarnings("unchecked")
     public <B> B takeReceived() {
+        checkOwner();
         return (B) streams.takeReceived();
     }
 
@@ -760,13 +762,18 @@ public final class IoUringPort implements CompletionPort {
         ring.close();
         metrics.closed();
         if (drained) {
-            streams.release(); // the ring is gone: the kernel picks no buffer any more
-            arena.close();
+            try {
+                streams.release(); // the ring is gone: the kernel picks no buffer any more
+            } finally {
+                arena.close();
+            }
             return;
         }
         // Freeing memory the kernel may still write would be a use-after-free: the arena stays
-        // open, and the table, which holds the caller's buffers, stays reachable for good.
+        // open, and the table, which holds the caller's buffers, and the receive buffers (the
+        // caller's source's, not released) stay reachable for good.
         NEVER_FREED.add(operations);
+        NEVER_FREED.add(streams);
         LOG.log(Level.WARNING, "io_uring port closed with {0} operation(s) that did not complete after being "
                 + "cancelled; their memory is kept, not freed", operations.inUse());
     }
