@@ -18,7 +18,6 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -65,11 +64,7 @@ public final class IocpIoHandler implements IoHandler {
     private ByteBufReceiveSource receiveSource;
     private boolean receiveSourceChosen;
     private final FailureBackoff failureBackoff = new FailureBackoff(this);
-    private IocpIoRegistration[] registrations = new IocpIoRegistration[64];
-    private int[] freeKeys = new int[0];
-    private int freeCount;
-    private int nextKey;
-    private int registered;
+    private final RegistrationTable registrations = new RegistrationTable();
     private boolean shuttingDown;
     private boolean destroyed;
     private long firstCompletionNanos;
@@ -217,7 +212,7 @@ public final class IocpIoHandler implements IoHandler {
         if (timingActiveIo && firstCompletionNanos == 0) {
             firstCompletionNanos = System.nanoTime();
         }
-        IocpIoRegistration registration = key >= 0 && key < registrations.length ? registrations[(int) key] : null;
+        IocpIoRegistration registration = registrations.get(key);
         if (registration == null) {
             logger.debug("completion {} (result {}) for key {} that has no registration", operation, result, key);
             return;
@@ -250,26 +245,14 @@ public final class IocpIoHandler implements IoHandler {
         if (shuttingDown || destroyed) {
             throw new IllegalStateException("the IocpIoHandler is shutting down");
         }
-        int key = freeCount > 0 ? freeKeys[--freeCount] : nextKey++;
-        if (key >= registrations.length) {
-            registrations = Arrays.copyOf(registrations, registrations.length * 2);
-        }
-        IocpIoRegistration registration = new IocpIoRegistration(this, iocpHandle, key);
-        registrations[key] = registration;
-        registered++;
+        IocpIoRegistration registration = new IocpIoRegistration(this, iocpHandle, registrations.nextFreeKey());
+        registrations.put(registration);
         handle.registered();
         return registration;
     }
 
     void remove(IocpIoRegistration registration) {
-        if (registrations[registration.key] == registration) {
-            registrations[registration.key] = null;
-            if (freeCount == freeKeys.length) {
-                freeKeys = Arrays.copyOf(freeKeys, Math.max(16, freeCount * 2));
-            }
-            freeKeys[freeCount++] = registration.key;
-            registered--;
-        }
+        registrations.remove(registration);
     }
 
     @Override
@@ -309,7 +292,7 @@ public final class IocpIoHandler implements IoHandler {
     private void drain(long nanos) {
         long deadline = System.nanoTime() + nanos;
         try {
-            while (registered > 0 && port.pendingOperations() > 0 && System.nanoTime() < deadline) {
+            while (registrations.size() > 0 && port.pendingOperations() > 0 && System.nanoTime() < deadline) {
                 port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, TimeUnit.MILLISECONDS.toNanos(10));
                 endBatches();
             }
@@ -340,17 +323,11 @@ public final class IocpIoHandler implements IoHandler {
     }
 
     private List<IocpIoRegistration> live() {
-        List<IocpIoRegistration> live = new ArrayList<>(registered);
-        for (IocpIoRegistration registration : registrations) {
-            if (registration != null) {
-                live.add(registration);
-            }
-        }
-        return live;
+        return registrations.live();
     }
 
     @Override
     public String toString() {
-        return "IocpIoHandler[" + port + ", registrations " + registered + "]";
+        return "IocpIoHandler[" + port + ", registrations " + registrations.size() + "]";
     }
 }

@@ -634,22 +634,21 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 return;
             }
             if (more) {
+                boolean holding = !wantsData() || hasHeldInput();
                 ByteBuf taken = takesArrivals() ? takeArrival(result) : null;
                 if (taken != null) {
-                    if (!wantsData() || hasHeldInput()) {
+                    if (holding) {
                         hold(taken);
-                        stopStream();
                     } else {
                         deliver(taken, flags);
                     }
-                    return;
-                }
-                ByteBuffer bytes = registration.receivedBytes();
-                if (!wantsData() || hasHeldInput()) {
-                    hold(bytes);
-                    stopStream();
+                } else if (holding) {
+                    hold(registration.receivedBytes());
                 } else {
-                    deliver(bytes, flags);
+                    deliver(registration.receivedBytes(), flags);
+                }
+                if (holding) {
+                    stopStream();
                 }
                 return;
             }

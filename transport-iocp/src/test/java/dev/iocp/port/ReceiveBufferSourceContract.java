@@ -197,10 +197,7 @@ public abstract class ReceiveBufferSourceContract extends PortFixture {
                     assertThrows(IllegalStateException.class, port::takeReceived, "taken twice");
                     got.get((int) key).add(buffer);
                 } else {
-                    ByteBuffer bytes = port.receivedBytes();
-                    byte[] copy = new byte[bytes.remaining()];
-                    bytes.get(copy);
-                    got.get((int) key).add(copy);
+                    got.get((int) key).add(copyReceived());
                 }
             });
             writer.join();
@@ -223,6 +220,14 @@ public abstract class ReceiveBufferSourceContract extends PortFixture {
         for (ByteBuf buffer : taken) {
             assertEquals(0, buffer.refCnt(), "a taken buffer still referenced");
         }
+    }
+
+    /** A copy of the bytes of the stream receive completion being handled. */
+    private byte[] copyReceived() {
+        ByteBuffer bytes = port.receivedBytes();
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        return copy;
     }
 
     private static byte[] concatenate(List<Object> parts) {
@@ -256,10 +261,7 @@ public abstract class ReceiveBufferSourceContract extends PortFixture {
                 ended[0] = true;
                 return;
             }
-            ByteBuffer bytes = port.receivedBytes();
-            byte[] copy = new byte[bytes.remaining()];
-            bytes.get(copy);
-            got.writeBytes(copy);
+            got.writeBytes(copyReceived());
         });
         writer.join();
         assertArrayEquals(sent, got.toByteArray());
@@ -300,10 +302,7 @@ public abstract class ReceiveBufferSourceContract extends PortFixture {
                     phase[0] = phase[0] == 1 ? 2 : phase[0];
                 } else {
                     phase[0] = phase[0] == 0 && !got.isEmpty() ? 1 : phase[0];
-                    ByteBuffer bytes = port.receivedBytes();
-                    byte[] copy = new byte[bytes.remaining()];
-                    bytes.get(copy);
-                    got.add(copy);
+                    got.add(copyReceived());
                 }
             });
             writer.join();
@@ -358,10 +357,7 @@ public abstract class ReceiveBufferSourceContract extends PortFixture {
             }
             Object taken = port.takeReceived();
             assertTrue(taken == null, "an arrival in the port's own memory was handed on");
-            ByteBuffer bytes = port.receivedBytes();
-            byte[] copy = new byte[bytes.remaining()];
-            bytes.get(copy);
-            got.writeBytes(copy);
+            got.writeBytes(copyReceived());
         });
         writer.join();
         assertArrayEquals(sent, got.toByteArray());

@@ -27,6 +27,15 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * </ul>
  * Slots are recycled, and their scratch and pin arrays with them, so a steady stream of
  * operations allocates nothing.
+ *
+ * <p><b>Size.</b> The table grows a chunk of 256 slots at a time, and when most of it is free
+ * again (a burst of connections has closed) the heap arrays shrink to what the highest slot in
+ * use needs, so a port does not keep the size of its busiest moment. A slot in use cannot move
+ * (its id is in the kernel), so a try that finds one high up hands out low slots first from then
+ * on, and a later try gets further. What
+ * shrinking cannot give back stays for regrowth: the native scratch (the arena frees it with the
+ * port), the larger iovec arrays, and the slots' generations, which keep counting, so an
+ * operation id from before a shrink never names an operation after it.
  */
 final class OperationTable {
 
@@ -68,6 +77,10 @@ final class OperationTable {
     private int[] free = new int[0];
     private int freeCount;
     private int inUse;
+    /** One bit per slot in use: what a shrink may not cut. */
+    private long[] busy = new long[0];
+    /** Releases, while at most a quarter of the table is in use, before the next try to shrink it. */
+    private int releasesBeforeShrinkTry;
 
     /**
      * @param poisonReleased fill a slot's native scratch with {@link #POISON} when it is
@@ -91,6 +104,7 @@ final class OperationTable {
         int slot = free[--freeCount];
         keys[slot] = key;
         sockets[slot] = socket;
+        busy[slot >>> 6] |= 1L << slot;
         inUse++;
         return UserData.encode(slot, kind, generations[slot]);
     }
@@ -250,8 +264,15 @@ final class OperationTable {
             Arrays.fill(held, null);
         }
         generations[slot] = UserData.nextGeneration(generations[slot]);
+        busy[slot >>> 6] &= ~(1L << slot);
         free[freeCount++] = slot;
         inUse--;
+        if (inUse <= keys.length / 4 && keys.length > CHUNK_SLOTS && --releasesBeforeShrinkTry <= 0) {
+            // A try scans the table: the next comes after half as many releases as are left in
+            // use, so tries get closer as the table empties, and cost O(n log n) per burst.
+            releasesBeforeShrinkTry = Math.max(1, inUse / 2);
+            shrink();
+        }
     }
 
     private void poison(int slot) {
@@ -272,17 +293,60 @@ final class OperationTable {
         int capacity = oldCapacity + CHUNK_SLOTS;
         keys = Arrays.copyOf(keys, capacity);
         sockets = Arrays.copyOf(sockets, capacity);
-        generations = Arrays.copyOf(generations, capacity);
         pins = Arrays.copyOf(pins, capacity);
         gatherPins = Arrays.copyOf(gatherPins, capacity);
-        iovecOverflow = Arrays.copyOf(iovecOverflow, capacity);
-        chunks = Arrays.copyOf(chunks, chunks.length + 1);
-        chunks[chunks.length - 1] = arena.allocate(CHUNK_SLOTS * SCRATCH_BYTES, 8);
+        busy = Arrays.copyOf(busy, capacity >>> 6);
+        if (generations.length < capacity) { // else kept from before a shrink, still counting
+            generations = Arrays.copyOf(generations, capacity);
+            Arrays.fill(generations, oldCapacity, capacity, 1);
+            iovecOverflow = Arrays.copyOf(iovecOverflow, capacity);
+        }
+        int chunk = oldCapacity >>> CHUNK_SHIFT;
+        if (chunk == chunks.length) {
+            chunks = Arrays.copyOf(chunks, chunk + 1);
+            chunks[chunk] = arena.allocate(CHUNK_SLOTS * SCRATCH_BYTES, 8);
+        }
         free = Arrays.copyOf(free, capacity);
         // Hand out low slots first: they were allocated first and are warm.
         for (int slot = capacity - 1; slot >= oldCapacity; slot--) {
             free[freeCount++] = slot;
-            generations[slot] = 1;
         }
+    }
+
+    /**
+     * Most slots are free: cuts the heap arrays down to the chunks the highest slot in use
+     * needs (and room for as many again as are in use), when that halves them at least, and
+     * restacks the free slots lowest first.
+     */
+    private void shrink() {
+        int highest = -1;
+        for (int word = busy.length - 1; word >= 0; word--) {
+            if (busy[word] != 0) {
+                highest = (word << 6) + 63 - Long.numberOfLeadingZeros(busy[word]);
+                break;
+            }
+        }
+        int needed = Math.max(highest + 1, 2 * inUse);
+        int capacity = Math.max(CHUNK_SLOTS, (needed + CHUNK_SLOTS - 1) & -CHUNK_SLOTS);
+        if (capacity <= keys.length / 2) {
+            keys = Arrays.copyOf(keys, capacity);
+            sockets = Arrays.copyOf(sockets, capacity);
+            pins = Arrays.copyOf(pins, capacity);
+            gatherPins = Arrays.copyOf(gatherPins, capacity);
+            busy = Arrays.copyOf(busy, capacity >>> 6);
+            free = new int[capacity];
+        }
+        // Low slots on top, reused first: the high ones drain, for a later try.
+        freeCount = 0;
+        for (int slot = keys.length - 1; slot >= 0; slot--) {
+            if ((busy[slot >>> 6] & (1L << slot)) == 0) {
+                free[freeCount++] = slot;
+            }
+        }
+    }
+
+    /** Slots the table has now (in use or free): its heap arrays' length. */
+    int capacity() {
+        return keys.length;
     }
 }

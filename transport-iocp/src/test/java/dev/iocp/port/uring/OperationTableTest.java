@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The slot table's native scratch: its layout, and poisoning it on release. */
+/** The slot table's native scratch: its layout, and poisoning it on release; and its size after a burst. */
 class OperationTableTest {
 
     @Test
@@ -85,5 +85,53 @@ class OperationTableTest {
             }
         }
         return true;
+    }
+
+    /**
+     * After a burst, the table shrinks to what the slots still in use need; a slot in use high
+     * up holds it until it is released; no operation id from before the shrink names an
+     * operation after it; and the native scratch of a slot is the same after regrowth.
+     */
+    @Test
+    void theTableShrinksAfterABurstAndIdsFromBeforeNeverNameLaterOperations() {
+        try (Arena arena = Arena.ofConfined()) {
+            OperationTable table = new OperationTable(arena, false);
+            int burst = 10_000;
+            long[] ids = new long[burst];
+            for (int i = 0; i < burst; i++) {
+                ids[i] = table.acquire(UserData.KIND_RECEIVE_STREAM, i, null);
+            }
+            assertTrue(table.capacity() >= burst);
+            int highSlot = table.slotOf(ids[burst - 1]);
+            MemorySegment scratchOfSlot5 = table.scratch(5);
+            for (int i = 0; i < burst - 1; i++) { // the last one, high up, stays in use
+                table.release(table.slotOf(ids[i]));
+            }
+            assertTrue(table.capacity() > highSlot, "shrunk below a slot in use: " + table.capacity());
+            // After a try, new operations take low slots, so the high one is the last to hold the table up.
+            for (int i = 0; i < 2 * burst; i++) {
+                table.release(table.slotOf(table.acquire(UserData.KIND_RECEIVE_STREAM, i, null)));
+            }
+            long low = table.acquire(UserData.KIND_RECEIVE_STREAM, 1, null);
+            assertTrue(table.slotOf(low) < 256, "a new operation took slot " + table.slotOf(low));
+            table.release(table.slotOf(low));
+            table.release(table.slotOf(ids[burst - 1]));
+            for (int i = 0; i < 2 * burst && table.capacity() > 256; i++) { // releases, as churn brings them
+                table.release(table.slotOf(table.acquire(UserData.KIND_RECEIVE_STREAM, i, null)));
+            }
+            assertEquals(256, table.capacity(), "the table's size once one operation is left in use");
+            for (long id : ids) {
+                assertFalse(table.isInFlight(id), "an id from before the shrink names an operation in flight");
+            }
+            long[] again = new long[burst];
+            for (int i = 0; i < burst; i++) { // regrowth: the old ids still name nothing
+                again[i] = table.acquire(UserData.KIND_RECEIVE_STREAM, i, null);
+            }
+            for (long id : ids) {
+                assertFalse(table.isInFlight(id), "an id from before the shrink names an operation after it");
+            }
+            assertEquals(scratchOfSlot5.address(), table.scratch(5).address(), "a slot's scratch moved");
+            assertEquals(burst, table.inUse());
+        }
     }
 }
