@@ -92,6 +92,8 @@ public final class IoUringPort implements CompletionPort {
     private boolean wakerArmed;
     private boolean dequeuing;
     private volatile boolean closed;
+    /** The peer of the connection accepted last: the next shares its host where it is the same. */
+    private InetSocketAddress lastAcceptedPeer;
 
     /**
      * @param poisonReleasedScratch fill each operation's native scratch with a poison pattern
@@ -217,6 +219,7 @@ public final class IoUringPort implements CompletionPort {
         UringSocket l = own(listener);
         UringSocket adopted = new UringSocket(acceptResult, l.family(), unadopted.take(acceptResult));
         adopted.lingersOnClose = l.lingersOnClose; // Linux copies SO_LINGER to accepted sockets
+        adopted.adoptedBy(l);
         return adopted;
     }
 
@@ -608,7 +611,10 @@ public final class IoUringPort implements CompletionPort {
             return closes.completed(slot, socket, userData, result, handler);
         }
         if (operation == Operation.ACCEPT && result >= 0) {
-            unadopted.add(result, operations.acceptedPeer(slot)); // before the slot is reused
+            // Before the slot is reused; sharing the last peer's host where it is the same.
+            InetSocketAddress peer = operations.acceptedPeer(slot, lastAcceptedPeer);
+            lastAcceptedPeer = peer;
+            unadopted.add(result, peer);
         }
         boolean notifiedAfterResult = false;
         if (operation == Operation.SEND && sends.zeroCopy().isZeroCopy(slot)) {

@@ -190,9 +190,12 @@ final class OperationTable {
         return scratch(slot).address() + scratchBase(slot) + SOCKADDR_LENGTH;
     }
 
-    /** The peer's address a completed accept wrote into the slot; read before the slot is released. */
-    InetSocketAddress acceptedPeer(int slot) {
-        return Sockaddr.decode(scratch(slot), scratchBase(slot) + SOCKADDR);
+    /**
+     * The peer's address a completed accept wrote into the slot, sharing {@code like}'s objects
+     * where it names the same host; read before the slot is released.
+     */
+    InetSocketAddress acceptedPeer(int slot, InetSocketAddress like) {
+        return Sockaddr.decode(scratch(slot), scratchBase(slot) + SOCKADDR, like);
     }
 
     /**

@@ -92,6 +92,13 @@ final class UringSocket implements PortSocket {
      * getpeername fail with ENOTCONN, so the address is kept rather than asked for again.
      */
     private volatile InetSocketAddress peer;
+    /** An accepted connection's local address (it never changes), found when it was adopted; else null. */
+    private volatile InetSocketAddress local;
+    /**
+     * On a listener: the local address of the connection it accepted last, which the next shares
+     * where it is the same ({@link Sockaddr#decode(MemorySegment, long, InetSocketAddress)}).
+     */
+    private InetSocketAddress lastAcceptedLocal;
     /** Links of {@link RegisteredSockets}: the port's other registered sockets. */
     UringSocket previousRegistered;
     UringSocket nextRegistered;
@@ -167,7 +174,28 @@ final class UringSocket implements PortSocket {
 
     @Override
     public InetSocketAddress localAddress() throws IOException {
-        return name(true);
+        InetSocketAddress known = local;
+        if (known != null) {
+            ensureOpen();
+            return known;
+        }
+        return name(true, null);
+    }
+
+    /**
+     * Finds the local address of {@code this}, a connection {@code listener} accepted, and keeps
+     * it (sharing the listener's last one where it is the same).
+     */
+    void adoptedBy(UringSocket listener) {
+        try {
+            InetSocketAddress address = name(true, listener.lastAcceptedLocal);
+            if (address != null) {
+                local = address;
+                listener.lastAcceptedLocal = address;
+            }
+        } catch (IOException e) {
+            // The connection is gone already; localAddress() asks again, and reports it.
+        }
     }
 
     @Override
@@ -177,14 +205,14 @@ final class UringSocket implements PortSocket {
             ensureOpen();
             return known;
         }
-        InetSocketAddress asked = name(false);
+        InetSocketAddress asked = name(false, null);
         if (asked != null) {
             peer = asked;
         }
         return asked;
     }
 
-    private InetSocketAddress name(boolean local) throws IOException {
+    private InetSocketAddress name(boolean local, InetSocketAddress like) throws IOException {
         ensureOpen();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = arena.allocate(Sockaddr.MAX_SIZE, 8);
@@ -199,7 +227,7 @@ final class UringSocket implements PortSocket {
                 throw new PortException((local ? "getsockname" : "getpeername") + "(fd " + fd + "): "
                         + Errno.describe(rc), rc);
             }
-            InetSocketAddress decoded = Sockaddr.decode(address, 0);
+            InetSocketAddress decoded = Sockaddr.decode(address, 0, like);
             // An unbound socket reports the wildcard address with port 0.
             return local && decoded != null && decoded.getPort() == 0 && decoded.getAddress().isAnyLocalAddress()
                     ? null : decoded;

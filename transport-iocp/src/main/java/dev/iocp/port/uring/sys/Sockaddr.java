@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
@@ -89,6 +90,23 @@ public final class Sockaddr {
 
     /** Reads the address the kernel wrote at {@code offset}; {@code null} for an unnamed one. */
     public static InetSocketAddress decode(MemorySegment segment, long offset) {
+        return decode(segment, offset, null);
+    }
+
+    /**
+     * As {@link #decode(MemorySegment, long)}, sharing {@code like}'s objects where the bytes name
+     * the same IPv4 address (also v4-mapped): its {@code InetAddress} for the same host, and
+     * {@code like} itself for the same port too. The connections a listener accepts share their
+     * local address, and many come from one peer host; unshared, each would keep an
+     * {@code InetAddress} (56 bytes of heap) or a whole {@code InetSocketAddress} (96) of its own.
+     *
+     * @param like an address decoded before, or null
+     */
+    public static InetSocketAddress decode(MemorySegment segment, long offset, InetSocketAddress like) {
+        InetSocketAddress shared = like == null ? null : same(segment, offset, like);
+        if (shared != null) {
+            return shared;
+        }
         int family = segment.get(JAVA_SHORT, offset);
         try {
             if (family == LinuxConstants.AF_INET) {
@@ -113,5 +131,33 @@ public final class Sockaddr {
         } catch (UnknownHostException e) {
             throw new AssertionError("a 4- or 16-byte address is always valid", e);
         }
+    }
+
+    /** {@code like}, or an address on {@code like}'s host, when the sockaddr names its IPv4 host; else null. */
+    private static InetSocketAddress same(MemorySegment segment, long offset, InetSocketAddress like) {
+        if (!(like.getAddress() instanceof Inet4Address host)) {
+            return null;
+        }
+        int family = segment.get(JAVA_SHORT, offset);
+        long ip;
+        int port;
+        if (family == LinuxConstants.AF_INET) {
+            ip = offset + IN_ADDR;
+            port = Short.toUnsignedInt(segment.get(NET_SHORT, offset + IN_PORT));
+        } else if (family == LinuxConstants.AF_INET6 && segment.get(JAVA_LONG, offset + IN6_ADDR) == 0
+                && segment.get(JAVA_SHORT, offset + IN6_ADDR + 8) == 0
+                && segment.get(JAVA_SHORT, offset + IN6_ADDR + 10) == (short) 0xffff) {
+            ip = offset + IN6_ADDR + 12; // v4-mapped: decoded as an Inet4Address too
+            port = Short.toUnsignedInt(segment.get(NET_SHORT, offset + IN6_PORT));
+        } else {
+            return null;
+        }
+        byte[] known = host.getAddress();
+        for (int i = 0; i < 4; i++) {
+            if (segment.get(JAVA_BYTE, ip + i) != known[i]) {
+                return null;
+            }
+        }
+        return port == like.getPort() ? like : new InetSocketAddress(host, port);
     }
 }
