@@ -223,8 +223,22 @@ public final class IoUringPort implements CompletionPort {
         return adopted;
     }
 
+    /** Slots the operation table has now, in use or free (its size, for tests). */
+    int operationSlots() {
+        return operations.capacity();
+    }
+
     void forget(UringSocket socket) {
+        unparkAccept(socket);
         sockets.remove(socket);
+    }
+
+    /** Frees the slot a listener kept for its next accept: it will not accept again. */
+    private void unparkAccept(UringSocket socket) {
+        if (socket.parkedAcceptSlot >= 0) {
+            operations.unpark(socket.parkedAcceptSlot);
+            socket.parkedAcceptSlot = -1;
+        }
     }
 
     // ---- submissions ----------------------------------------------------------------------
@@ -247,7 +261,15 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public long submitAccept(PortSocket listener) {
         UringSocket s = own(listener);
-        long id = begin(Operation.ACCEPT, s);
+        long id;
+        if (s.parkedAcceptSlot >= 0) {
+            metrics.submitted();
+            id = operations.acquireParked(s.parkedAcceptSlot, Operation.ACCEPT.ordinal(), s.key, s);
+            s.parkedAcceptSlot = -1;
+            s.inFlight++;
+        } else {
+            id = begin(Operation.ACCEPT, s);
+        }
         int slot = UserData.slot(id);
         // The kernel writes the peer's address into the slot's scratch as it accepts: the one
         // moment the address is sure to be known (getpeername fails once the peer has reset).
@@ -396,6 +418,7 @@ public final class IoUringPort implements CompletionPort {
 
     /** See {@link SocketCloses}; the close is not counted in inFlight, which tells when it may be delivered. */
     private long beginClose(UringSocket s) {
+        unparkAccept(s);
         long id = acquire(Operation.CLOSE, s.key, s);
         closes.begin(s, id);
         return id;
@@ -634,7 +657,12 @@ public final class IoUringPort implements CompletionPort {
                 }
             }
         }
-        operations.release(slot); // the kernel is done with the slot's memory
+        if (operation == Operation.ACCEPT && socket.state == UringSocket.State.OPEN && socket.parkedAcceptSlot < 0) {
+            operations.park(slot); // for the listener's next accept (see OperationTable.park)
+            socket.parkedAcceptSlot = slot;
+        } else {
+            operations.release(slot); // the kernel is done with the slot's memory
+        }
         int flags = 0;
         switch (operation) {
             case TIMEOUT -> result = result == -Errno.ETIME ? 0 : result;

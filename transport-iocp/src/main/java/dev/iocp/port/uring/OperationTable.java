@@ -77,7 +77,8 @@ final class OperationTable {
     private int[] free = new int[0];
     private int freeCount;
     private int inUse;
-    /** One bit per slot in use: what a shrink may not cut. */
+    private int parked;
+    /** One bit per slot in use or parked: what a shrink may not cut. */
     private long[] busy = new long[0];
     /** Releases, while at most a quarter of the table is in use, before the next try to shrink it. */
     private int releasesBeforeShrinkTry;
@@ -257,6 +258,43 @@ final class OperationTable {
      * the operation that reuses the slot then fails loudly instead of quietly using stale ones.
      */
     void release(int slot) {
+        end(slot);
+        makeFree(slot);
+    }
+
+    /**
+     * Ends the operation in a slot, as {@link #release} does, but keeps the slot for its socket's
+     * next operation ({@link #acquireParked}) instead of freeing it. A listener's accept is re-armed
+     * after each connection, once that connection's own operations have taken the slots freed
+     * meanwhile; parked, it keeps the slot it took first instead of climbing to the top of a burst
+     * of connections and holding the table at that size after they have all closed.
+     */
+    void park(int slot) {
+        end(slot);
+        parked++;
+    }
+
+    /** Takes a slot {@link #park parked} for this socket, for an operation of {@code kind}. */
+    long acquireParked(int slot, int kind, long key, UringSocket socket) {
+        parked--;
+        keys[slot] = key;
+        sockets[slot] = socket;
+        inUse++;
+        return UserData.encode(slot, kind, generations[slot]);
+    }
+
+    /** Frees a slot {@link #park parked} for a socket that will not use it again. */
+    void unpark(int slot) {
+        parked--;
+        makeFree(slot);
+    }
+
+    /** Slots parked for their sockets' next operations. */
+    int parked() {
+        return parked;
+    }
+
+    private void end(int slot) {
         if (poisonReleased) {
             poison(slot);
         }
@@ -267,9 +305,12 @@ final class OperationTable {
             Arrays.fill(held, null);
         }
         generations[slot] = UserData.nextGeneration(generations[slot]);
+        inUse--;
+    }
+
+    private void makeFree(int slot) {
         busy[slot >>> 6] &= ~(1L << slot);
         free[freeCount++] = slot;
-        inUse--;
         if (inUse <= keys.length / 4 && keys.length > CHUNK_SLOTS && --releasesBeforeShrinkTry <= 0) {
             // A try scans the table: the next comes after half as many releases as are left in
             // use, so tries get closer as the table empties, and cost O(n log n) per burst.

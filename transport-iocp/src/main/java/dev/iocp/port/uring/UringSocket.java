@@ -99,6 +99,11 @@ final class UringSocket implements PortSocket {
      * where it is the same ({@link Sockaddr#decode(MemorySegment, long, InetSocketAddress)}).
      */
     private InetSocketAddress lastAcceptedLocal;
+    /**
+     * On a listener: the operation slot its last accept used, kept for the next one
+     * ({@link OperationTable#park}), or -1.
+     */
+    int parkedAcceptSlot = -1;
     /** Links of {@link RegisteredSockets}: the port's other registered sockets. */
     UringSocket previousRegistered;
     UringSocket nextRegistered;

@@ -2,6 +2,7 @@ package dev.iocp.port.uring;
 
 import dev.iocp.port.Backend;
 import dev.iocp.port.Completion;
+import dev.iocp.port.Errno;
 import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.CompletionPortContract;
 import dev.iocp.port.Operation;
@@ -43,6 +44,68 @@ class IoUringPortTest extends CompletionPortContract {
     @Override
     protected Backend backend() {
         return IoUringBackend.INSTANCE;
+    }
+
+    /**
+     * A listener's accept is re-armed after each connection has armed its own receive, so it
+     * would climb to the top of a burst of connections and hold the operation table at that size
+     * once they have all closed; it keeps the slot it took first instead.
+     */
+    @Test
+    void aListenersAcceptKeepsItsSlotSoTheOperationTableShrinksAfterABurstOfConnections() throws IOException {
+        IoUringPort uring = (IoUringPort) port;
+        PortSocket listener = backend().openSocket(StandardProtocolFamily.INET);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        listener.listen(1024);
+        port.register(listener, 0);
+        int burst = 600; // over two chunks of 256 slots
+        List<java.nio.channels.SocketChannel> clients = new ArrayList<>();
+        List<PortSocket> accepted = new ArrayList<>();
+        ByteBuffer into = ByteBuffer.allocateDirect(64);
+        try {
+            for (int i = 0; i < burst; i++) {
+                clients.add(java.nio.channels.SocketChannel.open(listener.localAddress()));
+            }
+            long[] accept = {port.submitAccept(listener)};
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (accepted.size() < burst && System.nanoTime() < deadline) {
+                port.dequeue((key, operation, result, flags, id) -> {
+                    if (id != accept[0]) {
+                        return;
+                    }
+                    assertTrue(result >= 0, () -> Errno.describe(result));
+                    try { // as a server channel does: the connection arms its read, then the accept is re-armed
+                        PortSocket connection = port.adoptAccepted(listener, result);
+                        port.register(connection, 1 + accepted.size());
+                        accepted.add(connection);
+                        port.submitReceive(connection, into.duplicate());
+                        if (accepted.size() < burst) {
+                            accept[0] = port.submitAccept(listener);
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, 16, TimeUnit.MILLISECONDS.toNanos(200));
+            }
+            assertEquals(burst, accepted.size(), "accepted");
+            assertTrue(uring.operationSlots() > burst, "slots: " + uring.operationSlots());
+            long armed = port.submitAccept(listener);
+            List<Long> closes = new ArrayList<>();
+            for (PortSocket connection : accepted) {
+                closes.add(port.submitClose(connection));
+            }
+            driver.awaitUntil(all -> all.stream().filter(c -> closes.contains(c.id())).count() == burst, "the closes");
+            assertEquals(1, port.pendingOperations(), "only the accept is left in flight");
+            assertEquals(256, uring.operationSlots(), "the table's size with one accept in flight");
+            clients.add(java.nio.channels.SocketChannel.open(listener.localAddress()));
+            Completion next = driver.await(c -> c.id() == armed, "the accept armed after the burst");
+            assertTrue(next.result() >= 0, next::toString);
+            // not adopted: the port closes it
+        } finally {
+            for (java.nio.channels.SocketChannel client : clients) {
+                client.close();
+            }
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The slot table's native scratch: its layout, and poisoning it on release; and its size after a burst. */
@@ -132,6 +133,37 @@ class OperationTableTest {
             }
             assertEquals(scratchOfSlot5.address(), table.scratch(5).address(), "a slot's scratch moved");
             assertEquals(burst, table.inUse());
+        }
+    }
+
+    /**
+     * A parked slot is handed to no other operation, counts as not in use, holds the table up
+     * like a slot in use, and comes back under a new generation.
+     */
+    @Test
+    void aParkedSlotIsKeptForItsSocketAndFreedWhenUnparked() {
+        try (Arena arena = Arena.ofConfined()) {
+            OperationTable table = new OperationTable(arena, false);
+            long accept = table.acquire(Operation.ACCEPT.ordinal(), 1, null);
+            int slot = table.slotOf(accept);
+            table.park(slot);
+            assertEquals(0, table.inUse());
+            assertEquals(1, table.parked());
+            assertFalse(table.isInFlight(accept), "the parked operation's id names nothing");
+            for (int i = 0; i < 300; i++) {
+                assertNotEquals(slot, UserData.slot(table.acquire(UserData.KIND_RECEIVE_STREAM, i, null)),
+                        "a parked slot was handed to another operation");
+            }
+            long again = table.acquireParked(slot, Operation.ACCEPT.ordinal(), 1, null);
+            assertEquals(slot, table.slotOf(again));
+            assertNotEquals(accept, again, "the slot came back under the same generation");
+            assertEquals(301, table.inUse());
+            table.park(slot);
+            table.unpark(slot);
+            assertEquals(0, table.parked());
+            assertEquals(300, table.inUse());
+            assertEquals(slot, UserData.slot(table.acquire(UserData.KIND_RECEIVE_STREAM, 0, null)),
+                    "an unparked slot is free again (and on top)");
         }
     }
 }
