@@ -31,8 +31,8 @@ abstract class AbstractIocpChannel extends AbstractChannel {
     IocpIoRegistration registration;
     /** What the event loop returned: a wrapper that counts the loop's registrations. */
     private IoRegistration ioRegistration;
-    volatile InetSocketAddress local;
-    volatile InetSocketAddress remote;
+    volatile SocketAddress local;
+    volatile SocketAddress remote;
 
     /** The receive (or accept) in flight, 0 if none. */
     long readId;
@@ -113,8 +113,8 @@ abstract class AbstractIocpChannel extends AbstractChannel {
 
     @Override
     protected void doBind(SocketAddress localAddress) throws Exception {
-        socket.bind(checkInet(localAddress));
-        local = socket.localAddress();
+        socket.bind(portAddress(localAddress));
+        local = channelAddress(socket.localAddress());
     }
 
     @Override
@@ -133,6 +133,20 @@ abstract class AbstractIocpChannel extends AbstractChannel {
         } else {
             socket.close();
         }
+    }
+
+    /**
+     * The address the port takes for one a user gave to bind or connect this channel: an
+     * {@link InetSocketAddress} as it is; a Unix-domain channel turns Netty's address type into
+     * the JDK's.
+     */
+    SocketAddress portAddress(SocketAddress address) {
+        return checkInet(address);
+    }
+
+    /** The address this channel reports for one the port returned (a Unix-domain channel's own kind). */
+    SocketAddress channelAddress(SocketAddress portAddress) {
+        return portAddress;
     }
 
     static InetSocketAddress checkInet(SocketAddress address) {
@@ -305,7 +319,7 @@ abstract class AbstractIocpChannel extends AbstractChannel {
 
     /** An IOException for a failed completion, naming the operation and the peer. */
     IOException failure(String operation, int result) {
-        InetSocketAddress address = remote != null ? remote : local;
+        SocketAddress address = remote != null ? remote : local;
         return dev.iocp.port.PortException.of(operation, address, result);
     }
 

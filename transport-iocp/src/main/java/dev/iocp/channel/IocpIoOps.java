@@ -3,7 +3,7 @@ package dev.iocp.channel;
 import dev.iocp.port.ShutdownMode;
 import io.netty.channel.IoOps;
 
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Objects;
@@ -19,7 +19,7 @@ public sealed interface IocpIoOps extends IoOps {
         return new Accept();
     }
 
-    static IocpIoOps connect(InetSocketAddress remote) {
+    static IocpIoOps connect(SocketAddress remote) {
         return new Connect(Objects.requireNonNull(remote, "remote"));
     }
 
@@ -50,7 +50,7 @@ public sealed interface IocpIoOps extends IoOps {
     record Accept() implements IocpIoOps {
     }
 
-    record Connect(InetSocketAddress remote) implements IocpIoOps {
+    record Connect(SocketAddress remote) implements IocpIoOps {
     }
 
     record Receive(ByteBuffer buffer) implements IocpIoOps {

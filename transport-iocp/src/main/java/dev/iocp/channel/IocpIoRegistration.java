@@ -9,7 +9,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
 
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
@@ -87,7 +87,7 @@ public final class IocpIoRegistration implements IoRegistration {
         return id;
     }
 
-    public long submitConnect(InetSocketAddress remote) {
+    public long submitConnect(SocketAddress remote) {
         long id = port().submitConnect(requireSocket(), remote);
         inFlight++;
         return id;

@@ -94,7 +94,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private long connectId;
     private ChannelPromise connectPromise;
     private Future<?> connectTimeout;
-    private InetSocketAddress requestedRemote;
+    private SocketAddress requestedRemote;
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
     private boolean inputClosedSeenErrorOnRead;
@@ -135,7 +135,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         this.local = addressOrNull(accepted, false);
     }
 
-    private static InetSocketAddress addressOrNull(PortSocket socket, boolean remote) {
+    private static SocketAddress addressOrNull(PortSocket socket, boolean remote) {
         try {
             return remote ? socket.remoteAddress() : socket.localAddress();
         } catch (IOException e) {
@@ -456,7 +456,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 if (active) {
                     throw new AlreadyConnectedException();
                 }
-                InetSocketAddress target = checkInet(remoteAddress);
+                SocketAddress target = portAddress(remoteAddress);
                 if (localAddress != null) {
                     doBind(localAddress);
                 }
@@ -1166,7 +1166,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
      * A failed connect as the {@link java.net.ConnectException} Netty users catch (NIO throws
      * one), carrying our message, which names the operation, address and error.
      */
-    static java.net.ConnectException connectFailure(int result, InetSocketAddress address) {
+    static java.net.ConnectException connectFailure(int result, SocketAddress address) {
         dev.iocp.port.PortException cause = dev.iocp.port.PortException.of("connect", address, result);
         java.net.ConnectException e = new java.net.ConnectException(cause.getMessage());
         e.initCause(cause);

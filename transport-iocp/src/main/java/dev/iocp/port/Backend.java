@@ -25,8 +25,10 @@ public interface Backend {
     String description();
 
     /**
-     * Opens a TCP socket, not yet on any port; any thread. {@code INET6} sockets are dual-stack.
+     * Opens a stream socket, not yet on any port; any thread: TCP for {@code INET} and
+     * {@code INET6} (dual-stack), Unix-domain for {@code UNIX}.
      *
+     * @throws UnsupportedOperationException for another family
      * @throws IOException if the backend is unavailable or the system refuses
      */
     PortSocket openSocket(ProtocolFamily family) throws IOException;

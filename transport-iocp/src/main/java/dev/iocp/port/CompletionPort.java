@@ -1,7 +1,7 @@
 package dev.iocp.port;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
@@ -70,8 +70,11 @@ public interface CompletionPort extends AutoCloseable {
      */
     long submitAccept(PortSocket listener);
 
-    /** Connects to a resolved remote address. */
-    long submitConnect(PortSocket socket, InetSocketAddress remote);
+    /**
+     * Connects to a remote address of the socket's kind: a resolved {@code InetSocketAddress}
+     * for TCP, a Unix-domain address for a {@code UNIX} socket (see {@link PortSocket}).
+     */
+    long submitConnect(PortSocket socket, SocketAddress remote);
 
     /** Receives up to {@code buffer.remaining()} bytes into {@code buffer}, from its position. */
     long submitReceive(PortSocket socket, ByteBuffer buffer);

@@ -2,7 +2,10 @@ package dev.iocp.port;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Objects;
@@ -22,20 +25,44 @@ public final class SubmissionChecks {
     }
 
     /**
-     * A connect's target: resolved, and of a family the socket speaks (an {@code INET6} socket
-     * is dual-stack and also reaches IPv4 addresses; an {@code INET} one reaches IPv4 only).
+     * A connect's target: of the socket's kind, resolved, and of a family the socket speaks (an
+     * {@code INET6} socket is dual-stack and also reaches IPv4 addresses; an {@code INET} one
+     * reaches IPv4 only).
      *
      * @throws NullPointerException     for a null address
-     * @throws IllegalArgumentException for an unresolved address, or an IPv6 one on an INET socket
+     * @throws IllegalArgumentException for an address of another kind, an unresolved address, or
+     *                                  an IPv6 one on an INET socket
      */
-    public static void connectTarget(PortSocket socket, InetSocketAddress remote) {
+    public static void connectTarget(PortSocket socket, SocketAddress remote) {
         Objects.requireNonNull(remote, "remote");
-        if (remote.isUnresolved()) {
+        addressKind(socket.family(), remote);
+        if (!(remote instanceof InetSocketAddress inet)) {
+            return;
+        }
+        if (inet.isUnresolved()) {
             throw new IllegalArgumentException("unresolved address: " + remote);
         }
-        if (socket.family() == StandardProtocolFamily.INET && remote.getAddress() instanceof Inet6Address) {
+        if (socket.family() == StandardProtocolFamily.INET && inet.getAddress() instanceof Inet6Address) {
             throw new IllegalArgumentException("cannot connect an INET socket to the IPv6 address "
                     + PortException.format(remote) + "; open the socket as INET6");
+        }
+    }
+
+    /**
+     * An address of the kind a socket of {@code family} binds and connects to: an
+     * {@link InetSocketAddress} for {@code INET} and {@code INET6}, a
+     * {@link UnixDomainSocketAddress} or {@link LinuxAbstractSocketAddress} for {@code UNIX}.
+     *
+     * @throws IllegalArgumentException for an address of another kind
+     */
+    public static void addressKind(ProtocolFamily family, SocketAddress address) {
+        boolean unix = family == StandardProtocolFamily.UNIX;
+        boolean fits = unix ? address instanceof UnixDomainSocketAddress || address instanceof LinuxAbstractSocketAddress
+                : address instanceof InetSocketAddress;
+        if (!fits) {
+            throw new IllegalArgumentException("a " + family + " socket cannot use the address " + address + " ("
+                    + address.getClass().getName() + "); it takes "
+                    + (unix ? "a UnixDomainSocketAddress or LinuxAbstractSocketAddress" : "an InetSocketAddress"));
         }
     }
 

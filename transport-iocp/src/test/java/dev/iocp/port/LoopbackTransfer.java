@@ -3,6 +3,7 @@ package dev.iocp.port;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.util.Random;
@@ -60,7 +61,7 @@ final class LoopbackTransfer {
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         listener.listen(connections + 16);
         port.register(listener, LISTENER_KEY);
-        InetSocketAddress target = listener.localAddress();
+        SocketAddress target = listener.localAddress();
         port.submitAccept(listener);
         for (int i = 0; i < connections; i++) {
             clients[i] = new Client(i);

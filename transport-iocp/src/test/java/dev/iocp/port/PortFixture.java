@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ public abstract class PortFixture {
     }
 
     /** Connects a new client (key 1) to {@code target} and adopts the accepted side (key 2). */
-    protected Pair connect(PortSocket listener, StandardProtocolFamily family, InetSocketAddress target)
+    protected Pair connect(PortSocket listener, StandardProtocolFamily family, SocketAddress target)
             throws IOException {
         PortSocket client = open(family, 1);
         return new Pair(client, acceptWhileConnecting(listener, client, target));
@@ -94,7 +95,7 @@ public abstract class PortFixture {
         return acceptWhileConnecting(listener, client, listener.localAddress());
     }
 
-    private PortSocket acceptWhileConnecting(PortSocket listener, PortSocket client, InetSocketAddress target)
+    private PortSocket acceptWhileConnecting(PortSocket listener, PortSocket client, SocketAddress target)
             throws IOException {
         PortSocket[] server = new PortSocket[1];
         long accept = port.submitAccept(listener);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -298,7 +299,7 @@ public abstract class StreamReceiveContract extends PortFixture {
         listener.listen(count);
         port.register(listener, 0);
         PortSocket[] clients = new PortSocket[count];
-        Map<InetSocketAddress, PortSocket> accepted = new HashMap<>();
+        Map<SocketAddress, PortSocket> accepted = new HashMap<>();
         for (int i = 0; i < count; i++) {
             clients[i] = backend().openSocket(StandardProtocolFamily.INET);
             clients[i].setOption(StandardSocketOptions.SO_RCVBUF, 256 * 1024);

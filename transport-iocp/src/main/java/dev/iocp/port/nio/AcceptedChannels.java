@@ -1,7 +1,7 @@
 package dev.iocp.port.nio;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 
@@ -15,7 +15,7 @@ import java.util.Arrays;
  */
 final class AcceptedChannels {
     private SocketChannel[] channels = new SocketChannel[16];
-    private InetSocketAddress[] peers = new InetSocketAddress[16];
+    private SocketAddress[] peers = new SocketAddress[16];
     private NioSocket[] listeners = new NioSocket[16];
     private boolean[] offered = new boolean[16];
     private int[] free = new int[16];
@@ -30,7 +30,7 @@ final class AcceptedChannels {
      *
      * @param peer the address the accept returned
      */
-    int add(SocketChannel channel, InetSocketAddress peer, NioSocket listener) {
+    int add(SocketChannel channel, SocketAddress peer, NioSocket listener) {
         int handle;
         if (freeCount > 0) {
             handle = free[--freeCount];

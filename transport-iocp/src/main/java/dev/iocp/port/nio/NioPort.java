@@ -17,7 +17,7 @@ import dev.iocp.port.ShutdownMode;
 import dev.iocp.port.SubmissionChecks;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
@@ -222,9 +222,10 @@ public final class NioPort implements CompletionPort {
     }
 
     @Override
-    public long submitConnect(PortSocket socket, InetSocketAddress remote) {
+    public long submitConnect(PortSocket socket, SocketAddress remote) {
         NioSocket s = own(socket);
         SubmissionChecks.connectTarget(s, remote);
+        s.checkAddress(remote);
         long id = begin(Operation.CONNECT, s);
         if (s.operations.connecting || !s.operations.connects.isEmpty()) {
             return completeNow(id, -Errno.EALREADY); // as connect(2) while one is in progress

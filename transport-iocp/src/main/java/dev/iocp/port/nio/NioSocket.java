@@ -1,14 +1,17 @@
 package dev.iocp.port.nio;
 
 import dev.iocp.port.Errno;
+import dev.iocp.port.LinuxAbstractSocketAddress;
 import dev.iocp.port.PortException;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.ShutdownMode;
+import dev.iocp.port.SubmissionChecks;
 
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
+import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -22,7 +25,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A TCP socket over a non-blocking java.nio channel.
+ * A TCP or Unix-domain socket over a non-blocking java.nio channel. A Unix-domain one is the
+ * JDK's ({@link StandardProtocolFamily#UNIX}): paths only, as the JDK has no abstract namespace.
  *
  * <p><b>The channel is made when the socket's role is known.</b> java.nio fixes at creation
  * whether a channel listens ({@link ServerSocketChannel}) or connects ({@link SocketChannel}),
@@ -48,7 +52,7 @@ final class NioSocket implements PortSocket {
 
     private final ProtocolFamily family;
     private final Object lock = new Object();
-    private final SocketSettings settings = new SocketSettings();
+    private final SocketSettings settings;
     private volatile SocketChannel stream;
     private volatile ServerSocketChannel listener;
     /**
@@ -56,7 +60,7 @@ final class NioSocket implements PortSocket {
      * stays known whatever happens to the connection (a reset before the accept makes
      * getpeername fail; the JDK keeps it too, but that is its implementation, not its contract).
      */
-    private final InetSocketAddress acceptedPeer;
+    private final SocketAddress acceptedPeer;
 
     /**
      * SO_LINGER is on with a time above 0, so that closing the connection blocks until the peer
@@ -82,11 +86,13 @@ final class NioSocket implements PortSocket {
      *
      * @param peer the address the accept returned
      */
-    NioSocket(ProtocolFamily family, SocketChannel accepted, InetSocketAddress peer) {
-        if (family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
-            throw new UnsupportedOperationException("nio sockets are INET or INET6, not " + family);
+    NioSocket(ProtocolFamily family, SocketChannel accepted, SocketAddress peer) {
+        if (family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6
+                && family != StandardProtocolFamily.UNIX) {
+            throw new UnsupportedOperationException("nio sockets are INET, INET6 or UNIX, not " + family);
         }
         this.family = family;
+        this.settings = new SocketSettings(family);
         this.stream = accepted;
         this.acceptedPeer = peer;
     }
@@ -169,13 +175,15 @@ final class NioSocket implements PortSocket {
     // ---- synchronous calls, any thread ----------------------------------------------------
 
     @Override
-    public void bind(InetSocketAddress local) throws IOException {
+    public void bind(SocketAddress local) throws IOException {
         ensureOpen();
         Objects.requireNonNull(local, "local");
-        if (local.isUnresolved()) {
+        checkAddress(local);
+        if (local instanceof InetSocketAddress inet && inet.isUnresolved()) {
             throw new IllegalArgumentException("unresolved address: " + local);
         }
-        if (family == StandardProtocolFamily.INET && local.getAddress() instanceof Inet6Address) {
+        if (family == StandardProtocolFamily.INET && local instanceof InetSocketAddress inet
+                && inet.getAddress() instanceof Inet6Address) {
             throw PortException.of("bind", local, -Errno.EAFNOSUPPORT);
         }
         synchronized (lock) {
@@ -202,9 +210,14 @@ final class NioSocket implements PortSocket {
                 // listen(2) may be repeated to change the backlog; a ServerSocketChannel cannot.
                 return;
             }
-            InetSocketAddress local = settings.bindAddress();
+            SocketAddress local = settings.bindAddress();
             if (stream != null) {
                 throw PortException.of("listen", local, -Errno.EINVAL);
+            }
+            if (local == null && family == StandardProtocolFamily.UNIX) {
+                // The JDK would bind it to a new file in the temporary directory, which nobody removes.
+                throw new PortException("listen(): EINVAL: an unbound Unix-domain socket cannot listen on the nio"
+                        + " backend; bind it to a path first", -Errno.EINVAL);
             }
             ServerSocketChannel channel = open(() -> ServerSocketChannel.open(family));
             try {
@@ -220,7 +233,7 @@ final class NioSocket implements PortSocket {
     }
 
     @Override
-    public InetSocketAddress localAddress() throws IOException {
+    public SocketAddress localAddress() throws IOException {
         ensureOpen();
         NetworkChannel channel;
         synchronized (lock) {
@@ -230,14 +243,14 @@ final class NioSocket implements PortSocket {
             }
         }
         try {
-            return (InetSocketAddress) channel.getLocalAddress();
+            return channel.getLocalAddress();
         } catch (ClosedChannelException e) {
             return null; // java.nio closed it after a failed connect: nothing is bound any more
         }
     }
 
     @Override
-    public InetSocketAddress remoteAddress() throws IOException {
+    public SocketAddress remoteAddress() throws IOException {
         ensureOpen();
         if (acceptedPeer != null) {
             return acceptedPeer;
@@ -247,7 +260,7 @@ final class NioSocket implements PortSocket {
             return null;
         }
         try {
-            return (InetSocketAddress) channel.getRemoteAddress();
+            return channel.getRemoteAddress();
         } catch (ClosedChannelException e) {
             return null;
         }
@@ -256,12 +269,12 @@ final class NioSocket implements PortSocket {
     @Override
     public <T> void setOption(SocketOption<T> option, T value) throws IOException {
         ensureOpen();
-        NioSocketOptions.check(option, value);
+        NioSocketOptions.check(family, option, value);
         synchronized (lock) {
             try {
                 if (stream != null) {
                     stream.setOption(option, value);
-                } else if (listener != null && NioSocketOptions.listenerTakes(option)) {
+                } else if (listener != null && NioSocketOptions.listenerTakes(family, option)) {
                     listener.setOption(option, value);
                 } else {
                     settings.record(option, value); // for the channel to come, or the connections to accept
@@ -279,12 +292,12 @@ final class NioSocket implements PortSocket {
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> option) throws IOException {
         ensureOpen();
-        NioSocketOptions.checkSupported(option);
+        NioSocketOptions.checkSupported(family, option);
         synchronized (lock) {
             if (stream != null) {
                 return stream.getOption(option);
             }
-            if (listener != null && NioSocketOptions.listenerTakes(option)) {
+            if (listener != null && NioSocketOptions.listenerTakes(family, option)) {
                 return listener.getOption(option);
             }
             Object recorded = settings.recorded(option);
@@ -300,7 +313,19 @@ final class NioSocket implements PortSocket {
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return NioSocketOptions.supported();
+        return NioSocketOptions.supported(family);
+    }
+
+    /**
+     * An address of this socket's kind that the JDK can use: the JDK's Unix-domain channels
+     * have no abstract namespace.
+     */
+    void checkAddress(SocketAddress address) {
+        SubmissionChecks.addressKind(family, address);
+        if (address instanceof LinuxAbstractSocketAddress) {
+            throw new UnsupportedOperationException("the nio backend's Unix-domain sockets are the JDK's, which"
+                    + " have no abstract namespace: " + address + " needs the io_uring backend");
+        }
     }
 
     @Override

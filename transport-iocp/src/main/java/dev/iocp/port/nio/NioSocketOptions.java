@@ -4,7 +4,9 @@ import dev.iocp.port.PortSocketOptions;
 import jdk.net.ExtendedSocketOptions;
 
 import java.io.IOException;
+import java.net.ProtocolFamily;
 import java.net.SocketOption;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -25,6 +27,10 @@ import java.util.Set;
  * socket it stands for (not TCP_NODELAY, SO_KEEPALIVE, SO_LINGER, SO_SNDBUF, IP_TOS). On Linux
  * an accepted socket inherits those from its listener, so the listener keeps them and applies
  * them to each connection it accepts ({@link SocketSettings#applyInherited}).
+ *
+ * <p>The JDK's Unix-domain channels take fewer still: a connection SO_LINGER, SO_RCVBUF and
+ * SO_SNDBUF, a listener SO_RCVBUF. The JDK's own SO_PEERCRED ({@code jdk.net}) reports user and
+ * group names but no process id, so it is not offered as peer credentials.
  */
 final class NioSocketOptions {
 
@@ -66,9 +72,36 @@ final class NioSocketOptions {
         }
     }
 
-    /** The options {@link NioSocket#setOption} accepts. */
+    /** As {@link Support}, for the JDK's Unix-domain channels; probed only once one is opened. */
+    private static final class UnixSupport {
+        static final Set<SocketOption<?>> STREAM;
+        static final Set<SocketOption<?>> LISTENER;
+
+        static {
+            Set<SocketOption<?>> stream = new LinkedHashSet<>(WANTED);
+            Set<SocketOption<?>> listener = new LinkedHashSet<>(WANTED);
+            try (SocketChannel s = SocketChannel.open(StandardProtocolFamily.UNIX);
+                 ServerSocketChannel l = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                stream.retainAll(s.supportedOptions());
+                listener.retainAll(l.supportedOptions());
+            } catch (IOException | UnsupportedOperationException e) {
+                // No Unix-domain socket can be opened here; opening the real one will report why.
+                stream.clear();
+                listener.clear();
+            }
+            STREAM = Collections.unmodifiableSet(stream);
+            LISTENER = Collections.unmodifiableSet(listener);
+        }
+    }
+
+    /** The options {@link NioSocket#setOption} accepts on a TCP socket. */
     static Set<SocketOption<?>> supported() {
         return Support.STREAM;
+    }
+
+    /** The options {@link NioSocket#setOption} accepts on a socket of {@code family}. */
+    static Set<SocketOption<?>> supported(ProtocolFamily family) {
+        return family == StandardProtocolFamily.UNIX ? UnixSupport.STREAM : Support.STREAM;
     }
 
     /** Whether a {@link ServerSocketChannel} takes the option itself (else accepted sockets do). */
@@ -76,13 +109,18 @@ final class NioSocketOptions {
         return Support.LISTENER.contains(option);
     }
 
+    /** As {@link #listenerTakes(SocketOption)}, for a listener of {@code family}. */
+    static boolean listenerTakes(ProtocolFamily family, SocketOption<?> option) {
+        return (family == StandardProtocolFamily.UNIX ? UnixSupport.LISTENER : Support.LISTENER).contains(option);
+    }
+
     /**
      * Refuses an option this backend cannot set, or a value of the wrong type or range, before
      * anything is recorded or passed on: an option recorded for a channel not made yet would
      * otherwise fail only when the channel is.
      */
-    static void check(SocketOption<?> option, Object value) {
-        checkSupported(option);
+    static void check(ProtocolFamily family, SocketOption<?> option, Object value) {
+        checkSupported(family, option);
         if (value == null || !option.type().isInstance(value)) {
             throw new IllegalArgumentException(option.name() + " takes a " + option.type().getSimpleName()
                     + ", not " + value);
@@ -95,11 +133,13 @@ final class NioSocketOptions {
         }
     }
 
-    static void checkSupported(SocketOption<?> option) {
-        if (!supported().contains(option)) {
-            String why = NOT_IN_JDK.contains(option) ? " (java.nio has no way to set it)" : "";
+    static void checkSupported(ProtocolFamily family, SocketOption<?> option) {
+        Set<SocketOption<?>> supported = supported(family);
+        if (!supported.contains(option)) {
+            String why = NOT_IN_JDK.contains(option) ? " (java.nio has no way to set it)"
+                    : family == StandardProtocolFamily.UNIX ? " on Unix-domain sockets" : "";
             throw new UnsupportedOperationException("socket option " + option.name()
-                    + " is not supported by the nio backend" + why + "; supported: " + supported());
+                    + " is not supported by the nio backend" + why + "; supported: " + supported);
         }
     }
 

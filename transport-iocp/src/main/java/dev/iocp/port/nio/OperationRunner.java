@@ -6,7 +6,7 @@ import dev.iocp.port.Operation;
 import dev.iocp.port.ShutdownMode;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
@@ -176,7 +176,7 @@ final class OperationRunner {
                 SocketChannel channel = socket.openStream();
                 if (channel == null) {
                     result = -Errno.EISCONN; // a listening socket, as connect(2) answers
-                } else if (channel.connect((InetSocketAddress) table.argument(slot))) {
+                } else if (channel.connect((SocketAddress) table.argument(slot))) {
                     result = 0;
                 } else {
                     ops.connecting = true;
@@ -219,7 +219,7 @@ final class OperationRunner {
                 channel.configureBlocking(false);
                 socket.inheritTo(channel);
                 // What the accept itself returned: asked later, a reset connection has none.
-                InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
+                SocketAddress peer = channel.getRemoteAddress();
                 complete(slot, accepted.add(channel, peer, socket));
             } catch (IOException | IllegalArgumentException e) {
                 // The slot is out of its queue and the connection in hand: both must be let go

@@ -1,8 +1,10 @@
 package dev.iocp.port.nio;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
 import java.net.SocketOption;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -20,14 +22,19 @@ import java.util.Map;
  * <p>Guarded by the owning {@link NioSocket}'s lock.
  */
 final class SocketSettings {
-    private InetSocketAddress bindAddress;
+    private final ProtocolFamily family;
+    private SocketAddress bindAddress;
     private Map<SocketOption<?>, Object> options;
 
-    InetSocketAddress bindAddress() {
+    SocketSettings(ProtocolFamily family) {
+        this.family = family;
+    }
+
+    SocketAddress bindAddress() {
         return bindAddress;
     }
 
-    void bindAddress(InetSocketAddress local) {
+    void bindAddress(SocketAddress local) {
         bindAddress = local;
     }
 
@@ -56,15 +63,16 @@ final class SocketSettings {
     /**
      * A listening socket's channel gets the options it takes. The JDK turns SO_REUSEADDR on for
      * every ServerSocketChannel; it is turned back off unless it was asked for, so that a
-     * listener behaves as a socket does on the other backends.
+     * listener behaves as a socket does on the other backends (a Unix-domain channel has no
+     * SO_REUSEADDR).
      */
     void applyToListener(ServerSocketChannel channel) throws IOException {
-        if (recorded(StandardSocketOptions.SO_REUSEADDR) == null) {
+        if (recorded(StandardSocketOptions.SO_REUSEADDR) == null && family != StandardProtocolFamily.UNIX) {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, false);
         }
         if (options != null) {
             for (Map.Entry<SocketOption<?>, Object> e : options.entrySet()) {
-                if (NioSocketOptions.listenerTakes(e.getKey())) {
+                if (NioSocketOptions.listenerTakes(family, e.getKey())) {
                     NioSocketOptions.set(channel, e.getKey(), e.getValue());
                 }
             }
@@ -78,7 +86,7 @@ final class SocketSettings {
     void applyInherited(SocketChannel accepted) throws IOException {
         if (options != null) {
             for (Map.Entry<SocketOption<?>, Object> e : options.entrySet()) {
-                if (!NioSocketOptions.listenerTakes(e.getKey())) {
+                if (!NioSocketOptions.listenerTakes(family, e.getKey())) {
                     NioSocketOptions.set(accepted, e.getKey(), e.getValue());
                 }
             }

@@ -18,7 +18,7 @@ import dev.iocp.port.SendSegments;
 import dev.iocp.port.ShutdownMode;
 import dev.iocp.port.SubmissionChecks;
 import dev.iocp.port.uring.sys.IoUringLayouts;
-import dev.iocp.port.uring.sys.Sockaddr;
+import dev.iocp.port.uring.sys.SockaddrUn;
 import dev.iocp.port.uring.sys.Syscalls;
 
 import java.io.IOException;
@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -271,6 +272,12 @@ public final class IoUringPort implements CompletionPort {
             id = begin(Operation.ACCEPT, s);
         }
         int slot = UserData.slot(id);
+        if (s.isUnixDomain()) {
+            // No address: a Unix-domain peer is nearly always unnamed, and getpeername keeps
+            // answering after the peer has gone, so the accepted socket asks when it is asked.
+            submissions.prepare(IORING_OP_ACCEPT, s.fd, id).opFlags(SOCK_NONBLOCK | SOCK_CLOEXEC);
+            return id;
+        }
         // The kernel writes the peer's address into the slot's scratch as it accepts: the one
         // moment the address is sure to be known (getpeername fails once the peer has reset).
         submissions.prepare(IORING_OP_ACCEPT, s.fd, id).opFlags(SOCK_NONBLOCK | SOCK_CLOEXEC)
@@ -279,14 +286,17 @@ public final class IoUringPort implements CompletionPort {
     }
 
     @Override
-    public long submitConnect(PortSocket socket, InetSocketAddress remote) {
+    public long submitConnect(PortSocket socket, SocketAddress remote) {
         UringSocket s = own(socket);
         SubmissionChecks.connectTarget(s, remote);
+        if (s.isUnixDomain()) {
+            SockaddrUn.checkFits(remote); // refused before a slot is taken
+        }
         long id = begin(Operation.CONNECT, s);
         int slot = UserData.slot(id);
         MemorySegment scratch = operations.scratch(slot);
-        long at = operations.scratchBase(slot) + OperationTable.SOCKADDR;
-        int length = Sockaddr.encode(scratch, at, remote, s.domain);
+        long at = operations.scratchBase(slot) + (s.isUnixDomain() ? OperationTable.SOCKADDR_UN : OperationTable.SOCKADDR);
+        int length = s.encode(scratch, at, remote);
         submissions.prepare(IORING_OP_CONNECT, s.fd, id).address(scratch.address() + at).offset(length);
         return id;
     }
@@ -634,10 +644,14 @@ public final class IoUringPort implements CompletionPort {
             return closes.completed(slot, socket, userData, result, handler);
         }
         if (operation == Operation.ACCEPT && result >= 0) {
-            // Before the slot is reused; sharing the last peer's host where it is the same.
-            InetSocketAddress peer = operations.acceptedPeer(slot, lastAcceptedPeer);
-            lastAcceptedPeer = peer;
-            unadopted.add(result, peer);
+            if (socket.isUnixDomain()) {
+                unadopted.add(result, null); // no address was asked for (submitAccept)
+            } else {
+                // Before the slot is reused; sharing the last peer's host where it is the same.
+                InetSocketAddress peer = operations.acceptedPeer(slot, lastAcceptedPeer);
+                lastAcceptedPeer = peer;
+                unadopted.add(result, peer);
+            }
         }
         boolean notifiedAfterResult = false;
         if (operation == Operation.SEND && sends.zeroCopy().isZeroCopy(slot)) {

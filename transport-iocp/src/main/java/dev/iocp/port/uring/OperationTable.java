@@ -52,6 +52,11 @@ final class OperationTable {
     static final long TIMESPEC = SOCKADDR + SOCKADDR_BYTES;
     /** The {@code socklen_t} an accept reads (room in the sockaddr) and writes (its length). */
     static final long SOCKADDR_LENGTH = TIMESPEC + IoUringLayouts.TIMESPEC.byteSize();
+    /**
+     * A Unix-domain connect's {@code struct sockaddr_un} (110 bytes), too big for the sockaddr
+     * above: written over the iovecs and the msghdr, which a connect does not use.
+     */
+    static final long SOCKADDR_UN = IOVECS;
     static final long SCRATCH_BYTES = 256;
 
     private static final int CHUNK_SHIFT = 8;

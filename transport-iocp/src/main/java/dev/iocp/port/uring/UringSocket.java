@@ -1,11 +1,14 @@
 package dev.iocp.port.uring;
 
 import dev.iocp.port.Errno;
+import dev.iocp.port.PeerCredentials;
 import dev.iocp.port.PortException;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.ShutdownMode;
+import dev.iocp.port.SubmissionChecks;
 import dev.iocp.port.uring.sys.LinuxConstants;
 import dev.iocp.port.uring.sys.Sockaddr;
+import dev.iocp.port.uring.sys.SockaddrUn;
 import dev.iocp.port.uring.sys.Syscalls;
 
 import java.io.IOException;
@@ -13,6 +16,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
+import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -21,7 +25,7 @@ import java.util.Set;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * A TCP socket as a file descriptor. The synchronous calls run here; the asynchronous ones are
+ * A stream socket (TCP, or Unix-domain) as a file descriptor. The synchronous calls run here; the asynchronous ones are
  * submitted by {@link IoUringPort}, which also keeps the bookkeeping that a close needs: how many
  * operations are in flight, and the close completion held back until they have all completed.
  */
@@ -91,14 +95,14 @@ final class UringSocket implements PortSocket {
      * getpeername that found one. A connection's peer never changes, and a reset one makes
      * getpeername fail with ENOTCONN, so the address is kept rather than asked for again.
      */
-    private volatile InetSocketAddress peer;
+    private volatile SocketAddress peer;
     /** An accepted connection's local address (it never changes), found when it was adopted; else null. */
-    private volatile InetSocketAddress local;
+    private volatile SocketAddress local;
     /**
      * On a listener: the local address of the connection it accepted last, which the next shares
      * where it is the same ({@link Sockaddr#decode(MemorySegment, long, InetSocketAddress)}).
      */
-    private InetSocketAddress lastAcceptedLocal;
+    private SocketAddress lastAcceptedLocal;
     /**
      * On a listener: the operation slot its last accept used, kept for the next one
      * ({@link OperationTable#park}), or -1.
@@ -113,19 +117,29 @@ final class UringSocket implements PortSocket {
     }
 
     /** A socket whose peer is already known: an accepted connection. */
-    UringSocket(int fd, ProtocolFamily family, InetSocketAddress peer) {
+    UringSocket(int fd, ProtocolFamily family, SocketAddress peer) {
         this.fd = fd;
         this.family = family;
-        this.domain = family == StandardProtocolFamily.INET6 ? LinuxConstants.AF_INET6 : LinuxConstants.AF_INET;
+        this.domain = domainOf(family);
         this.peer = peer;
+    }
+
+    private static int domainOf(ProtocolFamily family) {
+        if (family == StandardProtocolFamily.INET) {
+            return LinuxConstants.AF_INET;
+        }
+        if (family == StandardProtocolFamily.INET6) {
+            return LinuxConstants.AF_INET6;
+        }
+        if (family == StandardProtocolFamily.UNIX) {
+            return LinuxConstants.AF_UNIX;
+        }
+        throw new UnsupportedOperationException("io_uring sockets are INET, INET6 or UNIX, not " + family);
     }
 
     /** Opens a non-blocking stream socket; an IPv6 one is made dual-stack. */
     static int openDescriptor(ProtocolFamily family) throws PortException {
-        if (family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
-            throw new UnsupportedOperationException("io_uring sockets are INET or INET6, not " + family);
-        }
-        int domain = family == StandardProtocolFamily.INET6 ? LinuxConstants.AF_INET6 : LinuxConstants.AF_INET;
+        int domain = domainOf(family);
         int fd = Syscalls.socket(domain,
                 LinuxConstants.SOCK_STREAM | LinuxConstants.SOCK_NONBLOCK | LinuxConstants.SOCK_CLOEXEC, 0);
         if (fd < 0) {
@@ -155,12 +169,34 @@ final class UringSocket implements PortSocket {
         }
     }
 
+    boolean isUnixDomain() {
+        return domain == LinuxConstants.AF_UNIX;
+    }
+
+    /**
+     * Writes {@code address} for the kernel at {@code offset} of {@code segment}, which has
+     * {@link #sockaddrSize()} bytes of room there.
+     *
+     * @return its length
+     */
+    int encode(MemorySegment segment, long offset, SocketAddress address) {
+        SubmissionChecks.addressKind(family, address);
+        return isUnixDomain() ? SockaddrUn.encode(segment, offset, address)
+                : Sockaddr.encode(segment, offset, (InetSocketAddress) address, domain);
+    }
+
+    /** The room a sockaddr of this socket's family takes. */
+    int sockaddrSize() {
+        return isUnixDomain() ? SockaddrUn.SIZE : Sockaddr.MAX_SIZE;
+    }
+
     @Override
-    public void bind(InetSocketAddress local) throws IOException {
+    public void bind(SocketAddress local) throws IOException {
         ensureOpen();
+        java.util.Objects.requireNonNull(local, "local");
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment address = arena.allocate(Sockaddr.MAX_SIZE, 8);
-            int length = Sockaddr.encode(address, 0, local, domain);
+            MemorySegment address = arena.allocate(sockaddrSize(), 8);
+            int length = encode(address, 0, local);
             int rc = Syscalls.bind(fd, address.address(), length);
             if (rc < 0) {
                 throw PortException.of("bind", local, rc);
@@ -178,8 +214,8 @@ final class UringSocket implements PortSocket {
     }
 
     @Override
-    public InetSocketAddress localAddress() throws IOException {
-        InetSocketAddress known = local;
+    public SocketAddress localAddress() throws IOException {
+        SocketAddress known = local;
         if (known != null) {
             ensureOpen();
             return known;
@@ -193,7 +229,7 @@ final class UringSocket implements PortSocket {
      */
     void adoptedBy(UringSocket listener) {
         try {
-            InetSocketAddress address = name(true, listener.lastAcceptedLocal);
+            SocketAddress address = name(true, listener.lastAcceptedLocal);
             if (address != null) {
                 local = address;
                 listener.lastAcceptedLocal = address;
@@ -204,25 +240,25 @@ final class UringSocket implements PortSocket {
     }
 
     @Override
-    public InetSocketAddress remoteAddress() throws IOException {
-        InetSocketAddress known = peer;
+    public SocketAddress remoteAddress() throws IOException {
+        SocketAddress known = peer;
         if (known != null) {
             ensureOpen();
             return known;
         }
-        InetSocketAddress asked = name(false, null);
+        SocketAddress asked = name(false, null);
         if (asked != null) {
             peer = asked;
         }
         return asked;
     }
 
-    private InetSocketAddress name(boolean local, InetSocketAddress like) throws IOException {
+    private SocketAddress name(boolean local, SocketAddress like) throws IOException {
         ensureOpen();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment address = arena.allocate(Sockaddr.MAX_SIZE, 8);
+            MemorySegment address = arena.allocate(sockaddrSize(), 8);
             MemorySegment length = arena.allocate(JAVA_INT);
-            length.set(JAVA_INT, 0, Sockaddr.MAX_SIZE);
+            length.set(JAVA_INT, 0, sockaddrSize());
             int rc = local ? Syscalls.getsockname(fd, address.address(), length.address())
                     : Syscalls.getpeername(fd, address.address(), length.address());
             if (rc == -Errno.ENOTCONN) {
@@ -232,10 +268,35 @@ final class UringSocket implements PortSocket {
                 throw new PortException((local ? "getsockname" : "getpeername") + "(fd " + fd + "): "
                         + Errno.describe(rc), rc);
             }
-            InetSocketAddress decoded = Sockaddr.decode(address, 0, like);
+            if (isUnixDomain()) {
+                SocketAddress decoded = SockaddrUn.decode(address, 0, length.get(JAVA_INT, 0));
+                // An unbound socket is unnamed: null until it is connected, then the empty path, as the JDK says.
+                return local && SockaddrUn.isUnnamed(decoded) && name(false, null) == null ? null : decoded;
+            }
+            InetSocketAddress decoded = Sockaddr.decode(address, 0, (InetSocketAddress) like);
             // An unbound socket reports the wildcard address with port 0.
             return local && decoded != null && decoded.getPort() == 0 && decoded.getAddress().isAnyLocalAddress()
                     ? null : decoded;
+        }
+    }
+
+    @Override
+    public PeerCredentials peerCredentials() throws IOException {
+        ensureOpen();
+        if (!isUnixDomain()) {
+            throw new UnsupportedOperationException("peer credentials are those of a Unix-domain socket's peer; "
+                    + this + " is " + family);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ucred = arena.allocate(12, 4); // struct ucred: pid_t, uid_t, gid_t
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, 12);
+            int rc = Syscalls.getsockopt(fd, LinuxConstants.SOL_SOCKET, LinuxConstants.SO_PEERCRED, ucred.address(),
+                    length.address());
+            if (rc < 0) {
+                throw new PortException("getsockopt(SO_PEERCRED, fd " + fd + "): " + Errno.describe(rc), rc);
+            }
+            return new PeerCredentials(ucred.get(JAVA_INT, 0), ucred.get(JAVA_INT, 4), ucred.get(JAVA_INT, 8));
         }
     }
 
@@ -302,6 +363,10 @@ final class UringSocket implements PortSocket {
     }
 
     private UringSocketOptions.Mapping mappingFor(SocketOption<?> option) {
+        if (isUnixDomain() && !UringSocketOptions.UNIX_SUPPORTED.contains(option)) {
+            throw new UnsupportedOperationException("socket option " + option.name()
+                    + " does not apply to Unix-domain sockets; supported: " + UringSocketOptions.UNIX_SUPPORTED);
+        }
         UringSocketOptions.Mapping mapping = UringSocketOptions.mapping(option);
         if (option == StandardSocketOptions.IP_TOS && domain == LinuxConstants.AF_INET6) {
             return new UringSocketOptions.Mapping(LinuxConstants.IPPROTO_IPV6, LinuxConstants.IPV6_TCLASS,
@@ -312,7 +377,7 @@ final class UringSocket implements PortSocket {
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return UringSocketOptions.SUPPORTED;
+        return isUnixDomain() ? UringSocketOptions.UNIX_SUPPORTED : UringSocketOptions.SUPPORTED;
     }
 
     @Override

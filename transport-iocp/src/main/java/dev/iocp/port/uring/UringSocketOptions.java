@@ -48,6 +48,16 @@ final class UringSocketOptions {
 
     static final Set<SocketOption<?>> SUPPORTED = MAPPINGS.keySet();
 
+    /**
+     * The options of {@link #SUPPORTED} a Unix-domain socket takes: the socket-level ones that
+     * mean something there. SO_REUSEADDR and SO_REUSEPORT are accepted by the kernel but do
+     * nothing for AF_UNIX (a path in use is EADDRINUSE whatever they say), SO_KEEPALIVE has no
+     * probes to send; the IP and TCP ones fail with EOPNOTSUPP or ENOPROTOOPT.
+     */
+    static final Set<SocketOption<?>> UNIX_SUPPORTED = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(
+            java.util.List.of(StandardSocketOptions.SO_LINGER, StandardSocketOptions.SO_RCVBUF,
+                    StandardSocketOptions.SO_SNDBUF)));
+
     private UringSocketOptions() {
     }
 

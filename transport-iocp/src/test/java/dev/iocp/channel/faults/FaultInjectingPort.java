@@ -13,7 +13,7 @@ import dev.iocp.port.SendSegments;
 import dev.iocp.port.ShutdownMode;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.HashMap;
@@ -145,7 +145,7 @@ public final class FaultInjectingPort implements CompletionPort {
     }
 
     @Override
-    public long submitConnect(PortSocket socket, InetSocketAddress remote) {
+    public long submitConnect(PortSocket socket, SocketAddress remote) {
         Fault fault = injector.decide(Operation.CONNECT, keyOf(socket));
         return mark(delegate.submitConnect(socket, remote), Operation.CONNECT, fault);
     }

@@ -28,6 +28,8 @@ class OperationTableTest {
         assertTrue(OperationTable.TIMESPEC >= OperationTable.SOCKADDR + OperationTable.SOCKADDR_BYTES);
         assertTrue(OperationTable.SOCKADDR_LENGTH >= OperationTable.TIMESPEC + IoUringLayouts.TIMESPEC.byteSize());
         assertTrue(OperationTable.SCRATCH_BYTES >= OperationTable.SOCKADDR_LENGTH + 4, "socklen_t");
+        assertTrue(OperationTable.SOCKADDR_UN + dev.iocp.port.uring.sys.SockaddrUn.SIZE <= OperationTable.SOCKADDR,
+                "a connect's sockaddr_un fits over the iovecs and msghdr, leaving the sockaddr alone");
         for (long at : new long[] {OperationTable.MSGHDR, OperationTable.SOCKADDR, OperationTable.TIMESPEC,
                 OperationTable.SOCKADDR_LENGTH, OperationTable.SCRATCH_BYTES}) {
             assertEquals(0, at % 8, "8-aligned: " + at);

@@ -141,6 +141,7 @@ public final class LinuxConstants {
     public static final int EFD_CLOEXEC = 0x80000;
 
     // sockets
+    public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
     public static final int SOCK_STREAM = 1;
@@ -158,6 +159,8 @@ public final class LinuxConstants {
     public static final int SO_KEEPALIVE = 9;
     public static final int SO_LINGER = 13;
     public static final int SO_REUSEPORT = 15;
+    /** {@code struct ucred} of an AF_UNIX peer: pid, uid, gid as three ints ({@code unix(7)}). */
+    public static final int SO_PEERCRED = 17;
 
     public static final int IPPROTO_IP = 0;
     public static final int IP_TOS = 1;

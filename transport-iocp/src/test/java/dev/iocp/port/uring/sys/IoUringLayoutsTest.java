@@ -86,5 +86,7 @@ class IoUringLayoutsTest {
         assertEquals(28, Sockaddr.SOCKADDR_IN6.byteSize());
         assertEquals(8, at(Sockaddr.SOCKADDR_IN6, "sin6_addr"));
         assertEquals(24, at(Sockaddr.SOCKADDR_IN6, "sin6_scope_id"));
+        assertEquals(110, SockaddrUn.SOCKADDR_UN.byteSize()); // sizeof(struct sockaddr_un)
+        assertEquals(2, at(SockaddrUn.SOCKADDR_UN, "sun_path"));
     }
 }
