@@ -1,0 +1,1140 @@
+package dev.iocp.channel;
+
+import dev.iocp.port.CompletionFlags;
+import dev.iocp.port.PortSocket;
+import dev.iocp.port.ShutdownMode;
+import dev.iocp.port.SubmissionChecks;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.ChannelOutputShutdownException;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.DuplexChannelConfig;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.PromiseNotifier;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the stream channels share, TCP ({@link IocpSocketChannel}) and Unix-domain
+ * ({@link IocpDomainSocketChannel}): a connected byte stream on a completion port, with
+ * connect, half-closure, reads and writes. The subclasses add the address and option types
+ * their Netty interface asks for.
+ *
+ * <p>Reads come from one armed stream receive (see "reads" below): arrivals are handed on in the
+ * port's buffers, or copied into buffers from the channel's {@link RecvByteBufAllocator}, and a
+ * read batch continues while the allocator wants more and the kernel says more is queued. Writes are sends straight from the {@link ChannelOutboundBuffer}
+ * ({@link ByteBufSender}), one in flight at a time; its completion removes what was sent and
+ * sends the rest.
+ */
+abstract class AbstractIocpStreamChannel extends AbstractIocpChannel implements DuplexChannel {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(AbstractIocpStreamChannel.class);
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+    private static final int MAX_READ_FAILURES_IN_A_ROW = 16;
+    /**
+     * Arrivals of at least this many bytes are handed on as slices of the port's buffer; smaller
+     * ones are copied into a buffer of their own size (as cheap as slicing them), so that a
+     * handler keeping a few bytes (a decoder's partial frame) does not keep a shared 64 KiB buffer.
+     */
+    static final int SLICE_FROM = 2048;
+
+    private static final int NO_END = 1;
+    /** Whether the stream receive was cancelled to stop data arriving; its final completion is due. */
+    private boolean streamStopping;
+    /** Data that arrived while the channel was not reading: the next read() delivers it. Null until some does. */
+    private HeldInput heldInput;
+    /** The end of the stream (0 or -errno) that came while not reading, or {@link #NO_END}. */
+    private int heldEnd = NO_END;
+    private boolean heldDeliveryScheduled;
+    /**
+     * The end of the stream (0 or -errno) that came while a send was in flight and that closes
+     * the channel (an error, or the end of input without half-closure), or {@link #NO_END}: it
+     * is reported once what was flushed before it has been sent, or a send has failed. NIO's
+     * flush writes at once, so what a handler flushed before the end was seen is in the socket
+     * by then (and a reset fails that write first, which epoll also sees first); here it may
+     * still wait behind the send in flight, and the close would fail it with a
+     * ClosedChannelException, or fail a send that the reset failed with the close rather than
+     * with the reset. (A peer that sends its FIN and then stops reading keeps the channel open
+     * until it reads that data or goes away, where NIO would close at once.)
+     */
+    private int endAfterSend = NO_END;
+    /** The bytes that were flushed, and not yet sent, when the end in {@link #endAfterSend} came. */
+    private long endAfterBytes;
+    private long writeId;
+    /**
+     * A send's completion is removing the bytes sent from the outbound buffer (or accounting a
+     * file region's part). Removal goes message by message, firing write promises, progress and
+     * channelWritabilityChanged as it goes, and until it ends the messages after the one removed
+     * still have sent bytes readable: a write and flush made from there submits nothing (the
+     * completion's own flush0 sends it after).
+     */
+    private boolean removingSent;
+    private long connectId;
+    private ChannelPromise connectPromise;
+    private Future<?> connectTimeout;
+    private SocketAddress requestedRemote;
+    private volatile boolean inputShutdown;
+    private volatile boolean outputShutdown;
+    private boolean inputClosedSeenErrorOnRead;
+    /**
+     * Sends the FileRegion at the head of the buffer: from its file where it can, else copied.
+     * Made with the first FileRegion written, so a connection that sends none holds none.
+     */
+    private FileRegionSender fileRegions;
+    /** Sends the ByteBufs at the head of the buffer, from their memory. */
+    private final ByteBufSender bufferSender = new ByteBufSender();
+    /** A shutdownOutput() waiting for the send of what was flushed before it. */
+    private ChannelPromise outputShutdownWaiting;
+
+    /** A socket not yet connected. */
+    AbstractIocpStreamChannel(PortSocket socket) {
+        super(null, socket, false);
+    }
+
+    /**
+     * An accepted connection: active from the start, even if the peer has reset it already —
+     * its first receive then reports that and closes it, so no accepted socket is left behind.
+     */
+    AbstractIocpStreamChannel(Channel parent, PortSocket accepted) {
+        super(parent, accepted, true);
+        this.remote = addressOrNull(accepted, true);
+        this.local = addressOrNull(accepted, false);
+    }
+
+    private static SocketAddress addressOrNull(PortSocket socket, boolean remote) {
+        try {
+            return remote ? socket.remoteAddress() : socket.localAddress();
+        } catch (IOException e) {
+            return null; // the connection is already gone; the first receive will say so
+        }
+    }
+
+    @Override
+    public abstract DuplexChannelConfig config();
+
+    /** Sends of at least this many bytes go out zero-copy; -1: none. */
+    abstract int sendZeroCopyThreshold();
+
+    @Override
+    public ChannelMetadata metadata() {
+        return METADATA;
+    }
+
+    @Override
+    protected AbstractIocpUnsafe newUnsafe() {
+        return new SocketUnsafe();
+    }
+
+    private SocketUnsafe socketUnsafe() {
+        return (SocketUnsafe) unsafe();
+    }
+
+    // ---- shutdown ---------------------------------------------------------------------------
+
+    @Override
+    public boolean isInputShutdown() {
+        return inputShutdown || !isOpen();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return outputShutdown || !isActive();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return (inputShutdown && outputShutdown) || !isActive();
+    }
+
+    @Override
+    public ChannelFuture shutdownInput() {
+        return shutdownInput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownInput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            shutdownInput0(promise);
+        } else {
+            loop.execute(() -> shutdownInput0(promise));
+        }
+        return promise;
+    }
+
+    private void shutdownInput0(ChannelPromise promise) {
+        if (!isOpen()) {
+            promise.setFailure(new ClosedChannelException());
+            return;
+        }
+        if (!isActive()) {
+            promise.setFailure(new java.nio.channels.NotYetConnectedException());
+            return;
+        }
+        try {
+            if (!inputShutdown) {
+                socket.shutdown(ShutdownMode.INPUT);
+                inputShutdown = true;
+            }
+            promise.setSuccess();
+        } catch (Throwable t) {
+            promise.setFailure(t);
+        }
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput() {
+        return shutdownOutput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            shutdownOutputAfterFlushed(promise);
+        } else {
+            loop.execute(() -> shutdownOutputAfterFlushed(promise));
+        }
+        return promise;
+    }
+
+    /**
+     * Shuts the output down once what was flushed before has been sent. A flush only submits a
+     * send, and the FIN of a {@code shutdown(2)} made at once would overtake it: the peer would
+     * read EOF without the data, which NIO and epoll (whose flush writes synchronously) deliver.
+     * While the shutdown waits, new writes fail with {@link ChannelOutputShutdownException}.
+     */
+    private void shutdownOutputAfterFlushed(ChannelPromise promise) {
+        if (outputShutdownWaiting != null) {
+            // Told of the outcome of the one already waiting; cancelling it cannot stop that one.
+            outputShutdownWaiting.addListener(new PromiseNotifier<>(false, promise));
+            return;
+        }
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (isActive() && (writeId != 0 || (in != null && in.size() > 0))) {
+            if (promise.setUncancellable()) {
+                outputShutdownWaiting = promise.unvoid();
+            }
+            return;
+        }
+        ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+    }
+
+    /** The flushed data is sent (or the send failed): the waiting shutdown goes ahead. */
+    private void shutdownWaitingOutput() {
+        ChannelPromise promise = outputShutdownWaiting;
+        if (promise != null) {
+            outputShutdownWaiting = null;
+            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+        }
+    }
+
+    @Override
+    protected void doShutdownOutput() throws Exception {
+        if (!isActive()) {
+            throw new java.nio.channels.NotYetConnectedException();
+        }
+        // No send is in flight here: shutdownOutput() waits for it, and Netty's own call (after
+        // a failed write) comes when the send has completed; the outbound buffer fails, and so
+        // releases, the flushed messages right after this.
+        socket.shutdown(ShutdownMode.OUTPUT);
+        outputShutdown = true;
+    }
+
+    @Override
+    public ChannelFuture shutdown() {
+        return shutdown(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdown(ChannelPromise promise) {
+        ChannelFuture output = shutdownOutput();
+        if (output.isDone()) {
+            shutdownInputAfterOutput(output, promise);
+        } else {
+            output.addListener((ChannelFutureListener) f -> shutdownInputAfterOutput(f, promise));
+        }
+        return promise;
+    }
+
+    private void shutdownInputAfterOutput(ChannelFuture output, ChannelPromise promise) {
+        ChannelFuture input = shutdownInput();
+        input.addListener((ChannelFutureListener) f -> {
+            Throwable cause = output.cause() != null ? output.cause() : f.cause();
+            if (cause != null) {
+                promise.setFailure(cause);
+            } else {
+                promise.setSuccess();
+            }
+        });
+    }
+
+    // ---- reads ----------------------------------------------------------------------------
+
+    @Override
+    protected void doBeginRead() {
+        if (inputClosedSeenErrorOnRead) {
+            return;
+        }
+        readPending = true;
+        // Inside a read completion the stream is armed already, or the completion decides (a
+        // cancelled stream is re-armed for it).
+        if (isActive() && !socketUnsafe().inReadComplete) {
+            socketUnsafe().scheduleRead();
+        }
+    }
+
+    /**
+     * Auto-read was switched off. The stream receive stays armed: should data arrive before the
+     * next read(), it is held and the stream stopped then, so a read() that comes first (as in a
+     * request-response exchange) costs no cancellation and no re-arm.
+     */
+    @Override
+    void autoReadCleared() {
+        if (!isRegistered() || eventLoop().inEventLoop()) {
+            readPending = false;
+        } else {
+            eventLoop().execute(() -> readPending = false);
+        }
+    }
+
+    // ---- writes ---------------------------------------------------------------------------
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) {
+        // A deregistered channel cannot submit: what it was asked to write waits in the outbound
+        // buffer, which its close fails.
+        if (writeId == 0 && registration != null && registration.isValid()) {
+            socketUnsafe().scheduleWrite(in);
+        }
+    }
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) throws ChannelOutputShutdownException {
+        if (outputShutdownWaiting != null) {
+            throw new ChannelOutputShutdownException("output shutdown requested; no more writes");
+        }
+        if (msg instanceof ByteBuf buf) {
+            // A send takes 1 to MAX_GATHERED_BUFFERS segments per buffer; a composite of more is
+            // copied, as Netty's epoll and io_uring channels copy one of more than IOV_MAX parts
+            // (and so is a buffer that has no NIO form at all, nioBufferCount() -1).
+            int parts = buf.nioBufferCount();
+            return buf.isDirect() && parts >= 1 && parts <= SubmissionChecks.MAX_GATHERED_BUFFERS ? buf : toDirect(buf);
+        }
+        if (msg instanceof FileRegion) {
+            return msg;
+        }
+        throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()
+                + " (expected ByteBuf or FileRegion)");
+    }
+
+    /**
+     * The kernel is handed addresses, so heap memory is copied to direct memory first (and a
+     * composite of too many parts into one buffer).
+     */
+    private ByteBuf toDirect(ByteBuf buf) {
+        int readable = buf.readableBytes();
+        ByteBuf direct = alloc().directBuffer(readable);
+        direct.writeBytes(buf, buf.readerIndex(), readable);
+        ReferenceCountUtil.safeRelease(buf);
+        return direct;
+    }
+
+    // ---- connect --------------------------------------------------------------------------
+
+    @Override
+    protected void doDeregister() {
+        // channelReadComplete before channelUnregistered: the cancelled receive's completion
+        // would otherwise end the batch after it.
+        socketUnsafe().endBatchEarly();
+        super.doDeregister();
+    }
+
+    @Override
+    void cancelInFlight() {
+        if (registration == null || !socket.isOpen()) {
+            return;
+        }
+        if (readId != 0) {
+            registration.submitCancel(readId);
+        }
+        if (writeId != 0) {
+            registration.submitCancel(writeId);
+        }
+        if (connectId != 0) {
+            registration.submitCancel(connectId);
+        }
+    }
+
+    @Override
+    boolean hasInFlight() {
+        return readId != 0 || writeId != 0 || connectId != 0;
+    }
+
+    private final class SocketUnsafe extends AbstractIocpUnsafe {
+        /** Whether a read batch (one RecvByteBufAllocator round) is under way. */
+        private boolean inBatch;
+        /** Whether the batch under way delivered anything (so it owes a channelReadComplete). */
+        private boolean readInBatch;
+        /** Whether a receive completion is being handled. */
+        boolean inReadComplete;
+        /** Whether the loop will call {@link #completionBatchEnded()} at the end of its batch. */
+        private boolean batchEndRequested;
+        /**
+         * Transport failures while reading since the last receive that delivered data: NIO
+         * retries only while the socket is readable, a completion transport would retry for
+         * ever, so a failure that repeats ends the input.
+         */
+        private int readFailuresInARow;
+
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            // Not marked uncancellable: a pending connect can be cancelled (it closes the channel).
+            if (promise.isDone() || !ensureOpen(promise)) {
+                return;
+            }
+            try {
+                if (connectPromise != null) {
+                    throw new ConnectionPendingException();
+                }
+                if (active) {
+                    throw new AlreadyConnectedException();
+                }
+                SocketAddress target = portAddress(remoteAddress);
+                if (localAddress != null) {
+                    doBind(localAddress);
+                }
+                connectId = registration.submitConnect(target);
+                requestedRemote = target;
+                connectPromise = promise;
+                int timeoutMillis = config().getConnectTimeoutMillis();
+                if (timeoutMillis > 0) {
+                    connectTimeout = eventLoop().schedule(() -> {
+                        ChannelPromise pending = connectPromise;
+                        if (pending != null && pending.tryFailure(
+                                new ConnectTimeoutException("connection timed out after " + timeoutMillis + " ms: " + target))) {
+                            close(voidPromise());
+                        }
+                    }, timeoutMillis, TimeUnit.MILLISECONDS);
+                }
+                promise.addListener((ChannelFutureListener) f -> {
+                    if (f.isCancelled()) {
+                        cancelConnectTimeout();
+                        connectPromise = null;
+                        close(voidPromise());
+                    }
+                });
+            } catch (Throwable t) {
+                promise.tryFailure(annotateConnectException(t, remoteAddress));
+                closeIfClosed();
+            }
+        }
+
+        @Override
+        void connectComplete(int result) {
+            connectId = 0;
+            cancelConnectTimeout();
+            ChannelPromise promise = connectPromise;
+            connectPromise = null;
+            if (promise == null) {
+                return; // timed out or cancelled; the close is under way
+            }
+            if (!registration.isValid()) {
+                // Deregistered while connecting: no channelActive after channelUnregistered.
+                promise.tryFailure(new ClosedChannelException());
+                return;
+            }
+            if (result < 0) {
+                promise.tryFailure(connectFailure(result, requestedRemote));
+                closeIfClosed();
+                return;
+            }
+            boolean wasActive = isActive();
+            active = true;
+            try {
+                remote = socket.remoteAddress();
+                local = socket.localAddress();
+            } catch (IOException e) {
+                remote = requestedRemote;
+            }
+            // Read before the promise is completed: a listener may close the channel, and the
+            // pipeline must still see channelActive before channelInactive.
+            boolean nowActive = isActive();
+            boolean promiseSet = promise.trySuccess();
+            if (!wasActive && nowActive) {
+                pipeline().fireChannelActive();
+            }
+            if (readPending && !config().isAutoRead()) {
+                // read() was called before the connection was up; it is served now (with
+                // auto-read, channelActive has just asked for a read anyway).
+                scheduleRead();
+            }
+            if (!promiseSet) {
+                close(voidPromise());
+            }
+        }
+
+        private void cancelConnectTimeout() {
+            if (connectTimeout != null) {
+                connectTimeout.cancel(false);
+                connectTimeout = null;
+            }
+        }
+
+        @Override
+        void beforeClose() {
+            if (!inReadComplete) {
+                // channelReadComplete before channelInactive; inside a read completion the batch
+                // ends right after the channelRead that closed.
+                endBatchEarly();
+            }
+            ChannelPromise promise = connectPromise;
+            if (promise != null) {
+                promise.tryFailure(new ClosedChannelException());
+                connectPromise = null;
+            }
+            cancelConnectTimeout();
+        }
+
+        // ---- reads ----------------------------------------------------------------------
+        //
+        // One stream receive stays armed while the channel reads, and the port picks the memory
+        // each arrival lands in, so an idle connection holds no receive buffer. Where the port's
+        // buffers come from this channel's ByteBufAllocator and the channel keeps Netty's default
+        // RecvByteBufAllocator, an arrival is handed to the pipeline as it is: a slice of the
+        // buffer it landed in, no copy. Otherwise it is copied into buffers from the channel's
+        // RecvByteBufAllocator, sized as that says. When reading stops (auto-read off and no
+        // read() pending) the stream is left armed; only data that arrives before the next read()
+        // stops it (a cancel), and that data is held for the next read().
+
+        /** Arms the stream receive if the channel should read and none is armed; delivers held input first. */
+        void scheduleRead() {
+            if (closing || inputClosedSeenErrorOnRead || !isActive() || registration == null
+                    || !registration.isValid()) {
+                return;
+            }
+            if (endAfterSend != NO_END) {
+                return; // the input has ended; that is reported once what was flushed has been sent
+            }
+            if (hasHeldInput() || heldEnd != NO_END) {
+                if (!heldDeliveryScheduled) {
+                    heldDeliveryScheduled = true;
+                    eventLoop().execute(this::deliverHeld); // not from inside read(), as NIO reads on its next turn
+                }
+                return;
+            }
+            if (readId == 0) {
+                registration.offerReceiveAllocator(config().getAllocator()); // the port's first stream picks its source
+                readId = registration.submitReceiveStream();
+                streamStopping = false;
+            }
+        }
+
+        /**
+         * Whether arrivals are handed on as they landed: the port's buffers are this channel's
+         * allocator's, and the channel keeps Netty's default receive allocator, whose sizes are
+         * guesses; one the user chose (Fixed, their own) sizes the buffers it fills. Asked per
+         * arrival, so a change of either option applies from the next.
+         */
+        private boolean takesArrivals() {
+            return config().getRecvByteBufAllocator().getClass() == AdaptiveRecvByteBufAllocator.class
+                    && registration.receivesWithoutCopy(config().getAllocator());
+        }
+
+        private boolean hasHeldInput() {
+            return heldInput != null && !heldInput.isEmpty();
+        }
+
+        private boolean wantsData() {
+            return config().isAutoRead() || readPending;
+        }
+
+        @Override
+        void readComplete(int result, int flags) {
+            inReadComplete = true;
+            try {
+                receiveComplete(result, flags);
+            } catch (Throwable t) {
+                // Not a handler's exception (the pipeline routes those): the transport's own read
+                // machinery failed, e.g. the allocator threw.
+                readFailed(t);
+            } finally {
+                inReadComplete = false;
+            }
+        }
+
+        private void receiveComplete(int result, int flags) {
+            boolean more = (flags & CompletionFlags.MORE) != 0;
+            if (!more) {
+                readId = 0; // the stream has ended
+                streamStopping = false;
+            }
+            if (!registration.isValid() || closing) {
+                // Closing or deregistered: as with NIO nothing is read after close() or
+                // deregister() (data that arrived before the cancellation took effect included:
+                // an Iocp channel cannot be registered again to deliver it).
+                inBatch = false;
+                readInBatch = false;
+                return;
+            }
+            if (more) {
+                boolean holding = !wantsData() || hasHeldInput();
+                ByteBuf taken = takesArrivals() ? takeArrival(result) : null;
+                if (taken != null) {
+                    if (holding) {
+                        hold(taken);
+                    } else {
+                        deliver(taken, flags);
+                    }
+                } else if (holding) {
+                    hold(registration.receivedBytes());
+                } else {
+                    deliver(registration.receivedBytes(), flags);
+                }
+                if (holding) {
+                    stopStream();
+                }
+                return;
+            }
+            if (isCancelled(result)) {
+                // Stopped for back-pressure (or by a deregistration under way): a read() that came
+                // in since wants the stream again.
+                endBatchEarly();
+                if (wantsData()) {
+                    scheduleRead();
+                }
+                return;
+            }
+            if (!wantsData() || hasHeldInput()) {
+                heldEnd = result; // the end of input is reported to the read() that reaches it, as NIO finds it
+                return;
+            }
+            inputEnded(result);
+        }
+
+        /**
+         * The arrival being handled as a buffer of this channel's: a slice of the port's buffer,
+         * or, for a small one, a copy its own size; null when the port cannot hand it on (it is in
+         * the port's own memory), and the caller copies it as for any channel.
+         */
+        private ByteBuf takeArrival(int size) {
+            if (size >= SLICE_FROM) {
+                return registration.takeReceived();
+            }
+            ByteBuffer bytes = registration.receivedBytes();
+            ByteBuf copy;
+            try {
+                copy = config().getAllocator().ioBuffer(size);
+            } catch (Throwable t) {
+                holdAfterFailure(bytes, t); // what was received is not lost: the next read delivers it
+                throw t;
+            }
+            copy.writeBytes(bytes);
+            return copy;
+        }
+
+        /** Hands {@code bytes} to the pipeline in buffers from the RecvByteBufAllocator. */
+        private void deliver(ByteBuffer bytes, int flags) {
+            RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            startBatch(handle);
+            while (bytes.hasRemaining()) {
+                ByteBuf buffer;
+                try {
+                    buffer = handle.allocate(config().getAllocator());
+                } catch (Throwable t) {
+                    holdAfterFailure(bytes, t); // what was received is not lost: the next read delivers it
+                    throw t;
+                }
+                int n = Math.min(buffer.writableBytes(), bytes.remaining());
+                if (n == 0) {
+                    buffer.release();
+                    IllegalStateException full = new IllegalStateException(
+                            "the RecvByteBufAllocator returned a buffer with no room: " + buffer);
+                    holdAfterFailure(bytes, full);
+                    throw full;
+                }
+                int limit = bytes.limit();
+                bytes.limit(bytes.position() + n);
+                buffer.writeBytes(bytes);
+                bytes.limit(limit);
+                handle.attemptedBytesRead(n + buffer.writableBytes());
+                fireRead(handle, pipeline, buffer);
+                if (closing || !registration.isValid()) {
+                    endBatch(handle, pipeline); // the rest is dropped, as after close() in NIO's loop
+                    return;
+                }
+                if (bytes.hasRemaining() && !handle.continueReading()) {
+                    // Where NIO's read loop stops and leaves the rest in the socket: the batch ends,
+                    // and the rest goes on at once in a new one if the channel still reads, or
+                    // waits for the next read().
+                    endBatch(handle, pipeline);
+                    if (closing || !registration.isValid()) {
+                        return; // closed or deregistered from channelReadComplete: nothing more is read
+                    }
+                    if (!wantsData()) {
+                        hold(bytes);
+                        return;
+                    }
+                    startBatch(handle);
+                }
+            }
+            arrivalDelivered(handle, pipeline, flags);
+        }
+
+        /** Hands an arrival the port gave as {@code buffer} (now this channel's) to the pipeline, as it is. */
+        private void deliver(ByteBuf buffer, int flags) {
+            RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            startBatch(handle);
+            // As full as a read can be: the arrival is all the port's buffer had room for or all
+            // there was; INPUT_PENDING tells which, below.
+            handle.attemptedBytesRead(buffer.readableBytes());
+            fireRead(handle, pipeline, buffer);
+            if (closing || !registration.isValid()) {
+                endBatch(handle, pipeline); // the rest is dropped, as after close() in NIO's loop
+                return;
+            }
+            arrivalDelivered(handle, pipeline, flags);
+        }
+
+        private void fireRead(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline, ByteBuf buffer) {
+            handle.lastBytesRead(buffer.readableBytes());
+            handle.incMessagesRead(1);
+            readFailuresInARow = 0;
+            readPending = false;
+            readInBatch = true;
+            pipeline.fireChannelRead(buffer);
+        }
+
+        /**
+         * An arrival has been delivered: the batch ends unless the kernel has more queued and the
+         * allocator wants more, in which case it ends with the loop's batch of completions.
+         */
+        private void arrivalDelivered(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline, int flags) {
+            if ((flags & CompletionFlags.INPUT_PENDING) == 0 || !handle.continueReading()) {
+                endBatch(handle, pipeline);
+            } else if (!batchEndRequested) {
+                batchEndRequested = true; // channelReadComplete at the latest when the loop's batch ends
+                registration.endBatchLater(this);
+            }
+        }
+
+        private void startBatch(RecvByteBufAllocator.Handle handle) {
+            if (!inBatch) {
+                handle.reset(config());
+                inBatch = true;
+                readInBatch = false;
+            }
+        }
+
+        /** The loop finished a batch of completions: a read batch still open ends with it. */
+        @Override
+        public void completionBatchEnded() {
+            batchEndRequested = false;
+            endBatchEarly();
+        }
+
+        /** Keeps what is left of an arrival whose delivery failed; a failure to keep it is added to {@code cause}. */
+        private void holdAfterFailure(ByteBuffer bytes, Throwable cause) {
+            try {
+                hold(bytes);
+            } catch (Throwable t) {
+                cause.addSuppressed(t); // the bytes are lost with the channel, which the failure ends
+            }
+        }
+
+        /** Keeps a copy of bytes that arrived while the channel was not reading, for the next read(). */
+        private void hold(ByteBuffer bytes) {
+            if (closing || !isOpen()) {
+                return; // the close has released what was held; nothing is read after it
+            }
+            heldInput().copy(bytes, config().getAllocator());
+        }
+
+        /** Keeps an arrival taken from the port while the channel was not reading, for the next read(). */
+        private void hold(ByteBuf buffer) {
+            if (closing || !isOpen()) {
+                buffer.release(); // the close has released what was held; nothing is read after it
+                return;
+            }
+            heldInput().add(buffer);
+        }
+
+        private HeldInput heldInput() {
+            HeldInput held = heldInput;
+            if (held == null) {
+                held = heldInput = new HeldInput();
+            }
+            return held;
+        }
+
+        /** Stops the stream receive: what it delivers until it ends is held. */
+        private void stopStream() {
+            if (readId != 0 && !streamStopping && socket.isOpen()) {
+                streamStopping = true;
+                registration.submitCancel(readId);
+            }
+        }
+
+        /** A read() found held input: delivered as a read batch, then the end of input or a new stream. */
+        private void deliverHeld() {
+            heldDeliveryScheduled = false;
+            if (closing || !isActive() || registration == null || !registration.isValid() || !wantsData()) {
+                return; // kept for a later read(), or released by the close
+            }
+            // As a receive completion is handled: a read() from channelRead is served by this
+            // batch, and a failure of the transport's own read machinery goes to readFailed.
+            inReadComplete = true;
+            try {
+                deliverHeld0();
+            } catch (Throwable t) {
+                readFailed(t);
+            } finally {
+                inReadComplete = false;
+            }
+        }
+
+        private void deliverHeld0() {
+            if (hasHeldInput()) {
+                RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+                ChannelPipeline pipeline = pipeline();
+                // A channel whose RecvByteBufAllocator sizes its reads gets held input in reads of
+                // that size, as slices of what is held (no copy); one that takes arrivals whole
+                // gets them whole.
+                boolean sized = !takesArrivals();
+                startBatch(handle);
+                ByteBuf head;
+                while ((head = heldInput.peek()) != null) {
+                    int readable = head.readableBytes();
+                    int size = sized ? Math.max(1, Math.min(readable, handle.guess())) : readable;
+                    ByteBuf held = size == readable ? heldInput.poll() : head.readRetainedSlice(size);
+                    handle.attemptedBytesRead(sized ? Math.max(size, handle.guess()) : size);
+                    fireRead(handle, pipeline, held);
+                    if (closing || !registration.isValid()) {
+                        endBatch(handle, pipeline);
+                        return;
+                    }
+                    if (!heldInput.isEmpty() && !handle.continueReading()) {
+                        // Where NIO's read loop stops: the batch ends, and the rest goes on in a
+                        // new one if the channel still reads, or waits for the next read().
+                        endBatch(handle, pipeline);
+                        if (closing || !registration.isValid() || !wantsData()) {
+                            return;
+                        }
+                        startBatch(handle);
+                    }
+                }
+                endBatch(handle, pipeline);
+                if (!wantsData() || closing || !registration.isValid()) {
+                    return;
+                }
+            }
+            if (heldEnd != NO_END) {
+                int end = heldEnd;
+                heldEnd = NO_END;
+                inputEnded(end);
+                return;
+            }
+            scheduleRead();
+        }
+
+        /** The stream ended with the end of input (0) or an error (-errno). */
+        private void inputEnded(int result) {
+            RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            startBatch(handle);
+            if (result == 0) {
+                handle.lastBytesRead(-1);
+                readPending = false;
+            }
+            endBatch(handle, pipeline); // channelReadComplete: what it flushes goes before the end
+            boolean closes = result < 0 || !config().isAllowHalfClosure();
+            ChannelOutboundBuffer in = outboundBuffer();
+            if (closes && writeId != 0 && in != null && !closing && isOpen() && registration.isValid()) {
+                endAfterSend = result; // see endAfterSend
+                endAfterBytes = in.totalPendingWriteBytes();
+                return;
+            }
+            reportEnd(result);
+        }
+
+        private void reportEnd(int result) {
+            if (result < 0) {
+                pipeline().fireExceptionCaught(failure("receive", result));
+            }
+            shutdownInputAfterRead(true);
+        }
+
+        /**
+         * A send completed ({@code result} bytes sent, or -errno) while the end of the stream
+         * waited: the end is reported once what was flushed before it has been sent.
+         */
+        private void reportEndAfterSend(int result) {
+            int end = endAfterSend;
+            if (end == NO_END) {
+                return;
+            }
+            if (closing || !isOpen() || !registration.isValid()) {
+                endAfterSend = NO_END;
+                return; // the send failed (a reset fails both) and its failure closed the channel
+            }
+            endAfterBytes -= Math.max(result, 0);
+            if (writeId != 0 && endAfterBytes > 0) {
+                return; // the rest of it is in flight
+            }
+            endAfterSend = NO_END;
+            reportEnd(end);
+        }
+
+        /**
+         * As NIO's {@code handleReadException}: the batch ends, the failure is reported, and an
+         * IOException or OutOfMemoryError ends the input (closing the channel, or half-closing it
+         * where allowed); after anything else the channel reads on, as NIO tries again at the
+         * next readiness.
+         */
+        private void readFailed(Throwable cause) {
+            ChannelPipeline pipeline = pipeline();
+            if (inBatch) {
+                endBatch(recvBufAllocHandle(), pipeline);
+            }
+            pipeline.fireExceptionCaught(cause);
+            if (cause instanceof IOException || cause instanceof OutOfMemoryError
+                    || ++readFailuresInARow >= MAX_READ_FAILURES_IN_A_ROW) {
+                shutdownInputAfterRead(false);
+            } else if (wantsData()) {
+                // On a later turn of the loop, so an allocator that keeps failing cannot recurse.
+                eventLoop().execute(this::retryRead);
+            }
+        }
+
+        private void retryRead() {
+            try {
+                scheduleRead();
+            } catch (Throwable t) {
+                readFailed(t);
+            }
+        }
+
+        /** Ends the read batch under way, if it delivered anything; before a close or deregistration. */
+        void endBatchEarly() {
+            if (readInBatch) {
+                endBatch(recvBufAllocHandle(), pipeline());
+            }
+        }
+
+        private void endBatch(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline) {
+            inBatch = false;
+            readInBatch = false;
+            handle.readComplete();
+            pipeline.fireChannelReadComplete();
+        }
+
+        /** The peer finished sending (or receiving failed): half-close or close, as configured. */
+        private void shutdownInputAfterRead(boolean allDataRead) {
+            if (closing || !isOpen()) {
+                return; // a handler closed the channel while the end of input was reported
+            }
+            if (!inputShutdown) {
+                if (config().isAllowHalfClosure()) {
+                    try {
+                        socket.shutdown(ShutdownMode.INPUT);
+                    } catch (IOException ignored) {
+                        // already effectively shut down
+                    }
+                    inputShutdown = true;
+                    pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                } else {
+                    inputClosedSeenErrorOnRead = true;
+                    close(voidPromise());
+                    return;
+                }
+            }
+            if (allDataRead && !inputClosedSeenErrorOnRead && !closing && isOpen()) {
+                inputClosedSeenErrorOnRead = true;
+                pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
+            }
+        }
+
+        // ---- writes ---------------------------------------------------------------------
+
+        void scheduleWrite(ChannelOutboundBuffer in) {
+            while (writeId == 0 && !removingSent && !closing && !in.isEmpty()) {
+                Object msg = in.current();
+                if (msg instanceof ByteBuf buf) {
+                    if (!buf.isReadable()) {
+                        in.remove();
+                        continue;
+                    }
+                    writeId = bufferSender.send(in, registration, sendZeroCopyThreshold());
+                } else if (msg instanceof FileRegion region) {
+                    if (fileRegions == null) {
+                        fileRegions = new FileRegionSender();
+                    }
+                    writeId = fileRegions.sendNext(region, in, registration, config().getAllocator());
+                } else {
+                    in.remove(new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()));
+                }
+            }
+        }
+
+        @Override
+        void writeComplete(int result, int flags, long operationId) {
+            if (operationId != writeId) {
+                // The last completion of a zero-copy send whose result came before.
+                bufferSender.released(operationId);
+                return;
+            }
+            if ((flags & CompletionFlags.MORE) == 0) {
+                bufferSender.released(operationId); // no later completion: the memory is free now
+            }
+            writeComplete0(result);
+            reportEndAfterSend(result);
+        }
+
+        private void writeComplete0(int result) {
+            writeId = 0;
+            ChannelOutboundBuffer in = outboundBuffer();
+            if (in == null || !isOpen() || !registration.isValid() || (isCancelled(result) && closing)) {
+                // Closed (also forcibly) or deregistered: the close settles the outbound buffer,
+                // and nothing more reaches the pipeline or the socket from here.
+                if (!isOpen()) {
+                    releaseFileRegion(); // the close left its chunk to this send, which read from it
+                }
+                return;
+            }
+            if (result < 0 && fileRegions != null && fileRegions.copyInstead(result)) {
+                result = 0; // nothing sent: the port cannot send from this region's file, which goes on copied
+            } else if (result < 0) {
+                IOException cause = failure(fileRegions != null && fileRegions.sendingFromFile() ? "sendfile" : "send",
+                        result);
+                releaseFileRegion();
+                ChannelPromise shutdown = outputShutdownWaiting;
+                if (shutdown != null) {
+                    // The data it waited for was not sent: it fails with the send's error, and
+                    // no shutdown(2) happens in the middle of the close the error brings.
+                    outputShutdownWaiting = null;
+                    shutdown.tryFailure(cause);
+                }
+                handleWriteError(cause);
+                return;
+            }
+            if (in.current() instanceof FileRegion region) {
+                // Progress listeners may flush: as below, the flush0 after this sends what they wrote.
+                removingSent = true;
+                try {
+                    fileRegions.sent(region, result, in);
+                } finally {
+                    removingSent = false;
+                }
+            } else {
+                // Before removeBytes, which fires write promises and channelWritabilityChanged,
+                // whose handlers may write and flush. That flush submits nothing while the
+                // removal is under way: OutboundSegments reads each message's readerIndex,
+                // and the messages after the one being removed still count bytes sent by this
+                // send. The flush0 below sends what they wrote.
+                bufferSender.sent(result);
+                removingSent = true;
+                try {
+                    in.removeBytes(result);
+                } finally {
+                    removingSent = false;
+                }
+            }
+            flush0();
+            if (writeId == 0 && !closing) {
+                shutdownWaitingOutput();
+                if (closeWhenFlushed) {
+                    close(voidPromise());
+                }
+            }
+        }
+
+        /**
+         * No completion comes any more. Normally each zero-copy send has had its last completion
+         * by now. When the loop was destroyed before they came, the kernel may still read their
+         * memory: it is abandoned (a leak, logged) rather than handed back to the allocator, which
+         * would give it to another connection while the kernel could still send it.
+         */
+        @Override
+        public void unregistered() {
+            if (registration != null && registration.inFlight() > 0) {
+                int dropped = bufferSender.abandonAll();
+                if (dropped > 0) {
+                    logger.warn("{}: {} buffers of zero-copy sends the kernel never reported done are not released",
+                            AbstractIocpStreamChannel.this, dropped);
+                }
+            } else {
+                bufferSender.releaseAll();
+            }
+            super.unregistered();
+        }
+
+        @Override
+        boolean hasPendingWrites() {
+            ChannelOutboundBuffer in = outboundBuffer();
+            return isActive() && (writeId != 0 || (in != null && !in.isEmpty()));
+        }
+    }
+
+    /** Lets go of what the file region being sent holds (its chunk, its file), if one was ever sent. */
+    private void releaseFileRegion() {
+        if (fileRegions != null) {
+            fileRegions.release();
+        }
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            super.doClose();
+        } finally {
+            ChannelPromise shutdown = outputShutdownWaiting;
+            if (shutdown != null) {
+                outputShutdownWaiting = null;
+                shutdown.tryFailure(new ClosedChannelException());
+            }
+            // A send in flight may still read the file chunk (closeForcibly does not wait for
+            // it): then its completion releases the chunk.
+            if (writeId == 0) {
+                releaseFileRegion();
+            }
+            if (heldInput != null) {
+                heldInput.release();
+            }
+            endAfterSend = NO_END;
+        }
+    }
+
+    /**
+     * A failed connect as the {@link java.net.ConnectException} Netty users catch (NIO throws
+     * one), carrying our message, which names the operation, address and error.
+     */
+    static java.net.ConnectException connectFailure(int result, SocketAddress address) {
+        dev.iocp.port.PortException cause = dev.iocp.port.PortException.of("connect", address, result);
+        java.net.ConnectException e = new java.net.ConnectException(cause.getMessage());
+        e.initCause(cause);
+        return e;
+    }
+}
