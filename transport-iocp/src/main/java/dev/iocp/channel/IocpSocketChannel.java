@@ -41,7 +41,7 @@ public class IocpSocketChannel extends AbstractIocpStreamChannel implements Sock
         this.config = new IocpSocketChannelConfig(this, accepted);
     }
 
-    private static ProtocolFamily checkTcp(ProtocolFamily family) {
+    static ProtocolFamily checkTcp(ProtocolFamily family) {
         if (family == StandardProtocolFamily.UNIX) {
             throw new IllegalArgumentException("a TCP channel is INET or INET6; use IocpDomainSocketChannel for UNIX");
         }
