@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -15,9 +16,11 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,6 +84,63 @@ public abstract class UnixDomainSocketContract extends PortFixture {
         driver.await(c -> c.id() == server, "the server's close");
         listener.close();
         assertTrue(Files.exists(address.getPath()), "a socket's close leaves its file, as close(2) does");
+    }
+
+    @Test
+    void aStreamReceiveDeliversEveryArrivalAndThenTheEnd() throws IOException {
+        UnixDomainSocketAddress address = path("stream.sock");
+        PortSocket listener = listener(address);
+        int total = 64 * 1024; // fits in the socket's buffer: the blocking JDK peer writes it all at once
+        ByteBuffer data = ByteBuffer.allocate(total);
+        for (int i = 0; i < total; i++) {
+            data.put((byte) i);
+        }
+        try (SocketChannel peer = SocketChannel.open(address)) {
+            peer.write(data.flip());
+            peer.shutdownOutput();
+            PortSocket server = adoptOne(listener);
+            long stream = port.submitReceiveStream(server);
+            java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+            int[] end = {Integer.MIN_VALUE};
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (end[0] == Integer.MIN_VALUE && System.nanoTime() < deadline) {
+                port.dequeue((key, operation, result, flags, id) -> {
+                    assertEquals(stream, id);
+                    if ((flags & CompletionFlags.MORE) != 0) {
+                        ByteBuffer bytes = port.receivedBytes();
+                        byte[] copy = new byte[bytes.remaining()];
+                        bytes.get(copy);
+                        received.writeBytes(copy);
+                    } else {
+                        end[0] = result;
+                    }
+                }, 64, TimeUnit.MILLISECONDS.toNanos(200));
+            }
+            assertEquals(0, end[0], "the stream ends with the end of input");
+            assertEquals(total, received.size());
+            assertEquals(-1, ByteBuffer.wrap(received.toByteArray()).mismatch(data.clear()));
+        }
+    }
+
+    /** Accepts one connection on {@code listener} and registers it with key 2. */
+    protected PortSocket adoptOne(PortSocket listener) throws IOException {
+        long accept = port.submitAccept(listener);
+        PortSocket[] server = new PortSocket[1];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (server[0] == null && System.nanoTime() < deadline) {
+            port.dequeue((key, operation, result, flags, id) -> {
+                assertEquals(accept, id);
+                assertTrue(result >= 0, () -> Errno.describe(result));
+                try {
+                    server[0] = port.adoptAccepted(listener, result);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, 1, TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        assertNotNull(server[0], "accepted");
+        port.register(server[0], 2);
+        return server[0];
     }
 
     @Test
@@ -175,24 +235,11 @@ public abstract class UnixDomainSocketContract extends PortFixture {
     void aJdkClientTalksToAPortListener() throws IOException {
         UnixDomainSocketAddress address = path("jdk.sock");
         PortSocket listener = listener(address);
-        long accept = port.submitAccept(listener);
         try (SocketChannel jdk = SocketChannel.open(address)) {
-            PortSocket[] server = new PortSocket[1];
-            while (server[0] == null) {
-                port.dequeue((key, operation, result, flags, id) -> {
-                    assertEquals(accept, id);
-                    assertTrue(result >= 0, () -> Errno.describe(result));
-                    try {
-                        server[0] = port.adoptAccepted(listener, result);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }, 1, java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
-            }
-            port.register(server[0], 2);
+            PortSocket server = adoptOne(listener);
             jdk.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.UTF_8)));
             ByteBuffer in = ByteBuffer.allocateDirect(4);
-            long receive = port.submitReceive(server[0], in);
+            long receive = port.submitReceive(server, in);
             assertEquals(4, driver.await(c -> c.id() == receive, "the receive").result());
         }
     }

@@ -39,7 +39,8 @@ import static dev.iocp.port.uring.sys.LinuxConstants.*;
  * when armed and so reports the reset. The watch shares the stream's slot, and the stream's final
  * completion waits for it: when the stream ends first, the port cancels the watch. A FIN fires it
  * too (POLLRDHUP cannot be left out of an io_uring poll); the request reads that end itself, so
- * only POLLERR or POLLHUP makes the port step in.
+ * only POLLERR or POLLHUP makes the port step in, except on a Unix-domain socket, whose hint
+ * says nothing of an end queued after the data: there POLLRDHUP does too ({@link #stepInEvents}).
  *
  * <p>Owner thread only, as the port.
  */
@@ -267,7 +268,7 @@ final class StreamReceives {
             s.streamEnding = false;
             return end(slot, s, s.streamEndResult, streamId, handler);
         }
-        if (result > 0 && (result & (POLLERR | POLLHUP)) != 0 && !s.streamHungUp) {
+        if (result > 0 && (result & stepInEvents(s)) != 0 && !s.streamHungUp) {
             s.streamHungUp = true; // re-arms from now on are single shots
             if (mayGoOn(s)) {
                 // The multishot request may have read the last data and be waiting for a wake-up
@@ -277,6 +278,17 @@ final class StreamReceives {
             }
         }
         return 0;
+    }
+
+    /**
+     * What makes the port step in when its watch sees it. On TCP a reset or hang-up: the hint
+     * says more is queued after a FIN, so the request reads the end itself. A Unix-domain socket's
+     * hint ({@code unix_stream_read_generic}'s inq) counts bytes only, 0 after the last data
+     * even with the end of input queued behind it, so there the peer's shutdown (POLLRDHUP) too:
+     * a request that read the last data would otherwise wait for a wake-up that has been and gone.
+     */
+    private static int stepInEvents(UringSocket s) {
+        return s.isUnixDomain() ? POLLERR | POLLHUP | POLLRDHUP : POLLERR | POLLHUP;
     }
 
     private boolean mayGoOn(UringSocket s) {
