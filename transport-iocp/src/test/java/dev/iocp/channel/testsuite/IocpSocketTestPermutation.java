@@ -149,7 +149,7 @@ public class IocpSocketTestPermutation extends SocketTestPermutation {
         return new Bootstrap().group(groups().nioWorker).channel(NioSocketChannel.class);
     }
 
-    private static <T extends AbstractBootstrap<?, ?>> BootstrapFactory<T> named(
+    static <T extends AbstractBootstrap<?, ?>> BootstrapFactory<T> named(
             String name, BootstrapFactory<T> factory) {
         return new BootstrapFactory<T>() {
             @Override
@@ -166,7 +166,7 @@ public class IocpSocketTestPermutation extends SocketTestPermutation {
         };
     }
 
-    private static BootstrapComboFactory<ServerBootstrap, Bootstrap> comboOf(
+    static BootstrapComboFactory<ServerBootstrap, Bootstrap> comboOf(
             String name, BootstrapFactory<ServerBootstrap> server, BootstrapFactory<Bootstrap> client) {
         return new BootstrapComboFactory<ServerBootstrap, Bootstrap>() {
             @Override
