@@ -1,5 +1,6 @@
 package dev.iocp.examples;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ final class CommandLine {
     static final String TRANSPORT = "--transport";
     static final String PORT = "--port";
     static final String HOST = "--host";
+    static final String UNIX = "--unix";
 
     private final Map<String, String> values;
 
@@ -105,6 +107,28 @@ final class CommandLine {
     /** {@code --port}; 0 asks the kernel for a free one. */
     int port(int defaultPort) {
         return intValue(PORT, defaultPort, 0, 65535);
+    }
+
+    /**
+     * {@code --unix}, the path of a Unix-domain socket to listen on instead of TCP; null when
+     * absent.
+     *
+     * @throws IllegalArgumentException when given with {@code --host} or {@code --port}, which
+     *                                  name a TCP address, or empty
+     */
+    Path unixSocketPath() {
+        String path = values.get(UNIX);
+        if (path == null) {
+            return null;
+        }
+        if (values.containsKey(HOST) || values.containsKey(PORT)) {
+            throw new IllegalArgumentException(UNIX + " listens on a socket file instead of TCP: it cannot be combined with "
+                    + HOST + " or " + PORT);
+        }
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException(UNIX + " needs a socket file path");
+        }
+        return Path.of(path);
     }
 
     /** {@code --host}, the address to bind or connect to; loopback unless told otherwise. */

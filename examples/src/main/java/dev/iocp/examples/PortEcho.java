@@ -68,7 +68,7 @@ public final class PortEcho {
     }
 
     private void run() throws IOException {
-        InetSocketAddress address = listener.localAddress();
+        InetSocketAddress address = (InetSocketAddress) listener.localAddress(); // a TCP socket's
         System.out.println("listening on " + address);
         port.submitAccept(listener);
         port.submitConnect(client, address);

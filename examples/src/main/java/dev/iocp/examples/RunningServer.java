@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -41,10 +42,13 @@ public final class RunningServer implements AutoCloseable {
     /**
      * Binds {@code address} with {@code transport}, giving each accepted connection the
      * handler {@code childHandler} (usually a {@code ChannelInitializer} building its pipeline).
+     * A {@link java.net.UnixDomainSocketAddress} binds a Unix-domain socket at its path (the
+     * transport's domain server channel, which removes the file when it closes); an
+     * {@link InetSocketAddress} a TCP socket.
      *
      * @param workerThreads event loops for the connections; 0 lets Netty choose
      */
-    public static RunningServer start(Transport transport, InetSocketAddress address, int workerThreads,
+    public static RunningServer start(Transport transport, SocketAddress address, int workerThreads,
                                       ChannelHandler childHandler) throws InterruptedException {
         // One loop accepts; the connections are spread over the workers.
         EventLoopGroup acceptors = transport.newGroup(1);
@@ -58,7 +62,7 @@ public final class RunningServer implements AutoCloseable {
         try {
             ChannelFuture bound = new ServerBootstrap()
                     .group(acceptors, workers)
-                    .channel(transport.serverChannel())
+                    .channel(transport.serverChannelFor(address))
                     .childHandler(childHandler)
                     .bind(address);
             if (!bound.await(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -79,7 +83,11 @@ public final class RunningServer implements AutoCloseable {
         return channel;
     }
 
-    /** The address actually bound; its port is the kernel's pick when 0 was asked for. */
+    /**
+     * The TCP address actually bound; its port is the kernel's pick when 0 was asked for.
+     *
+     * @throws ClassCastException for a server on a Unix-domain socket
+     */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) channel.localAddress();
     }

@@ -2,17 +2,22 @@ package dev.iocp.examples;
 
 import dev.iocp.channel.Iocp;
 import dev.iocp.channel.IocpIoHandler;
+import dev.iocp.channel.IocpServerDomainSocketChannel;
 import dev.iocp.channel.IocpServerSocketChannel;
 import dev.iocp.channel.IocpSocketChannel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -35,6 +40,11 @@ public enum Transport {
         @Override
         public Class<? extends ServerSocketChannel> serverChannel() {
             return IocpServerSocketChannel.class;
+        }
+
+        @Override
+        public Class<? extends ServerChannel> serverDomainChannel() {
+            return IocpServerDomainSocketChannel.class;
         }
 
         @Override
@@ -66,6 +76,11 @@ public enum Transport {
         }
 
         @Override
+        public Class<? extends ServerChannel> serverDomainChannel() {
+            return NioServerDomainSocketChannel.class;
+        }
+
+        @Override
         public Class<? extends SocketChannel> channel() {
             return NioSocketChannel.class;
         }
@@ -88,6 +103,18 @@ public enum Transport {
 
     /** The channel class a {@code ServerBootstrap} binds with. */
     public abstract Class<? extends ServerSocketChannel> serverChannel();
+
+    /**
+     * The channel class a {@code ServerBootstrap} binds a Unix-domain socket path with. Both
+     * transports take the JDK's {@link UnixDomainSocketAddress}, and remove the socket file when
+     * the channel closes.
+     */
+    public abstract Class<? extends ServerChannel> serverDomainChannel();
+
+    /** The server channel class for {@code address}: a Unix-domain one for a socket path, else TCP. */
+    public Class<? extends ServerChannel> serverChannelFor(SocketAddress address) {
+        return address instanceof UnixDomainSocketAddress ? serverDomainChannel() : serverChannel();
+    }
 
     /** The channel class a {@code Bootstrap} connects with. */
     public abstract Class<? extends SocketChannel> channel();

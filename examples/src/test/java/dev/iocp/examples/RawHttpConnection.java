@@ -1,6 +1,7 @@
 package dev.iocp.examples;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,9 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -23,15 +27,27 @@ import java.util.Map;
 final class RawHttpConnection implements AutoCloseable {
     private static final int TIMEOUT_MILLIS = 10_000;
 
-    private final Socket socket;
+    private final Closeable connection;
     private final InputStream in;
     private final OutputStream out;
 
     RawHttpConnection(int port) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(TIMEOUT_MILLIS); // a server that never answers fails the test, not hangs it
+        connection = socket;
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /**
+     * A connection to a server on a Unix-domain socket. A JDK {@link SocketChannel} has no read
+     * timeout: the test's {@code @Timeout} interrupts a read that waits too long, which closes it.
+     */
+    RawHttpConnection(UnixDomainSocketAddress address) throws IOException {
+        SocketChannel channel = SocketChannel.open(address);
+        connection = channel;
+        in = Channels.newInputStream(channel);
+        out = Channels.newOutputStream(channel);
     }
 
     /** A response as read off the wire; header names in lower case. */
@@ -116,6 +132,6 @@ final class RawHttpConnection implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        connection.close();
     }
 }
