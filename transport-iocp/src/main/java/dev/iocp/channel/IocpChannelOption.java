@@ -1,15 +1,25 @@
 package dev.iocp.channel;
 
 import io.netty.channel.ChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
 
 /**
  * Channel options of this transport beyond Netty's standard ones: Linux TCP settings that
  * {@code NioSocketChannel} does not expose directly, named as {@code EpollChannelOption} names them.
+ *
+ * <p>Where Netty already has the option, it is the same constant ({@link #SO_REUSEPORT},
+ * {@link #TCP_FASTOPEN}, {@link #TCP_FASTOPEN_CONNECT}), so code written for epoll or io_uring
+ * sets it unchanged. The others exist on every backend; where a backend cannot set one (java.nio
+ * has no way to set most of them) the channel's config reports it as Netty reports an option it
+ * does not know: {@code setOption} returns false and {@code getOption} returns null.
  */
 public final class IocpChannelOption {
 
-    /** SO_REUSEPORT: several listening sockets on one port, load-balanced by the kernel. */
-    public static final ChannelOption<Boolean> SO_REUSEPORT = ChannelOption.valueOf(IocpChannelOption.class, "SO_REUSEPORT");
+    /**
+     * SO_REUSEPORT: several listening sockets on one port, load-balanced by the kernel. The same
+     * option as {@link UnixChannelOption#SO_REUSEPORT} (and so {@code EpollChannelOption.SO_REUSEPORT}).
+     */
+    public static final ChannelOption<Boolean> SO_REUSEPORT = UnixChannelOption.SO_REUSEPORT;
     /** TCP_USER_TIMEOUT in milliseconds: how long sent data may go unacknowledged. */
     public static final ChannelOption<Integer> TCP_USER_TIMEOUT =
             ChannelOption.valueOf(IocpChannelOption.class, "TCP_USER_TIMEOUT");
