@@ -432,6 +432,13 @@ public abstract class CompletionPortContract extends PortFixture implements Send
             // Linux options the JDK cannot set: a backend either supports them or says it does not.
             roundTripIfSupported(s, PortSocketOptions.TCP_USER_TIMEOUT, 1500);
             roundTripIfSupported(s, PortSocketOptions.TCP_FASTOPEN, 16);
+            roundTripIfSupported(s, PortSocketOptions.TCP_CORK, true);
+            roundTripIfSupported(s, PortSocketOptions.TCP_NOTSENT_LOWAT, 16_384L);
+            roundTripIfSupported(s, PortSocketOptions.TCP_DEFER_ACCEPT, 3);
+            roundTripIfSupported(s, PortSocketOptions.IP_FREEBIND, true);
+            roundTripIfSupported(s, PortSocketOptions.IP_BIND_ADDRESS_NO_PORT, true);
+            roundTripIfSupported(s, PortSocketOptions.IP_TRANSPARENT, false);
+            roundTripIfSupported(s, PortSocketOptions.SO_BUSY_POLL, 0);
             s.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
             s.setOption(StandardSocketOptions.SO_RCVBUF, 64 * 1024);
             assertTrue(s.getOption(StandardSocketOptions.SO_RCVBUF) >= 64 * 1024);

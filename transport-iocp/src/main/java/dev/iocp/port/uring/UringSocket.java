@@ -252,6 +252,17 @@ final class UringSocket implements PortSocket {
                 if (first < 0) {
                     throw new IllegalArgumentException(option.name() + " must not be negative: " + value);
                 }
+                if (option == StandardSocketOptions.IP_TOS && first > 255) {
+                    // The kernel would keep the low byte; refused, as the nio backend refuses it.
+                    throw new IllegalArgumentException("IP_TOS is one byte: " + value);
+                }
+            }
+            case UINT32 -> {
+                long unsigned = (Long) value;
+                if (unsigned < 0 || unsigned > 0xFFFF_FFFFL) {
+                    throw new IllegalArgumentException(option.name() + " must be from 0 to 4294967295: " + value);
+                }
+                first = (int) unsigned;
             }
             case LINGER -> {
                 int seconds = (Integer) value;
@@ -296,6 +307,7 @@ final class UringSocket implements PortSocket {
             return (T) switch (mapping.kind()) {
                 case BOOLEAN -> first != 0;
                 case INT -> first;
+                case UINT32 -> Integer.toUnsignedLong(first);
                 case LINGER -> first != 0 ? v.get(JAVA_INT, 4) : -1;
             };
         }
