@@ -2,11 +2,14 @@ package dev.iocp.channel;
 
 import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.PortSocket;
+import dev.iocp.port.PortSocketOptions;
 import dev.iocp.port.ShutdownMode;
 import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.TcpInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelMetadata;
@@ -159,6 +162,26 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     @Override
     public IocpSocketChannelConfig config() {
         return config;
+    }
+
+    /**
+     * The kernel's view of this connection, as {@code EpollSocketChannel.tcpInfo()} gives it:
+     * round-trip time, retransmissions, congestion window and the rest of {@link TcpInfo}. Each
+     * call asks the kernel ({@code getsockopt(TCP_INFO)}); any thread may call it.
+     *
+     * @throws UnsupportedOperationException on a backend that cannot read TCP_INFO: the nio
+     *         backend, as java.nio has no way to
+     * @throws ChannelException if the channel is closed, or the kernel refuses
+     */
+    public TcpInfo tcpInfo() {
+        if (!socket.supportedOptions().contains(PortSocketOptions.TCP_INFO)) {
+            throw new UnsupportedOperationException("tcpInfo() is not supported by the " + Iocp.backendName()
+                    + " backend: java.nio has no way to read TCP_INFO");
+        }
+        if (!isOpen()) {
+            throw new ChannelException("tcpInfo() of a closed channel", new ClosedChannelException());
+        }
+        return SocketOptionAccess.get(socket, PortSocketOptions.TCP_INFO);
     }
 
     @Override

@@ -36,7 +36,8 @@ public interface PortSocket {
      * {@link jdk.net.ExtendedSocketOptions} (TCP_KEEPIDLE, TCP_KEEPINTERVAL, TCP_KEEPCOUNT,
      * TCP_QUICKACK) and {@link PortSocketOptions}.
      *
-     * @throws UnsupportedOperationException for an option this socket does not know
+     * @throws UnsupportedOperationException for an option this socket does not know, or one it
+     *         can only read ({@link PortSocketOptions#TCP_INFO})
      */
     <T> void setOption(SocketOption<T> option, T value) throws IOException;
 

@@ -62,6 +62,12 @@ public final class PortSocketOptions {
     public static final SocketOption<Boolean> IP_BIND_ADDRESS_NO_PORT =
             new Option<>("IP_BIND_ADDRESS_NO_PORT", Boolean.class);
 
+    /**
+     * TCP_INFO: the kernel's view of a connection (state, round-trip time, retransmissions,
+     * congestion window). Read-only, as the JDK's SO_PEERCRED is: {@code setOption} refuses it.
+     */
+    public static final SocketOption<TcpInfo> TCP_INFO = new Option<>("TCP_INFO", TcpInfo.class);
+
     private PortSocketOptions() {
     }
 

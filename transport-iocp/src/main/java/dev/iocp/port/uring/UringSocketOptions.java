@@ -27,7 +27,9 @@ final class UringSocketOptions {
         /** An int the kernel reads as unsigned: a {@code Long} from 0 to 2^32 - 1. */
         UINT32,
         /** {@code struct linger}. */
-        LINGER
+        LINGER,
+        /** {@code struct tcp_info}, read-only. */
+        TCP_INFO
     }
 
     record Mapping(int level, int name, Kind kind) {
@@ -61,6 +63,7 @@ final class UringSocketOptions {
         m.put(PortSocketOptions.IP_TRANSPARENT, new Mapping(IPPROTO_IP, IP_TRANSPARENT, Kind.BOOLEAN));
         m.put(PortSocketOptions.IP_BIND_ADDRESS_NO_PORT, new Mapping(IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, Kind.BOOLEAN));
         m.put(PortSocketOptions.SO_BUSY_POLL, new Mapping(SOL_SOCKET, SO_BUSY_POLL, Kind.INT));
+        m.put(PortSocketOptions.TCP_INFO, new Mapping(IPPROTO_TCP, TCP_INFO, Kind.TCP_INFO));
         MAPPINGS = Collections.unmodifiableMap(m);
     }
 
