@@ -300,6 +300,11 @@ abstract class AbstractIocpChannel extends AbstractChannel {
             }
         }
 
+        @Override
+        public boolean isCancellingForClose() {
+            return delayedClose != null;
+        }
+
         /** Fails a pending connect and the like before the close proceeds. */
         void beforeClose() {
         }

@@ -1,15 +1,25 @@
 package dev.iocp.channel;
 
 import io.netty.channel.ChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
 
 /**
  * Channel options of this transport beyond Netty's standard ones: Linux TCP settings that
  * {@code NioSocketChannel} does not expose directly, named as {@code EpollChannelOption} names them.
+ *
+ * <p>Where Netty already has the option, it is the same constant ({@link #SO_REUSEPORT},
+ * {@link #TCP_FASTOPEN}, {@link #TCP_FASTOPEN_CONNECT}), so code written for epoll or io_uring
+ * sets it unchanged. The others exist on every backend; where a backend cannot set one (java.nio
+ * has no way to set most of them) the channel's config reports it as Netty reports an option it
+ * does not know: {@code setOption} returns false and {@code getOption} returns null.
  */
 public final class IocpChannelOption {
 
-    /** SO_REUSEPORT: several listening sockets on one port, load-balanced by the kernel. */
-    public static final ChannelOption<Boolean> SO_REUSEPORT = ChannelOption.valueOf(IocpChannelOption.class, "SO_REUSEPORT");
+    /**
+     * SO_REUSEPORT: several listening sockets on one port, load-balanced by the kernel. The same
+     * option as {@link UnixChannelOption#SO_REUSEPORT} (and so {@code EpollChannelOption.SO_REUSEPORT}).
+     */
+    public static final ChannelOption<Boolean> SO_REUSEPORT = UnixChannelOption.SO_REUSEPORT;
     /** TCP_USER_TIMEOUT in milliseconds: how long sent data may go unacknowledged. */
     public static final ChannelOption<Integer> TCP_USER_TIMEOUT =
             ChannelOption.valueOf(IocpChannelOption.class, "TCP_USER_TIMEOUT");
@@ -28,6 +38,45 @@ public final class IocpChannelOption {
     public static final ChannelOption<Boolean> TCP_FASTOPEN_CONNECT = ChannelOption.TCP_FASTOPEN_CONNECT;
     /** TCP_QUICKACK: acknowledge at once rather than delay (the kernel may reset it). */
     public static final ChannelOption<Boolean> TCP_QUICKACK = ChannelOption.valueOf(IocpChannelOption.class, "TCP_QUICKACK");
+    /**
+     * TCP_CORK: hold back partial segments until the option is cleared (which sends them), or
+     * for at most 200 ms. io_uring only.
+     */
+    public static final ChannelOption<Boolean> TCP_CORK = ChannelOption.valueOf(IocpChannelOption.class, "TCP_CORK");
+    /**
+     * TCP_NOTSENT_LOWAT: how many unsent bytes the socket may hold before it stops taking more
+     * (an unsigned 32-bit number: 0 to 4294967295, the default meaning no limit). io_uring only.
+     */
+    public static final ChannelOption<Long> TCP_NOTSENT_LOWAT =
+            ChannelOption.valueOf(IocpChannelOption.class, "TCP_NOTSENT_LOWAT");
+    /**
+     * TCP_DEFER_ACCEPT on a server channel: seconds to wait for a connection's first data before
+     * accepting it (0: off). The kernel counts it in SYN-ACK retransmissions, so it reads back
+     * rounded up to what those take (1, 3, 7, 15, ... seconds). io_uring only.
+     */
+    public static final ChannelOption<Integer> TCP_DEFER_ACCEPT =
+            ChannelOption.valueOf(IocpChannelOption.class, "TCP_DEFER_ACCEPT");
+    /** IP_FREEBIND: bind to an address not (yet) configured on this host. io_uring only. */
+    public static final ChannelOption<Boolean> IP_FREEBIND = ChannelOption.valueOf(IocpChannelOption.class, "IP_FREEBIND");
+    /**
+     * IP_TRANSPARENT: bind to and accept for non-local addresses, for transparent proxies. Turning
+     * it on needs CAP_NET_ADMIN (or CAP_NET_RAW); without, setting it fails with a
+     * {@link io.netty.channel.ChannelException} naming EPERM. io_uring only.
+     */
+    public static final ChannelOption<Boolean> IP_TRANSPARENT =
+            ChannelOption.valueOf(IocpChannelOption.class, "IP_TRANSPARENT");
+    /**
+     * SO_BUSY_POLL: microseconds a receive may busy-poll the device queue (0: off). Raising it
+     * needs CAP_NET_ADMIN, and a kernel built with CONFIG_NET_RX_BUSY_POLL. io_uring only.
+     */
+    public static final ChannelOption<Integer> SO_BUSY_POLL = ChannelOption.valueOf(IocpChannelOption.class, "SO_BUSY_POLL");
+    /**
+     * IP_BIND_ADDRESS_NO_PORT on a client channel: a bind to port 0 leaves the port to the
+     * connect, so connections from one local address to distinct peers can share ports.
+     * io_uring only.
+     */
+    public static final ChannelOption<Boolean> IP_BIND_ADDRESS_NO_PORT =
+            ChannelOption.valueOf(IocpChannelOption.class, "IP_BIND_ADDRESS_NO_PORT");
     /**
      * Sends of at least this many bytes go out zero-copy: the kernel sends from the message's
      * memory instead of copying it into the socket first (io_uring SEND_ZC, Linux 6.0; SENDMSG_ZC

@@ -17,6 +17,14 @@ public interface IocpIoHandle extends IoHandle {
     }
 
     /**
+     * Whether a close is under way that waits only for the completions of the operations it
+     * cancelled: what an {@link IocpIoHandler} shutting down waits for before it lets its loop end.
+     */
+    default boolean isCancellingForClose() {
+        return false;
+    }
+
+    /**
      * The loop has handled a batch of completions; called once per batch on the handles that
      * asked for it with {@link IocpIoRegistration#endBatchLater}, so work a handle spreads over
      * several completions (a read batch) ends when the batch does.

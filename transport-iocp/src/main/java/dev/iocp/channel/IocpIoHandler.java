@@ -271,7 +271,38 @@ public final class IocpIoHandler implements IoHandler {
         if (!shuttingDown) {
             shuttingDown = true;
             closeAll(true);
+            awaitCancellingCloses(DESTROY_DRAIN_NANOS);
         }
+    }
+
+    /**
+     * Dequeues until no channel's close waits for the completions of the operations it
+     * cancelled, or until {@code nanos} have passed. A close finishes in Netty's
+     * {@code AbstractUnsafe.close}, which fires channelInactive and channelUnregistered through
+     * a task; the loop runs tasks only until it has shut down, and with no quiet period that is
+     * right after this call, so these closes finish here, while it still does. (Cancellations
+     * complete at once; closes waiting for flushed data to go out are left to the loop's quiet
+     * period and timeout.)
+     */
+    private void awaitCancellingCloses(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        try {
+            while (anyCancellingClose() && System.nanoTime() < deadline) {
+                port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, TimeUnit.MILLISECONDS.toNanos(10));
+                endBatches();
+            }
+        } catch (IOException | RuntimeException e) {
+            logger.warn("failed dispatching completions while shutting down {}", this, e);
+        }
+    }
+
+    private boolean anyCancellingClose() {
+        for (IocpIoRegistration registration : live()) {
+            if (registration.handle().isCancellingForClose()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void closeAll(boolean gracefully) {

@@ -18,12 +18,14 @@ import java.util.Set;
 
 /**
  * The configuration of an {@link IocpServerSocketChannel}: backlog, SO_RCVBUF (inherited by
- * accepted sockets), SO_REUSEADDR, and {@link IocpChannelOption#SO_REUSEPORT} /
- * {@link IocpChannelOption#TCP_FASTOPEN}.
+ * accepted sockets), SO_REUSEADDR, and the listener's {@link IocpChannelOption}s, as
+ * {@code EpollServerSocketChannelConfig} has them: SO_REUSEPORT, TCP_FASTOPEN, TCP_DEFER_ACCEPT,
+ * IP_FREEBIND, IP_TRANSPARENT.
  */
 public final class IocpServerSocketChannelConfig extends DefaultChannelConfig implements ServerSocketChannelConfig {
     private static final Set<ChannelOption<?>> SOCKET_OPTIONS = Set.of(ChannelOption.SO_RCVBUF,
-            ChannelOption.SO_REUSEADDR, IocpChannelOption.SO_REUSEPORT, IocpChannelOption.TCP_FASTOPEN);
+            ChannelOption.SO_REUSEADDR, IocpChannelOption.SO_REUSEPORT, IocpChannelOption.TCP_FASTOPEN,
+            IocpChannelOption.TCP_DEFER_ACCEPT, IocpChannelOption.IP_FREEBIND, IocpChannelOption.IP_TRANSPARENT);
 
     private final PortSocket socket;
     private volatile int backlog = NetUtil.SOMAXCONN;

@@ -1,6 +1,8 @@
 package dev.iocp.channel;
 
 import dev.iocp.port.PortSocket;
+import dev.iocp.port.PortSocketOptions;
+import dev.iocp.port.TcpInfo;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * A TCP connection on a completion port: the drop-in replacement for {@code NioSocketChannel}.
@@ -64,6 +67,26 @@ public class IocpSocketChannel extends AbstractIocpStreamChannel implements Sock
     @Override
     public IocpSocketChannelConfig config() {
         return config;
+    }
+
+    /**
+     * The kernel's view of this connection, as {@code EpollSocketChannel.tcpInfo()} gives it:
+     * round-trip time, retransmissions, congestion window and the rest of {@link TcpInfo}. Each
+     * call asks the kernel ({@code getsockopt(TCP_INFO)}); any thread may call it.
+     *
+     * @throws UnsupportedOperationException on a backend that cannot read TCP_INFO: the nio
+     *         backend, as java.nio has no way to
+     * @throws ChannelException if the channel is closed, or the kernel refuses
+     */
+    public TcpInfo tcpInfo() {
+        if (!socket.supportedOptions().contains(PortSocketOptions.TCP_INFO)) {
+            throw new UnsupportedOperationException("tcpInfo() is not supported by the " + Iocp.backendName()
+                    + " backend: java.nio has no way to read TCP_INFO");
+        }
+        if (!isOpen()) {
+            throw new ChannelException("tcpInfo() of a closed channel", new ClosedChannelException());
+        }
+        return SocketOptionAccess.get(socket, PortSocketOptions.TCP_INFO);
     }
 
     @Override

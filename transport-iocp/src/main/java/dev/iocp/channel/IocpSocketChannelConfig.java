@@ -26,7 +26,9 @@ public final class IocpSocketChannelConfig extends DefaultChannelConfig implemen
             ChannelOption.TCP_NODELAY, ChannelOption.SO_KEEPALIVE, ChannelOption.SO_REUSEADDR, ChannelOption.SO_LINGER,
             ChannelOption.IP_TOS, IocpChannelOption.SO_REUSEPORT, IocpChannelOption.TCP_USER_TIMEOUT,
             IocpChannelOption.TCP_KEEPIDLE, IocpChannelOption.TCP_KEEPINTVL, IocpChannelOption.TCP_KEEPCNT,
-            IocpChannelOption.TCP_FASTOPEN_CONNECT, IocpChannelOption.TCP_QUICKACK);
+            IocpChannelOption.TCP_FASTOPEN_CONNECT, IocpChannelOption.TCP_QUICKACK, IocpChannelOption.TCP_CORK,
+            IocpChannelOption.TCP_NOTSENT_LOWAT, IocpChannelOption.IP_FREEBIND, IocpChannelOption.IP_TRANSPARENT,
+            IocpChannelOption.SO_BUSY_POLL, IocpChannelOption.IP_BIND_ADDRESS_NO_PORT);
 
     private final IocpSocketChannel channel;
     private final PortSocket socket;

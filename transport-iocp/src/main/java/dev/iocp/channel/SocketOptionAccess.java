@@ -32,7 +32,14 @@ final class SocketOptionAccess {
             Map.entry(IocpChannelOption.TCP_KEEPCNT, ExtendedSocketOptions.TCP_KEEPCOUNT),
             Map.entry(IocpChannelOption.TCP_FASTOPEN, PortSocketOptions.TCP_FASTOPEN),
             Map.entry(IocpChannelOption.TCP_FASTOPEN_CONNECT, PortSocketOptions.TCP_FASTOPEN_CONNECT),
-            Map.entry(IocpChannelOption.TCP_QUICKACK, ExtendedSocketOptions.TCP_QUICKACK));
+            Map.entry(IocpChannelOption.TCP_QUICKACK, ExtendedSocketOptions.TCP_QUICKACK),
+            Map.entry(IocpChannelOption.TCP_CORK, PortSocketOptions.TCP_CORK),
+            Map.entry(IocpChannelOption.TCP_NOTSENT_LOWAT, PortSocketOptions.TCP_NOTSENT_LOWAT),
+            Map.entry(IocpChannelOption.TCP_DEFER_ACCEPT, PortSocketOptions.TCP_DEFER_ACCEPT),
+            Map.entry(IocpChannelOption.IP_FREEBIND, PortSocketOptions.IP_FREEBIND),
+            Map.entry(IocpChannelOption.IP_TRANSPARENT, PortSocketOptions.IP_TRANSPARENT),
+            Map.entry(IocpChannelOption.SO_BUSY_POLL, PortSocketOptions.SO_BUSY_POLL),
+            Map.entry(IocpChannelOption.IP_BIND_ADDRESS_NO_PORT, PortSocketOptions.IP_BIND_ADDRESS_NO_PORT));
 
     private SocketOptionAccess() {
     }

@@ -52,7 +52,8 @@ public interface PortSocket {
      * apply to it (SO_RCVBUF, SO_SNDBUF, SO_LINGER and what its backend adds), see
      * {@link #supportedOptions()}.
      *
-     * @throws UnsupportedOperationException for an option this socket does not know
+     * @throws UnsupportedOperationException for an option this socket does not know, or one it
+     *         can only read ({@link PortSocketOptions#TCP_INFO})
      */
     <T> void setOption(SocketOption<T> option, T value) throws IOException;
 

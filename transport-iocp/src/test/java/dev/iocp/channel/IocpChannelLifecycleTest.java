@@ -233,4 +233,37 @@ class IocpChannelLifecycleTest {
             }
         }
     }
+
+    /**
+     * A loop shut down with no quiet period, while an accepted connection is open and idle: its
+     * close waits for the cancellation of its receive, and the channel still goes inactive and
+     * unregistered, as it does on NIO, before the loop ends (a close completed after the loop
+     * has stopped taking tasks could not fire them).
+     */
+    @Test
+    void aLoopShutDownWithAnIdleConnectionStillFiresInactiveAndUnregistered() throws Exception {
+        EventLoopGroup own = new IocpEventLoopGroup(1);
+        EventLog log = new EventLog("none");
+        CountDownLatch active = new CountDownLatch(1);
+        Channel server = new ServerBootstrap().group(own).channel(IocpServerSocketChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void handlerAdded(ChannelHandlerContext ctx) {
+                        ctx.pipeline().addLast(log);
+                    }
+
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        active.countDown();
+                        ctx.fireChannelActive();
+                    }
+                }).bind(LOOPBACK).sync().channel();
+        try (Socket peer = new Socket()) {
+            peer.connect(server.localAddress());
+            assertTrue(active.await(10, TimeUnit.SECONDS), "accepted");
+            own.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+            assertTrue(own.terminationFuture().await(10, TimeUnit.SECONDS), "the loop ended");
+            assertEquals(List.of("inactive", "unregistered"), log.events, "the accepted channel's events");
+        }
+    }
 }

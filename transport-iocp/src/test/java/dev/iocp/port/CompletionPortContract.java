@@ -433,6 +433,20 @@ public abstract class CompletionPortContract extends PortFixture implements Send
             // Linux options the JDK cannot set: a backend either supports them or says it does not.
             roundTripIfSupported(s, PortSocketOptions.TCP_USER_TIMEOUT, 1500);
             roundTripIfSupported(s, PortSocketOptions.TCP_FASTOPEN, 16);
+            roundTripIfSupported(s, PortSocketOptions.TCP_CORK, true);
+            roundTripIfSupported(s, PortSocketOptions.TCP_NOTSENT_LOWAT, 16_384L);
+            roundTripIfSupported(s, PortSocketOptions.TCP_DEFER_ACCEPT, 3);
+            roundTripIfSupported(s, PortSocketOptions.IP_FREEBIND, true);
+            roundTripIfSupported(s, PortSocketOptions.IP_BIND_ADDRESS_NO_PORT, true);
+            roundTripIfSupported(s, PortSocketOptions.IP_TRANSPARENT, false);
+            roundTripIfSupported(s, PortSocketOptions.SO_BUSY_POLL, 0);
+            if (s.supportedOptions().contains(PortSocketOptions.TCP_INFO)) {
+                assertEquals(TCP_CLOSE, s.getOption(PortSocketOptions.TCP_INFO).state(), "a socket never connected");
+                TcpInfo info = s.getOption(PortSocketOptions.TCP_INFO);
+                assertThrows(UnsupportedOperationException.class, () -> s.setOption(PortSocketOptions.TCP_INFO, info));
+            } else {
+                assertThrows(UnsupportedOperationException.class, () -> s.getOption(PortSocketOptions.TCP_INFO));
+            }
             s.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
             s.setOption(StandardSocketOptions.SO_RCVBUF, 64 * 1024);
             assertTrue(s.getOption(StandardSocketOptions.SO_RCVBUF) >= 64 * 1024);
@@ -446,6 +460,9 @@ public abstract class CompletionPortContract extends PortFixture implements Send
             s.close();
         }
     }
+
+    /** {@code TCP_CLOSE} in include/net/tcp_states.h: the state of a socket neither connected nor listening. */
+    private static final int TCP_CLOSE = 7;
 
     private static <T> void roundTripIfSupported(PortSocket socket, SocketOption<T> option, T value) throws IOException {
         if (socket.supportedOptions().contains(option)) {

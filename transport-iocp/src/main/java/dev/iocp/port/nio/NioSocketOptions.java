@@ -19,9 +19,12 @@ import java.util.Set;
 /**
  * Which socket options an nio socket takes: those of the io_uring backend that java.nio can set
  * on this platform. {@link StandardSocketOptions} and {@link ExtendedSocketOptions} are passed
- * to the JDK's channels as they are; TCP_USER_TIMEOUT, TCP_FASTOPEN and TCP_FASTOPEN_CONNECT
- * ({@link PortSocketOptions}) have no java.nio equivalent, so they are refused with an
- * {@link UnsupportedOperationException} rather than ignored.
+ * to the JDK's channels as they are. The rest of {@link PortSocketOptions} (TCP_USER_TIMEOUT,
+ * TCP_FASTOPEN, TCP_FASTOPEN_CONNECT, TCP_CORK, TCP_NOTSENT_LOWAT, TCP_DEFER_ACCEPT,
+ * IP_FREEBIND, IP_TRANSPARENT, SO_BUSY_POLL, IP_BIND_ADDRESS_NO_PORT and the read-only TCP_INFO)
+ * has no java.nio equivalent: neither {@link StandardSocketOptions} nor {@link
+ * ExtendedSocketOptions} names them, and a channel takes no option it does not name. They are
+ * refused with an {@link UnsupportedOperationException} rather than ignored.
  *
  * <p>A listening socket is a {@link ServerSocketChannel}, which takes fewer options than the
  * socket it stands for (not TCP_NODELAY, SO_KEEPALIVE, SO_LINGER, SO_SNDBUF, IP_TOS). On Linux
@@ -36,7 +39,10 @@ final class NioSocketOptions {
 
     /** The options of the completion-port contract that the JDK has no way to set. */
     static final Set<SocketOption<?>> NOT_IN_JDK = Set.of(PortSocketOptions.TCP_USER_TIMEOUT,
-            PortSocketOptions.TCP_FASTOPEN, PortSocketOptions.TCP_FASTOPEN_CONNECT);
+            PortSocketOptions.TCP_FASTOPEN, PortSocketOptions.TCP_FASTOPEN_CONNECT, PortSocketOptions.TCP_CORK,
+            PortSocketOptions.TCP_NOTSENT_LOWAT, PortSocketOptions.TCP_DEFER_ACCEPT, PortSocketOptions.IP_FREEBIND,
+            PortSocketOptions.IP_TRANSPARENT, PortSocketOptions.SO_BUSY_POLL, PortSocketOptions.IP_BIND_ADDRESS_NO_PORT,
+            PortSocketOptions.TCP_INFO);
 
     private static final List<SocketOption<?>> WANTED = List.of(
             StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT,
@@ -136,7 +142,8 @@ final class NioSocketOptions {
     static void checkSupported(ProtocolFamily family, SocketOption<?> option) {
         Set<SocketOption<?>> supported = supported(family);
         if (!supported.contains(option)) {
-            String why = NOT_IN_JDK.contains(option) ? " (java.nio has no way to set it)"
+            String why = NOT_IN_JDK.contains(option)
+                    ? option == PortSocketOptions.TCP_INFO ? " (java.nio has no way to read it)" : " (java.nio has no way to set it)"
                     : family == StandardProtocolFamily.UNIX ? " on Unix-domain sockets" : "";
             throw new UnsupportedOperationException("socket option " + option.name()
                     + " is not supported by the nio backend" + why + "; supported: " + supported);

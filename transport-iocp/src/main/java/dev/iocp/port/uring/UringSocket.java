@@ -6,10 +6,12 @@ import dev.iocp.port.PortException;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.ShutdownMode;
 import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.TcpInfo;
 import dev.iocp.port.uring.sys.LinuxConstants;
 import dev.iocp.port.uring.sys.Sockaddr;
 import dev.iocp.port.uring.sys.SockaddrUn;
 import dev.iocp.port.uring.sys.Syscalls;
+import dev.iocp.port.uring.sys.TcpInfoLayout;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -313,12 +315,24 @@ final class UringSocket implements PortSocket {
                 if (first < 0) {
                     throw new IllegalArgumentException(option.name() + " must not be negative: " + value);
                 }
+                if (option == StandardSocketOptions.IP_TOS && first > 255) {
+                    // The kernel would keep the low byte; refused, as the nio backend refuses it.
+                    throw new IllegalArgumentException("IP_TOS is one byte: " + value);
+                }
+            }
+            case UINT32 -> {
+                long unsigned = (Long) value;
+                if (unsigned < 0 || unsigned > 0xFFFF_FFFFL) {
+                    throw new IllegalArgumentException(option.name() + " must be from 0 to 4294967295: " + value);
+                }
+                first = (int) unsigned;
             }
             case LINGER -> {
                 int seconds = (Integer) value;
                 first = seconds >= 0 ? 1 : 0;
                 second = Math.max(seconds, 0);
             }
+            case TCP_INFO -> throw new UnsupportedOperationException(option.name() + " is read-only");
             default -> throw new AssertionError(mapping.kind());
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -345,6 +359,9 @@ final class UringSocket implements PortSocket {
     public <T> T getOption(SocketOption<T> option) throws IOException {
         ensureOpen();
         UringSocketOptions.Mapping mapping = mappingFor(option);
+        if (mapping.kind() == UringSocketOptions.Kind.TCP_INFO) {
+            return (T) tcpInfo(mapping);
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocate(8, 4);
             MemorySegment length = arena.allocate(JAVA_INT);
@@ -357,8 +374,27 @@ final class UringSocket implements PortSocket {
             return (T) switch (mapping.kind()) {
                 case BOOLEAN -> first != 0;
                 case INT -> first;
+                case UINT32 -> Integer.toUnsignedLong(first);
                 case LINGER -> first != 0 ? v.get(JAVA_INT, 4) : -1;
+                case TCP_INFO -> throw new AssertionError(mapping.kind());
             };
+        }
+    }
+
+    /**
+     * {@code getsockopt(TCP_INFO)}. The kernel copies as much of its struct as asked for and
+     * fits; the memory starts zeroed, so a field a kernel did not fill reads 0.
+     */
+    private TcpInfo tcpInfo(UringSocketOptions.Mapping mapping) throws PortException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(TcpInfoLayout.LAYOUT);
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, (int) TcpInfoLayout.SIZE);
+            int rc = Syscalls.getsockopt(fd, mapping.level(), mapping.name(), info.address(), length.address());
+            if (rc < 0) {
+                throw new PortException("getsockopt(TCP_INFO, fd " + fd + "): " + Errno.describe(rc), rc);
+            }
+            return TcpInfoLayout.decode(info);
         }
     }
 

@@ -19,7 +19,18 @@ import static dev.iocp.port.uring.sys.LinuxConstants.*;
 final class UringSocketOptions {
 
     /** How the value crosses the syscall boundary. */
-    enum Kind { BOOLEAN, INT, LINGER }
+    enum Kind {
+        /** An int, 0 or 1. */
+        BOOLEAN,
+        /** An int, never negative. */
+        INT,
+        /** An int the kernel reads as unsigned: a {@code Long} from 0 to 2^32 - 1. */
+        UINT32,
+        /** {@code struct linger}. */
+        LINGER,
+        /** {@code struct tcp_info}, read-only. */
+        TCP_INFO
+    }
 
     record Mapping(int level, int name, Kind kind) {
     }
@@ -43,6 +54,16 @@ final class UringSocketOptions {
         m.put(PortSocketOptions.TCP_USER_TIMEOUT, new Mapping(IPPROTO_TCP, TCP_USER_TIMEOUT, Kind.INT));
         m.put(PortSocketOptions.TCP_FASTOPEN, new Mapping(IPPROTO_TCP, TCP_FASTOPEN, Kind.INT));
         m.put(PortSocketOptions.TCP_FASTOPEN_CONNECT, new Mapping(IPPROTO_TCP, TCP_FASTOPEN_CONNECT, Kind.BOOLEAN));
+        m.put(PortSocketOptions.TCP_CORK, new Mapping(IPPROTO_TCP, TCP_CORK, Kind.BOOLEAN));
+        m.put(PortSocketOptions.TCP_NOTSENT_LOWAT, new Mapping(IPPROTO_TCP, TCP_NOTSENT_LOWAT, Kind.UINT32));
+        m.put(PortSocketOptions.TCP_DEFER_ACCEPT, new Mapping(IPPROTO_TCP, TCP_DEFER_ACCEPT, Kind.INT));
+        // IP-level options on a dual-stack INET6 socket: Linux passes SOL_IP through to the IPv4
+        // code there (ipv6_setsockopt), and these flags live in the socket both families share.
+        m.put(PortSocketOptions.IP_FREEBIND, new Mapping(IPPROTO_IP, IP_FREEBIND, Kind.BOOLEAN));
+        m.put(PortSocketOptions.IP_TRANSPARENT, new Mapping(IPPROTO_IP, IP_TRANSPARENT, Kind.BOOLEAN));
+        m.put(PortSocketOptions.IP_BIND_ADDRESS_NO_PORT, new Mapping(IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, Kind.BOOLEAN));
+        m.put(PortSocketOptions.SO_BUSY_POLL, new Mapping(SOL_SOCKET, SO_BUSY_POLL, Kind.INT));
+        m.put(PortSocketOptions.TCP_INFO, new Mapping(IPPROTO_TCP, TCP_INFO, Kind.TCP_INFO));
         MAPPINGS = Collections.unmodifiableMap(m);
     }
 

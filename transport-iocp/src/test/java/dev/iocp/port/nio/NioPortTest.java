@@ -417,13 +417,23 @@ class NioPortTest extends CompletionPortContract {
         PortSocket s = backend().openSocket(StandardProtocolFamily.INET);
         try {
             for (SocketOption<?> option : List.of(PortSocketOptions.TCP_USER_TIMEOUT, PortSocketOptions.TCP_FASTOPEN,
-                    PortSocketOptions.TCP_FASTOPEN_CONNECT)) {
+                    PortSocketOptions.TCP_FASTOPEN_CONNECT, PortSocketOptions.TCP_CORK, PortSocketOptions.TCP_NOTSENT_LOWAT,
+                    PortSocketOptions.TCP_DEFER_ACCEPT, PortSocketOptions.IP_FREEBIND, PortSocketOptions.IP_TRANSPARENT,
+                    PortSocketOptions.SO_BUSY_POLL, PortSocketOptions.IP_BIND_ADDRESS_NO_PORT, PortSocketOptions.TCP_INFO)) {
                 assertFalse(s.supportedOptions().contains(option));
                 UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                         () -> s.getOption(option));
                 assertTrue(e.getMessage().contains(option.name()) && e.getMessage().contains("nio"), e.getMessage());
             }
             assertThrows(UnsupportedOperationException.class, () -> s.setOption(PortSocketOptions.TCP_USER_TIMEOUT, 1500));
+            UnsupportedOperationException cork = assertThrows(UnsupportedOperationException.class,
+                    () -> s.setOption(PortSocketOptions.TCP_CORK, true));
+            assertTrue(cork.getMessage().startsWith(
+                    "socket option TCP_CORK is not supported by the nio backend (java.nio has no way to set it)"), cork.getMessage());
+            UnsupportedOperationException info = assertThrows(UnsupportedOperationException.class,
+                    () -> s.getOption(PortSocketOptions.TCP_INFO));
+            assertTrue(info.getMessage().startsWith(
+                    "socket option TCP_INFO is not supported by the nio backend (java.nio has no way to read it)"), info.getMessage());
             assertThrows(IllegalArgumentException.class, () -> s.setOption(StandardSocketOptions.IP_TOS, 256));
             assertThrows(IllegalArgumentException.class, () -> s.setOption(StandardSocketOptions.SO_RCVBUF, -1));
             // The contract's round trip, without the three options above.

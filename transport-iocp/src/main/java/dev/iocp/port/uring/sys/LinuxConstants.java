@@ -161,17 +161,25 @@ public final class LinuxConstants {
     public static final int SO_REUSEPORT = 15;
     /** {@code struct ucred} of an AF_UNIX peer: pid, uid, gid as three ints ({@code unix(7)}). */
     public static final int SO_PEERCRED = 17;
+    public static final int SO_BUSY_POLL = 46;
 
     public static final int IPPROTO_IP = 0;
     public static final int IP_TOS = 1;
+    public static final int IP_FREEBIND = 15;
+    public static final int IP_TRANSPARENT = 19;
+    public static final int IP_BIND_ADDRESS_NO_PORT = 24;
     public static final int IPPROTO_TCP = 6;
     public static final int TCP_NODELAY = 1;
+    public static final int TCP_CORK = 3;
     public static final int TCP_KEEPIDLE = 4;
     public static final int TCP_KEEPINTVL = 5;
     public static final int TCP_KEEPCNT = 6;
+    public static final int TCP_DEFER_ACCEPT = 9;
+    public static final int TCP_INFO = 11;
     public static final int TCP_QUICKACK = 12;
     public static final int TCP_USER_TIMEOUT = 18;
     public static final int TCP_FASTOPEN = 23;
+    public static final int TCP_NOTSENT_LOWAT = 25;
     public static final int TCP_FASTOPEN_CONNECT = 30;
     public static final int IPPROTO_IPV6 = 41;
     public static final int IPV6_V6ONLY = 26;
