@@ -2,6 +2,7 @@ package dev.iocp.port.nio;
 
 import dev.iocp.port.Errno;
 import dev.iocp.port.LinuxAbstractSocketAddress;
+import dev.iocp.port.PeerCredentials;
 import dev.iocp.port.PortException;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.ShutdownMode;
@@ -314,6 +315,16 @@ final class NioSocket implements PortSocket {
     @Override
     public Set<SocketOption<?>> supportedOptions() {
         return NioSocketOptions.supported(family);
+    }
+
+    /**
+     * Unsupported: the JDK's {@code jdk.net.ExtendedSocketOptions.SO_PEERCRED} gives the peer's
+     * user and group names (a {@code UnixDomainPrincipal}), not its process, user and group ids.
+     */
+    @Override
+    public PeerCredentials peerCredentials() {
+        throw new UnsupportedOperationException("the nio backend cannot tell a peer's credentials: the JDK's"
+                + " SO_PEERCRED gives user and group names, no process id; the io_uring backend can");
     }
 
     /**

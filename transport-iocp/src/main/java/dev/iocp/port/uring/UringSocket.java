@@ -289,6 +289,12 @@ final class UringSocket implements PortSocket {
             throw new UnsupportedOperationException("peer credentials are those of a Unix-domain socket's peer; "
                     + this + " is " + family);
         }
+        if (remoteAddress() == null) {
+            // SO_PEERCRED would answer anyway: the socket's own credentials on a listener, none on
+            // a socket never connected.
+            throw new PortException("getsockopt(SO_PEERCRED, fd " + fd + "): " + Errno.describe(-Errno.ENOTCONN),
+                    -Errno.ENOTCONN);
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ucred = arena.allocate(12, 4); // struct ucred: pid_t, uid_t, gid_t
             MemorySegment length = arena.allocate(JAVA_INT);

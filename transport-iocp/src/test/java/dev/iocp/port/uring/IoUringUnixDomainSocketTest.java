@@ -3,6 +3,7 @@ package dev.iocp.port.uring;
 import dev.iocp.port.Backend;
 import dev.iocp.port.LinuxAbstractSocketAddress;
 import dev.iocp.port.PeerCredentials;
+import dev.iocp.port.PortException;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.UnixDomainSocketContract;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,16 @@ class IoUringUnixDomainSocketTest extends UnixDomainSocketContract {
             assertEquals(ProcessHandle.current().pid(), credentials.pid());
             assertEquals(uid, credentials.uid());
         }
+    }
+
+    @Test
+    void aSocketWithoutAPeerHasNoPeerCredentials() throws IOException {
+        PortSocket listener = listener(path("alone.sock"));
+        PortException listening = assertThrows(PortException.class, listener::peerCredentials);
+        assertEquals("ENOTCONN", listening.errnoName());
+        PortSocket unconnected = backend().openSocket(StandardProtocolFamily.UNIX);
+        assertEquals("ENOTCONN", assertThrows(PortException.class, unconnected::peerCredentials).errnoName());
+        unconnected.close();
     }
 
     @Test
