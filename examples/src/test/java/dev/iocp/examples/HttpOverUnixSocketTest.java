@@ -10,6 +10,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,7 +62,7 @@ class HttpOverUnixSocketTest {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(directory.resolve("taken.sock"));
         try (RunningServer first = HttpHelloWorldServer.start(transport, address)) {
             Exception failure = assertThrows(Exception.class, () -> HttpHelloWorldServer.start(transport, address).close());
-            assertTrue(String.valueOf(failure.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("in use"),
+            assertTrue(String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("in use"),
                     failure.toString());
             try (RawHttpConnection connection = new RawHttpConnection(address)) {
                 connection.send(GET);

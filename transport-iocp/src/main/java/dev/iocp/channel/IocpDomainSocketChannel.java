@@ -8,6 +8,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * A Unix-domain stream connection on a completion port: what {@code EpollDomainSocketChannel}
@@ -95,7 +96,7 @@ public class IocpDomainSocketChannel extends AbstractIocpStreamChannel {
      */
     public PeerCredentials peerCredentials() throws IOException {
         if (!isOpen()) {
-            throw new java.nio.channels.ClosedChannelException();
+            throw new ClosedChannelException();
         }
         return socket.peerCredentials();
     }

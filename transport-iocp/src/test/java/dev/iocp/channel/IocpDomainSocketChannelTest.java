@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -115,10 +116,10 @@ class IocpDomainSocketChannelTest {
         return new ServerBootstrap().group(group).channel(IocpServerDomainSocketChannel.class)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(childHandler)
-                .bind((java.net.SocketAddress) address).sync().channel();
+                .bind((SocketAddress) address).sync().channel();
     }
 
-    private static ChannelFuture connect(java.net.SocketAddress address, ChannelHandler handler) {
+    private static ChannelFuture connect(SocketAddress address, ChannelHandler handler) {
         return new Bootstrap().group(group).channel(IocpDomainSocketChannel.class).handler(handler).connect(address);
     }
 

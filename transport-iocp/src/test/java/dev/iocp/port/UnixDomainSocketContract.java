@@ -3,6 +3,7 @@ package dev.iocp.port;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -100,7 +101,7 @@ public abstract class UnixDomainSocketContract extends PortFixture {
             peer.shutdownOutput();
             PortSocket server = adoptOne(listener);
             long stream = port.submitReceiveStream(server);
-            java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
             int[] end = {Integer.MIN_VALUE};
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (end[0] == Integer.MIN_VALUE && System.nanoTime() < deadline) {

@@ -22,14 +22,16 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.util.Objects;
 import java.util.Set;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * A stream socket (TCP, or Unix-domain) as a file descriptor. The synchronous calls run here; the asynchronous ones are
- * submitted by {@link IoUringPort}, which also keeps the bookkeeping that a close needs: how many
- * operations are in flight, and the close completion held back until they have all completed.
+ * A stream socket, TCP or Unix-domain, as a file descriptor. The synchronous calls run here; the
+ * asynchronous ones are submitted by {@link IoUringPort}, which also keeps the bookkeeping that a
+ * close needs: how many operations are in flight, and the close completion held back until they
+ * have all completed.
  */
 final class UringSocket implements PortSocket {
     enum State { OPEN, CLOSING, CLOSED }
@@ -195,7 +197,7 @@ final class UringSocket implements PortSocket {
     @Override
     public void bind(SocketAddress local) throws IOException {
         ensureOpen();
-        java.util.Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(local, "local");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = arena.allocate(sockaddrSize(), 8);
             int length = encode(address, 0, local);

@@ -7,6 +7,8 @@ import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -75,8 +77,8 @@ final class UringSocketOptions {
      * nothing for AF_UNIX (a path in use is EADDRINUSE whatever they say), SO_KEEPALIVE has no
      * probes to send; the IP and TCP ones fail with EOPNOTSUPP or ENOPROTOOPT.
      */
-    static final Set<SocketOption<?>> UNIX_SUPPORTED = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(
-            java.util.List.of(StandardSocketOptions.SO_LINGER, StandardSocketOptions.SO_RCVBUF,
+    static final Set<SocketOption<?>> UNIX_SUPPORTED = Collections.unmodifiableSet(new LinkedHashSet<>(
+            List.of(StandardSocketOptions.SO_LINGER, StandardSocketOptions.SO_RCVBUF,
                     StandardSocketOptions.SO_SNDBUF)));
 
     private UringSocketOptions() {
