@@ -107,6 +107,8 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     private final ByteBufSender bufferSender = new ByteBufSender();
     /** A shutdownOutput() waiting for the send of what was flushed before it. */
     private ChannelPromise outputShutdownWaiting;
+    /** Notices the peer's FIN or reset while not reading; made when first needed (never with auto-read on). */
+    private PeerClosureWatch peerClosure;
 
     /** A new, unconnected IPv6 (dual-stack) socket, as {@code new NioSocketChannel()} opens. */
     public IocpSocketChannel() {
@@ -407,9 +409,19 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
     }
 
     @Override
+    void afterRegistration() {
+        if (isActive()) {
+            socketUnsafe().watchPeerClosure(); // an accepted channel that does not read at once
+        }
+    }
+
+    @Override
     void cancelInFlight() {
         if (registration == null || !socket.isOpen()) {
             return;
+        }
+        if (peerClosure != null && peerClosure.id() != 0) {
+            registration.submitCancel(peerClosure.id());
         }
         if (readId != 0) {
             registration.submitCancel(readId);
@@ -525,6 +537,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 // auto-read, channelActive has just asked for a read anyway).
                 scheduleRead();
             }
+            watchPeerClosure();
             if (!promiseSet) {
                 close(voidPromise());
             }
@@ -601,8 +614,38 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             return heldInput != null && !heldInput.isEmpty();
         }
 
+        /** Whether arrivals go to the pipeline now: asked for, or the peer has closed (see {@link PeerClosureWatch}). */
         private boolean wantsData() {
-            return config.isAutoRead() || readPending;
+            return config.isAutoRead() || readPending || (peerClosure != null && peerClosure.peerClosed());
+        }
+
+        private PeerClosureWatch peerClosure() {
+            PeerClosureWatch watch = peerClosure;
+            if (watch == null) {
+                watch = peerClosure = new PeerClosureWatch();
+            }
+            return watch;
+        }
+
+        /**
+         * Arms the peer-closure watch where nothing else would notice the peer's FIN or reset: the
+         * channel is active, has no stream receive and does not want data (see {@link PeerClosureWatch}).
+         */
+        void watchPeerClosure() {
+            if (readId != 0 || wantsData() || closing || inputClosedSeenErrorOnRead || !isActive()
+                    || registration == null || !registration.isValid() || !registration.watchesPeerClosure()
+                    || heldEnd != NO_END || endAfterSend != NO_END) {
+                return;
+            }
+            peerClosure().arm(registration);
+        }
+
+        /** As epoll on EPOLLRDHUP: the peer has closed or reset, so what is left is read, then the end. */
+        @Override
+        void peerClosureWatchComplete(int result) {
+            if (peerClosure.completed(result) && !closing && registration.isValid()) {
+                scheduleRead(); // held input first
+            }
         }
 
         @Override
@@ -658,11 +701,21 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 endBatchEarly();
                 if (wantsData()) {
                     scheduleRead();
+                } else {
+                    watchPeerClosure(); // no stream sees the end while input is held: the watch does
                 }
                 return;
             }
-            if (!wantsData() || hasHeldInput()) {
-                heldEnd = result; // the end of input is reported to the read() that reaches it, as NIO finds it
+            if (!wantsData()) {
+                if (!registration.watchesPeerClosure()) {
+                    heldEnd = result; // the end of input is reported to the read() that reaches it, as NIO finds it
+                    return;
+                }
+                peerClosure().endArrived(); // as the watch would have: reported now, after what is held
+            }
+            if (hasHeldInput()) {
+                heldEnd = result; // after the input held before it
+                scheduleRead();
                 return;
             }
             inputEnded(result);
@@ -993,12 +1046,16 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
             }
             if (!inputShutdown) {
                 if (config.isAllowHalfClosure()) {
+                    inputShutdown = true;
                     try {
                         socket.shutdown(ShutdownMode.INPUT);
-                    } catch (IOException ignored) {
-                        // already effectively shut down
+                    } catch (IOException e) {
+                        // The connection is gone (a reset: ENOTCONN): as epoll and io_uring do, the
+                        // input is reported shut down and the channel closes, half-closure or not.
+                        pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                        close(voidPromise());
+                        return;
                     }
-                    inputShutdown = true;
                     pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
                 } else {
                     inputClosedSeenErrorOnRead = true;
