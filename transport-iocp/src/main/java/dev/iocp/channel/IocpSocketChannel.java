@@ -537,9 +537,10 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 // auto-read, channelActive has just asked for a read anyway).
                 scheduleRead();
             }
-            watchPeerClosure();
             if (!promiseSet) {
                 close(voidPromise());
+            } else {
+                watchPeerClosure(); // a connection that does not read at once
             }
         }
 
