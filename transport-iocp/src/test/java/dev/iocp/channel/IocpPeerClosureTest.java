@@ -228,6 +228,26 @@ class IocpPeerClosureTest {
         assertEquals(0, pendingOperations(), "nothing left in flight on the port");
     }
 
+    @Test
+    void aDeregisteredChannelsWatchIsCancelledAndItsCloseLeavesNothingBehind() throws Exception {
+        boolean watches = portWatches();
+        long completedBefore = injector.completed(Operation.PEER_CLOSED);
+        Recorder child = new Recorder(false);
+        Channel server = server(child, false, false);
+        try (Socket peer = connect(server)) {
+            Channel accepted = child.active.get(10, TimeUnit.SECONDS);
+            accepted.eventLoop().submit(() -> { }).get(10, TimeUnit.SECONDS); // its watch is armed
+            accepted.deregister().sync();
+            accepted.close().sync();
+            assertEquals(-1, peer.getInputStream().read(), "the peer sees the close");
+        } finally {
+            server.close().sync();
+        }
+        assertEquals(watches ? 1 : 0, injector.completed(Operation.PEER_CLOSED) - completedBefore,
+                "the watch completed");
+        assertEquals(0, pendingOperations(), "nothing left in flight on the port");
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------
 
     private static boolean portWatches() throws Exception {

@@ -123,6 +123,18 @@ public abstract class PeerClosureWatchContract extends PortFixture {
         assertEquals(0, port.pendingOperations());
     }
 
+    @Test
+    void closingThePortWithAWatchArmedDrainsIt() throws IOException {
+        assumeTrue(port.watchesPeerClosure(), "this port does not watch for the peer's closure");
+        Pair pair = connectedPair(StandardProtocolFamily.INET);
+        port.submitPeerClosureWatch(pair.client());
+        port.submitPeerClosureWatch(pair.server());
+        assertEquals(2, port.pendingOperations());
+        port.close();
+        assertEquals(0, port.pendingOperations(), "the watches were cancelled and their completions drained");
+        assertFalse(pair.client().isOpen());
+    }
+
     // ---- ports that do not ----------------------------------------------------------------
 
     @Test
