@@ -617,7 +617,20 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
 
         /** Whether arrivals go to the pipeline now: asked for, or the peer has closed (see {@link PeerClosureWatch}). */
         private boolean wantsData() {
-            return config.isAutoRead() || readPending || (peerClosure != null && peerClosure.peerClosed());
+            return config.isAutoRead() || readPending || peerClosed();
+        }
+
+        private boolean peerClosed() {
+            return peerClosure != null && peerClosure.peerClosed();
+        }
+
+        /**
+         * As the native transports' handles once they have seen RDHUP: the read batch goes on
+         * whatever the allocator says until the input is drained, so what is left arrives in one
+         * batch and its channelReadComplete comes with the end.
+         */
+        private boolean continueReading(RecvByteBufAllocator.Handle handle) {
+            return handle.continueReading() || peerClosed();
         }
 
         private PeerClosureWatch peerClosure() {
@@ -774,7 +787,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                     endBatch(handle, pipeline); // the rest is dropped, as after close() in NIO's loop
                     return;
                 }
-                if (bytes.hasRemaining() && !handle.continueReading()) {
+                if (bytes.hasRemaining() && !continueReading(handle)) {
                     // Where NIO's read loop stops and leaves the rest in the socket: the batch ends,
                     // and the rest goes on at once in a new one if the channel still reads, or
                     // waits for the next read().
@@ -819,10 +832,11 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
 
         /**
          * An arrival has been delivered: the batch ends unless the kernel has more queued and the
-         * allocator wants more, in which case it ends with the loop's batch of completions.
+         * allocator wants more, or the peer has closed (the end of input ends it then), in which
+         * case it ends at the latest with the loop's batch of completions.
          */
         private void arrivalDelivered(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline, int flags) {
-            if ((flags & CompletionFlags.INPUT_PENDING) == 0 || !handle.continueReading()) {
+            if (!peerClosed() && ((flags & CompletionFlags.INPUT_PENDING) == 0 || !handle.continueReading())) {
                 endBatch(handle, pipeline);
             } else if (!batchEndRequested) {
                 batchEndRequested = true; // channelReadComplete at the latest when the loop's batch ends
@@ -925,7 +939,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                         endBatch(handle, pipeline);
                         return;
                     }
-                    if (!heldInput.isEmpty() && !handle.continueReading()) {
+                    if (!heldInput.isEmpty() && !continueReading(handle)) {
                         // Where NIO's read loop stops: the batch ends, and the rest goes on in a
                         // new one if the channel still reads, or waits for the next read().
                         endBatch(handle, pipeline);
