@@ -646,7 +646,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
          * channel is active, has no stream receive and does not want data (see {@link PeerClosureWatch}).
          */
         void watchPeerClosure() {
-            if (readId != 0 || wantsData() || closing || inputClosedSeenErrorOnRead || !isActive()
+            if (readId != 0 || wantsData() || closing || inputShutDownForGood() || !isActive()
                     || registration == null || !registration.isValid() || !registration.watchesPeerClosure()
                     || heldEnd != NO_END || endAfterSend != NO_END) {
                 return;
@@ -657,9 +657,18 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
         /** As epoll on EPOLLRDHUP: the peer has closed or reset, so what is left is read, then the end. */
         @Override
         void peerClosureWatchComplete(int result) {
-            if (peerClosure.completed(result) && !closing && registration.isValid()) {
+            if (peerClosure.completed(result) && !closing && registration.isValid() && !inputShutDownForGood()) {
                 scheduleRead(); // held input first
             }
+        }
+
+        /**
+         * The input was shut down, and nothing more is to be read from it: its end was reported,
+         * or this side shut it down without half-closure (the watch fires then too, and epoll's
+         * {@code shouldBreakEpollInReady} reads nothing in that case either).
+         */
+        private boolean inputShutDownForGood() {
+            return inputClosedSeenErrorOnRead || (inputShutdown && !config.isAllowHalfClosure());
         }
 
         @Override

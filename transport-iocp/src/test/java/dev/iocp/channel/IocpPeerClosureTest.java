@@ -160,6 +160,33 @@ class IocpPeerClosureTest {
         assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7}, child.bytes());
     }
 
+    /**
+     * Shutting down its own input fires the watch too (the kernel reports POLLRDHUP for it); as
+     * epoll, a channel without half-closure then reads nothing and stays open.
+     */
+    @Test
+    void shuttingDownItsOwnInputWithoutHalfClosureNeitherReadsNorCloses() throws Exception {
+        assumeTrue(portWatches(), "the port cannot watch for the peer's closure");
+        long watchesBefore = injector.submitted(Operation.PEER_CLOSED);
+        long watchesCompletedBefore = injector.completed(Operation.PEER_CLOSED);
+        Recorder child = new Recorder(false);
+        Channel server = server(child, false, false);
+        try (Socket peer = connect(server)) {
+            IocpSocketChannel accepted = (IocpSocketChannel) child.channel();
+            awaitSubmitted(Operation.PEER_CLOSED, watchesBefore + 1);
+            long receivesBefore = injector.submitted(Operation.RECEIVE);
+            accepted.shutdownInput().sync();
+            awaitCompleted(Operation.PEER_CLOSED, watchesCompletedBefore + 1);
+            accepted.eventLoop().submit(() -> { }).get(10, TimeUnit.SECONDS); // after the watch was handled
+            assertTrue(accepted.isOpen(), "still open");
+            assertEquals(receivesBefore, injector.submitted(Operation.RECEIVE), "nothing was read");
+            accepted.close().sync();
+            assertEquals(INACTIVE, child.nextEvent());
+        } finally {
+            server.close().sync();
+        }
+    }
+
     // ---- every backend -----------------------------------------------------------------------------
 
     /** The same exchange as Netty's half-closure test, reading on from channelReadComplete: on every backend. */
@@ -259,6 +286,15 @@ class IocpPeerClosureTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (injector.submitted(operation) < count) {
             assertTrue(System.nanoTime() < deadline, () -> operation + " submissions: " + injector.submitted(operation)
+                    + ", expected " + count);
+            Thread.sleep(1);
+        }
+    }
+
+    private static void awaitCompleted(Operation operation, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (injector.completed(operation) < count) {
+            assertTrue(System.nanoTime() < deadline, () -> operation + " completions: " + injector.completed(operation)
                     + ", expected " + count);
             Thread.sleep(1);
         }
