@@ -730,7 +730,7 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 return;
             }
             if (!wantsData()) {
-                if (!registration.watchesPeerClosure()) {
+                if (!registration.watchesPeerClosure() || inputShutDownForGood()) {
                     heldEnd = result; // the end of input is reported to the read() that reaches it, as NIO finds it
                     return;
                 }
