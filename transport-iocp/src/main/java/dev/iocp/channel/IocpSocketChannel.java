@@ -713,8 +713,8 @@ public class IocpSocketChannel extends AbstractIocpChannel implements SocketChan
                 } else {
                     deliver(registration.receivedBytes(), flags);
                 }
-                if (holding) {
-                    stopStream();
+                if (holding && !peerClosed()) {
+                    stopStream(); // (once the peer has closed, what is left comes in behind what is held)
                 }
                 return;
             }
