@@ -16,8 +16,10 @@ import dev.iocp.port.CompletionPort;
  * stream. Once armed it stays armed (a later {@code read()} does not cancel it) until it fires,
  * or the channel closes or deregisters. A channel with auto-read on never arms one. The end of
  * input that a stream receive delivers while the channel does not want data counts as the watch
- * firing. Only where the port {@linkplain CompletionPort#watchesPeerClosure() watches}; elsewhere
- * (nio) the end waits for the next {@code read()}, as with Netty's NIO transport.
+ * firing. The channel's own {@code shutdownInput()} fires the watch too; without half-closure the
+ * channel then reads nothing, as epoll does not. Only where the port
+ * {@linkplain CompletionPort#watchesPeerClosure() watches}; elsewhere (nio) the end waits for the
+ * next {@code read()}, as with Netty's NIO transport.
  *
  * <p>Event loop thread only.
  */
