@@ -99,8 +99,13 @@ abstract class AbstractIocpChannel extends AbstractChannel {
             }
             ioRegistration = wrapper;
             registration = r;
-            promise.setSuccess();
+            promise.setSuccess(); // channelRegistered, and channelActive for an accepted channel
+            afterRegistration();
         });
+    }
+
+    /** The channel is registered, and its first events (channelRegistered, channelActive) have fired. */
+    void afterRegistration() {
     }
 
     @Override
@@ -188,6 +193,7 @@ abstract class AbstractIocpChannel extends AbstractChannel {
                     case RECEIVE, ACCEPT -> readComplete(result, event.flags());
                     case SEND, SEND_FILE -> writeComplete(result, event.flags(), event.operationId());
                     case CONNECT -> connectComplete(result);
+                    case PEER_CLOSED -> peerClosureWatchComplete(result);
                     case CLOSE -> closeComplete();
                     default -> { } // CANCEL, SHUTDOWN: nothing waits on them
                 }
@@ -218,6 +224,10 @@ abstract class AbstractIocpChannel extends AbstractChannel {
         }
 
         void connectComplete(int result) {
+        }
+
+        /** A {@linkplain dev.iocp.port.CompletionPort#submitPeerClosureWatch peer-closure watch} completed. */
+        void peerClosureWatchComplete(int result) {
         }
 
         /** The socket is closed and nothing of it is in flight: release the registration. */

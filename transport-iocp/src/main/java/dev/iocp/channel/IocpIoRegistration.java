@@ -171,6 +171,18 @@ public final class IocpIoRegistration implements IoRegistration {
         return id;
     }
 
+    /** See {@link CompletionPort#watchesPeerClosure()}. */
+    public boolean watchesPeerClosure() {
+        return port().watchesPeerClosure();
+    }
+
+    /** See {@link CompletionPort#submitPeerClosureWatch(PortSocket)}. */
+    public long submitPeerClosureWatch() {
+        long id = port().submitPeerClosureWatch(requireSocket());
+        inFlight++;
+        return id;
+    }
+
     /** Cancels an operation; allowed after {@link #cancel()}, whose operations may still be in flight. */
     public long submitCancel(long operationId) {
         long id = port().submitCancel(attachedSocket(), operationId);

@@ -194,6 +194,31 @@ public interface CompletionPort extends AutoCloseable {
      */
     long submitZeroCopySend(PortSocket socket, SendSegments segments);
 
+    /**
+     * Whether this port can {@linkplain #submitPeerClosureWatch watch for the peer's closure}
+     * without receiving. io_uring can (a poll for {@code POLLRDHUP}); nio cannot: java.nio tells
+     * a socket is readable, and only a read tells whether that is data or the end of input, and
+     * has no way to look without taking the data out ({@code MSG_PEEK}).
+     */
+    boolean watchesPeerClosure();
+
+    /**
+     * Completes as {@link Operation#PEER_CLOSED}, with result 0, once the peer has shut down its
+     * output (its FIN has arrived) or the connection has failed (a reset, an error), as
+     * {@code POLLRDHUP}, {@code POLLHUP} or {@code POLLERR} say; also at once when that is so
+     * already, and when this side has shut its own input down. It takes no data: what arrived
+     * before the FIN is still queued, and a receive reads it, then the end of input (0) or the
+     * error ({@code -errno}). Until then nothing is reported, however much data arrives, so a
+     * caller that is not reading learns that the connection is ending without reading its data.
+     * {@code -ECANCELED} after {@link #submitCancel} or when the socket is closed.
+     *
+     * <p>Each watch completes once; it holds no memory of the caller's, and may be armed beside
+     * any other operation of the socket, receives included.
+     *
+     * @throws UnsupportedOperationException where {@link #watchesPeerClosure()} is false
+     */
+    long submitPeerClosureWatch(PortSocket socket);
+
     /** Shuts down one or both directions of a connected socket. */
     long submitShutdown(PortSocket socket, ShutdownMode mode);
 

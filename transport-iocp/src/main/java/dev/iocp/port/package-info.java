@@ -6,7 +6,8 @@
  * A {@link dev.iocp.port.CompletionPort} is a queue of completion packets owned by one thread.
  * Sockets are opened on a port and {@linkplain dev.iocp.port.CompletionPort#register registered}
  * with a key. Operations (accept, connect, receive, send, send-file, shutdown, close, cancel,
- * timeout, no-op) are submitted on the port; each one yields <em>exactly one</em> final completion
+ * timeout, no-op, and, where the backend can, a watch for the peer's closure) are submitted on
+ * the port; each one yields <em>exactly one</em> final completion
  * (a {@linkplain dev.iocp.port.CompletionPort#submitReceiveStream stream receive} first yields one
  * completion flagged {@link dev.iocp.port.CompletionFlags#MORE} per arrival of data, a
  * {@linkplain dev.iocp.port.CompletionPort#submitZeroCopySend zero-copy send} its result), which the

@@ -355,6 +355,23 @@ public final class NioPort implements CompletionPort {
         return enqueue(Operation.SHUTDOWN, s, id);
     }
 
+    /**
+     * False: java.nio reports a socket readable alike for data and for the end of input, and only
+     * a read that takes the data out tells them apart; it has no {@code MSG_PEEK}. Reading ahead
+     * to find the FIN would take in all the data before it, unbounded, from a caller that is not
+     * reading (Netty's NIO transport does not notice a peer's half-closure without a read either).
+     */
+    @Override
+    public boolean watchesPeerClosure() {
+        return false;
+    }
+
+    @Override
+    public long submitPeerClosureWatch(PortSocket socket) {
+        throw new UnsupportedOperationException("the nio backend cannot watch for the peer's closure without "
+                + "reading: java.nio cannot tell a FIN from data without taking the data out of the socket");
+    }
+
     @Override
     public long submitClose(PortSocket socket) {
         NioSocket s = own(socket);

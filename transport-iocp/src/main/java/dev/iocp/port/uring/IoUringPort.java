@@ -403,6 +403,20 @@ public final class IoUringPort implements CompletionPort {
         return id;
     }
 
+    /** A {@link PeerClosurePoll}: fires once the FIN or a reset is in, without taking data. */
+    @Override
+    public long submitPeerClosureWatch(PortSocket socket) {
+        UringSocket s = own(socket);
+        long id = begin(Operation.PEER_CLOSED, s);
+        PeerClosurePoll.prepare(submissions, s.fd, id);
+        return id;
+    }
+
+    @Override
+    public boolean watchesPeerClosure() {
+        return true;
+    }
+
     static int shutdownHow(ShutdownMode mode) {
         return switch (mode) {
             case INPUT -> SHUT_RD;
@@ -666,6 +680,9 @@ public final class IoUringPort implements CompletionPort {
         int flags = 0;
         switch (operation) {
             case TIMEOUT -> result = result == -Errno.ETIME ? 0 : result;
+            // The poll's events (the FIN, a reset, an error) say only that the connection ends;
+            // the receive that reads on says how.
+            case PEER_CLOSED -> result = result > 0 ? 0 : result;
             // 6.10 and newer say whether more connections wait in the accept queue.
             case ACCEPT -> flags = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0 ? CompletionFlags.INPUT_PENDING : 0;
             case RECEIVE -> {

@@ -39,15 +39,16 @@ import static dev.iocp.port.uring.sys.LinuxConstants.*;
  * when armed and so reports the reset. The watch shares the stream's slot, and the stream's final
  * completion waits for it: when the stream ends first, the port cancels the watch. A FIN fires it
  * too (POLLRDHUP cannot be left out of an io_uring poll); the request reads that end itself, so
- * only POLLERR or POLLHUP makes the port step in.
+ * only POLLERR or POLLHUP makes the port step in. The watch is the same poll as the caller's
+ * peer-closure watch ({@link PeerClosurePoll}); they stay two requests because they answer to
+ * different owners: this one is the port's, lives and dies with the stream and shares its slot,
+ * while the caller's is an operation of its own that the caller arms, cancels and is told of.
  *
  * <p>Owner thread only, as the port.
  */
 final class StreamReceives {
     /** The user_data of the port's own cancellations: their completions are dropped. */
     private static final long INTERNAL_CANCEL = UserData.encode(0, UserData.KIND_INTERNAL_CANCEL, 0);
-    /** What a watch waits for; io_uring adds POLLRDHUP (and POLLNVAL) to every poll anyway. */
-    private static final int WATCHED_EVENTS = POLLERR | POLLHUP | POLLRDHUP;
 
     private final Arena arena;
     private final int ringFd;
@@ -98,8 +99,7 @@ final class StreamReceives {
         if (settings.multishot()) {
             s.streamWatched = true;
             s.streamWatchCancelled = false;
-            submissions.prepare(IORING_OP_POLL_ADD, s.fd, UserData.withKind(id, UserData.KIND_STREAM_WATCH))
-                    .opFlags(WATCHED_EVENTS);
+            PeerClosurePoll.prepare(submissions, s.fd, UserData.withKind(id, UserData.KIND_STREAM_WATCH));
         }
         return id;
     }
@@ -267,7 +267,7 @@ final class StreamReceives {
             s.streamEnding = false;
             return end(slot, s, s.streamEndResult, streamId, handler);
         }
-        if (result > 0 && (result & (POLLERR | POLLHUP)) != 0 && !s.streamHungUp) {
+        if (PeerClosurePoll.hungUp(result) && !s.streamHungUp) {
             s.streamHungUp = true; // re-arms from now on are single shots
             if (mayGoOn(s)) {
                 // The multishot request may have read the last data and be waiting for a wake-up

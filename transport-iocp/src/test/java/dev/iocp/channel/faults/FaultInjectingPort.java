@@ -282,6 +282,17 @@ public final class FaultInjectingPort implements CompletionPort {
     }
 
     @Override
+    public boolean watchesPeerClosure() {
+        return delegate.watchesPeerClosure();
+    }
+
+    @Override
+    public long submitPeerClosureWatch(PortSocket socket) {
+        injector.countSubmitted(Operation.PEER_CLOSED);
+        return delegate.submitPeerClosureWatch(socket);
+    }
+
+    @Override
     public long submitClose(PortSocket socket) {
         injector.countSubmitted(Operation.CLOSE);
         long id = delegate.submitClose(socket);
