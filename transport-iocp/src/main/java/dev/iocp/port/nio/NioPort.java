@@ -89,6 +89,8 @@ public final class NioPort implements CompletionPort {
     private final OwnerThread owner = new OwnerThread();
     private final PortMetricsRecorder metrics;
     private boolean dequeuing;
+    /** The sender of the datagram receive completion being delivered; null outside its handler. */
+    private InetSocketAddress receivedFrom;
     private volatile boolean closed;
 
     NioPort(NioBackend backend, PortConfig config) throws IOException {
@@ -346,6 +348,40 @@ public final class NioPort implements CompletionPort {
         return submitSend(socket, segments);
     }
 
+    /** Sent when the socket is writable ({@link DatagramOperations}). */
+    @Override
+    public long submitSendTo(PortSocket socket, ByteBuffer buffer, InetSocketAddress target) {
+        SubmissionChecks.datagramSocket(socket);
+        NioSocket s = own(socket);
+        SubmissionChecks.sendBuffer(buffer);
+        SubmissionChecks.sendTarget(s, target);
+        long id = begin(Operation.SEND, s);
+        int slot = OperationIds.slot(id);
+        table.buffer(slot, buffer);
+        table.address(slot, target);
+        return enqueue(Operation.SEND, s, id);
+    }
+
+    /** Received when the socket is readable ({@link DatagramOperations}). */
+    @Override
+    public long submitReceiveFrom(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.datagramSocket(socket);
+        NioSocket s = own(socket);
+        SubmissionChecks.receiveBuffer(buffer);
+        long id = begin(Operation.RECEIVE, s);
+        table.buffer(OperationIds.slot(id), buffer);
+        return enqueue(Operation.RECEIVE, s, id);
+    }
+
+    @Override
+    public InetSocketAddress receivedFrom() {
+        checkOwner();
+        if (receivedFrom == null) {
+            throw new IllegalStateException("no datagram receive completion is being handled");
+        }
+        return receivedFrom;
+    }
+
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
         NioSocket s = own(socket);
@@ -533,6 +569,7 @@ public final class NioPort implements CompletionPort {
         Operation kind = table.kind(slot);
         long key = table.key(slot);
         NioSocket socket = table.socket(slot);
+        InetSocketAddress sender = kind == Operation.RECEIVE ? table.address(slot) : null; // a datagram's
         table.release(slot);
         if (socket != null) {
             SocketOperations ops = socket.operations;
@@ -549,7 +586,16 @@ public final class NioPort implements CompletionPort {
         if (kind == Operation.ACCEPT && result >= 0) {
             accepted.offer(result);
         }
-        handler.onCompletion(key, kind, result, flags, id);
+        if (sender == null) {
+            handler.onCompletion(key, kind, result, flags, id);
+            return;
+        }
+        receivedFrom = sender;
+        try {
+            handler.onCompletion(key, kind, result, flags, id);
+        } finally {
+            receivedFrom = null;
+        }
     }
 
     /** Bytes of stream-receive memory the port holds: a buffer or two, whatever the number of sockets. */

@@ -75,6 +75,7 @@ public final class IoUringPort implements CompletionPort {
     private final OperationTable operations;
     private final SpliceSends splices;
     private final SendSubmissions sends;
+    private final DatagramSubmissions datagrams;
     private final Waker waker;
     private final PostQueue posts = new PostQueue();
     /** getevents_arg followed by the timespec it points to. */
@@ -129,6 +130,7 @@ public final class IoUringPort implements CompletionPort {
         this.streams = new StreamReceives(arena, r.fd, submissions, operations, metrics, receiveSettings,
                 closes::operationDone);
         this.sends = new SendSubmissions(submissions, operations, IoUringProbe.RESULT.zeroCopySends());
+        this.datagrams = new DatagramSubmissions(submissions, operations);
         this.enterFd = r.fd;
         metrics.opened();
     }
@@ -394,6 +396,41 @@ public final class IoUringPort implements CompletionPort {
         return id;
     }
 
+    /** A SENDMSG naming the target ({@link DatagramSubmissions}). */
+    @Override
+    public long submitSendTo(PortSocket socket, ByteBuffer buffer, InetSocketAddress target) {
+        SubmissionChecks.datagramSocket(socket);
+        UringSocket s = own(socket);
+        SubmissionChecks.sendBuffer(buffer);
+        SubmissionChecks.sendTarget(s, target);
+        DirectBuffers.requireDirect(buffer);
+        long id = begin(Operation.SEND, s);
+        operations.pin(UserData.slot(id), buffer);
+        datagrams.prepareSendTo(s, id, buffer, target);
+        return id;
+    }
+
+    /** A RECVMSG whose sender and truncation the completion reads back ({@link DatagramSubmissions}). */
+    @Override
+    public long submitReceiveFrom(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.datagramSocket(socket);
+        UringSocket s = own(socket);
+        SubmissionChecks.receiveBuffer(buffer);
+        DirectBuffers.requireDirect(buffer);
+        metrics.submitted();
+        long id = operations.acquire(UserData.KIND_RECEIVE_FROM, s.key, s);
+        s.inFlight++;
+        operations.pin(UserData.slot(id), buffer);
+        datagrams.prepareReceiveFrom(s, id, buffer);
+        return id;
+    }
+
+    @Override
+    public InetSocketAddress receivedFrom() {
+        checkOwner();
+        return datagrams.receivedFrom();
+    }
+
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
         UringSocket s = own(socket);
@@ -618,6 +655,9 @@ public final class IoUringPort implements CompletionPort {
         if (kind == UserData.KIND_STREAM_WATCH) {
             return streams.watchCompleted(userData, result, handler);
         }
+        if (kind == UserData.KIND_RECEIVE_FROM) {
+            return receiveFromCompleted(userData, result, handler);
+        }
         if (kind >= UserData.KIND_SPLICE_IN && kind <= UserData.KIND_SPLICE_DONE) {
             result = splices.stepCompleted(userData, kind, result);
             if (result == SpliceSends.IN_PROGRESS) {
@@ -690,6 +730,22 @@ public final class IoUringPort implements CompletionPort {
             closes.operationDone(socket);
         }
         handler.onCompletion(key, operation, result, flags, userData);
+        return 1;
+    }
+
+    /** A datagram receive: its sender and truncation are read from the slot before it is freed. */
+    private int receiveFromCompleted(long userData, int result, CompletionHandler handler) {
+        int slot = operations.slotOf(userData);
+        long key = operations.key(slot);
+        UringSocket socket = operations.socket(slot);
+        int flags = datagrams.received(slot, result);
+        operations.release(slot);
+        closes.operationDone(socket);
+        try {
+            handler.onCompletion(key, Operation.RECEIVE, result, flags, userData);
+        } finally {
+            datagrams.delivered();
+        }
         return 1;
     }
 

@@ -45,6 +45,12 @@ final class UserData {
      * connection's reset or hang-up that carries the stream's slot and generation.
      */
     static final int KIND_STREAM_WATCH = 0xF8;
+    /**
+     * A datagram receive ({@link DatagramSubmissions}): reaches handlers as
+     * {@link dev.iocp.port.Operation#RECEIVE}, but its completion reads the sender and the
+     * truncation out of the slot's msghdr first.
+     */
+    static final int KIND_RECEIVE_FROM = 0xF7;
 
     static final int GENERATION_MASK = 0xFF_FFFF;
 

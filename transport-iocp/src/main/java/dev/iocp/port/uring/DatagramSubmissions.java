@@ -1,0 +1,115 @@
+package dev.iocp.port.uring;
+
+import dev.iocp.port.CompletionFlags;
+import dev.iocp.port.uring.sys.Sockaddr;
+import dev.iocp.port.uring.sys.SocketLayouts;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_RECVMSG;
+import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_SENDMSG;
+import static dev.iocp.port.uring.sys.LinuxConstants.MSG_NOSIGNAL;
+import static dev.iocp.port.uring.sys.LinuxConstants.MSG_TRUNC;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Datagram sends and receives as {@code IORING_OP_SENDMSG} / {@code IORING_OP_RECVMSG} over a
+ * msghdr in the operation's slot: one iovec for the caller's buffer, and the slot's sockaddr for
+ * the target a send names or the sender a receive learns. Everything the kernel reads or writes
+ * is in the slot, so it lives exactly as long as the operation (see {@link OperationTable}).
+ *
+ * <p>A receive's outcome is read from the slot when its CQE comes, before the slot is freed:
+ * the sender ({@code msg_name}, which {@link #receivedFrom()} hands out while the handler runs)
+ * and whether the datagram was cut ({@code MSG_TRUNC} in {@code msg_flags}).
+ */
+final class DatagramSubmissions {
+    private final SubmissionQueue submissions;
+    private final OperationTable operations;
+    /** The sender of the receive completion being delivered; null outside its handler. */
+    private InetSocketAddress receivedFrom;
+    /** The last sender decoded: the next shares its objects where it is the same peer. */
+    private InetSocketAddress lastSender;
+
+    DatagramSubmissions(SubmissionQueue submissions, OperationTable operations) {
+        this.submissions = submissions;
+        this.operations = operations;
+    }
+
+    /** The SENDMSG of a datagram of {@code buffer}'s remaining bytes to {@code target} (null: the peer). */
+    void prepareSendTo(UringSocket socket, long id, ByteBuffer buffer, InetSocketAddress target) {
+        int slot = UserData.slot(id);
+        long msghdr = writeMessage(slot, buffer);
+        if (target != null) {
+            MemorySegment scratch = operations.scratch(slot);
+            long name = operations.scratchBase(slot) + OperationTable.SOCKADDR;
+            int length = Sockaddr.encode(scratch, name, target, socket.domain);
+            scratch.set(JAVA_LONG, msghdr + SocketLayouts.MSG_NAME, scratch.address() + name);
+            scratch.set(JAVA_INT, msghdr + SocketLayouts.MSG_NAMELEN, length);
+        }
+        submissions.prepare(IORING_OP_SENDMSG, socket.fd, id)
+                .address(operations.scratch(slot).address() + msghdr).opFlags(MSG_NOSIGNAL);
+    }
+
+    /** The RECVMSG of one datagram into {@code buffer}'s remaining bytes, its sender into the slot. */
+    void prepareReceiveFrom(UringSocket socket, long id, ByteBuffer buffer) {
+        int slot = UserData.slot(id);
+        long msghdr = writeMessage(slot, buffer);
+        MemorySegment scratch = operations.scratch(slot);
+        long name = operations.scratchBase(slot) + OperationTable.SOCKADDR;
+        scratch.set(JAVA_LONG, msghdr + SocketLayouts.MSG_NAME, scratch.address() + name);
+        scratch.set(JAVA_INT, msghdr + SocketLayouts.MSG_NAMELEN, Sockaddr.MAX_SIZE);
+        submissions.prepare(IORING_OP_RECVMSG, socket.fd, id).address(scratch.address() + msghdr);
+    }
+
+    /** A msghdr without a name whose one iovec covers the buffer's remaining bytes; returns its offset. */
+    private long writeMessage(int slot, ByteBuffer buffer) {
+        MemorySegment scratch = operations.scratch(slot);
+        long base = operations.scratchBase(slot);
+        long msghdr = base + OperationTable.MSGHDR;
+        scratch.asSlice(msghdr, SocketLayouts.MSGHDR.byteSize()).fill((byte) 0);
+        long iovec = base + OperationTable.IOVECS;
+        scratch.set(JAVA_LONG, iovec, DirectBuffers.address(buffer));
+        scratch.set(JAVA_LONG, iovec + 8, buffer.remaining());
+        scratch.set(JAVA_LONG, msghdr + SocketLayouts.MSG_IOV, scratch.address() + iovec);
+        scratch.set(JAVA_LONG, msghdr + SocketLayouts.MSG_IOVLEN, 1L);
+        return msghdr;
+    }
+
+    /**
+     * A receive's CQE came: reads its sender (for {@link #receivedFrom()}) and truncation out of
+     * the slot, which is still the operation's.
+     *
+     * @return the {@link CompletionFlags} of the completion
+     */
+    int received(int slot, int result) {
+        if (result < 0) {
+            receivedFrom = null;
+            return 0;
+        }
+        MemorySegment scratch = operations.scratch(slot);
+        long base = operations.scratchBase(slot);
+        InetSocketAddress sender = Sockaddr.decode(scratch, base + OperationTable.SOCKADDR, lastSender);
+        receivedFrom = sender;
+        if (sender != null) {
+            lastSender = sender;
+        }
+        int msgFlags = scratch.get(JAVA_INT, base + OperationTable.MSGHDR + SocketLayouts.MSG_FLAGS);
+        return (msgFlags & MSG_TRUNC) != 0 ? CompletionFlags.TRUNCATED : 0;
+    }
+
+    /** The handler of the receive completion has returned. */
+    void delivered() {
+        receivedFrom = null;
+    }
+
+    /** See {@link dev.iocp.port.CompletionPort#receivedFrom()}. */
+    InetSocketAddress receivedFrom() {
+        if (receivedFrom == null) {
+            throw new IllegalStateException("no datagram receive completion is being handled");
+        }
+        return receivedFrom;
+    }
+}
