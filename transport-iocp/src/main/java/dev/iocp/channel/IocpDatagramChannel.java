@@ -500,9 +500,10 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
             return config.getAllocator().directBuffer(capacity);
         }
 
+        /** Unused: {@code handle} passes every receive completion's id, to the method below. */
         @Override
         void readComplete(int result, int flags) {
-            throw new IllegalStateException("a datagram receive completes with its id");
+            throw new AssertionError("a datagram receive is told apart from the others in flight by its id");
         }
 
         @Override

@@ -27,7 +27,8 @@ import java.nio.channels.FileChannel;
  * the operation cannot take (an unresolved address or one of another family than the socket's,
  * a read-only buffer to receive into, a heap buffer where the backend needs direct memory, a
  * gathering send of 0 or more than {@link SubmissionChecks#MAX_GATHERED_BUFFERS} buffers or
- * segments, a segment of negative length, a closed file or a bad range to send from),
+ * segments, a segment of negative length, a closed file or a bad range to send from, a stream
+ * operation on a {@link DatagramPortSocket} or a datagram operation on any other socket),
  * {@link IndexOutOfBoundsException} for a range outside its array, and
  * {@link IllegalStateException} for a closed port or socket or the wrong thread.
  *

@@ -54,6 +54,20 @@ public final class SubmissionChecks {
     }
 
     /**
+     * A socket for a stream operation (accept, receive, send, send-file, shutdown): not a
+     * datagram socket, which moves whole datagrams with {@link CompletionPort#submitSendTo} and
+     * {@link CompletionPort#submitReceiveFrom} instead.
+     *
+     * @throws IllegalArgumentException for a {@link DatagramPortSocket}
+     */
+    public static void streamSocket(PortSocket socket) {
+        if (socket instanceof DatagramPortSocket) {
+            throw new IllegalArgumentException("a datagram socket sends and receives with submitSendTo and "
+                    + "submitReceiveFrom, not with stream operations: " + socket);
+        }
+    }
+
+    /**
      * A send-to's target: null (the connected peer), or an address as {@link #connectTarget}
      * takes it.
      *

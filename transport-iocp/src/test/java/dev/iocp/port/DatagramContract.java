@@ -1,6 +1,7 @@
 package dev.iocp.port;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -278,6 +279,25 @@ public abstract class DatagramContract extends PortFixture {
         assertThrows(PortException.class, () -> datagram.listen(1));
     }
 
+    @Test
+    void streamOperationsAreRefusedOnADatagramSocket() throws IOException {
+        DatagramPortSocket datagram = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(8);
+        List<Executable> refused = List.of(
+                () -> port.submitAccept(datagram),
+                () -> port.submitReceive(datagram, buffer),
+                () -> port.submitReceiveStream(datagram),
+                () -> port.submitSend(datagram, buffer),
+                () -> port.submitSend(datagram, new ByteBuffer[] {buffer, buffer}, 0, 2),
+                () -> port.submitShutdown(datagram, ShutdownMode.BOTH));
+        for (Executable submission : refused) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, submission);
+            assertTrue(e.getMessage().startsWith("a datagram socket sends and receives with submitSendTo"),
+                    e.getMessage());
+        }
+        assertEquals(0, port.pendingOperations(), "refusals leave nothing behind");
+    }
+
     // ---- options and multicast --------------------------------------------------------------
 
     @Test
@@ -319,5 +339,30 @@ public abstract class DatagramContract extends PortFixture {
         assertEquals(sender.localAddress().getPort(), received.sender().getPort());
         member.leaveGroup(group, lo, null);
         assertThrows(PortException.class, () -> member.leaveGroup(group, lo, null), "not a member any more");
+    }
+
+    @Test
+    void aSourceSpecificMembershipReceivesFromItsSource() throws IOException {
+        NetworkInterface lo = NetworkInterface.getByInetAddress(LOOPBACK4);
+        InetAddress group = InetAddress.getByName("232.1.2.3"); // the source-specific range (RFC 4607)
+        DatagramPortSocket member = bound(StandardProtocolFamily.INET, InetAddress.getByName("0.0.0.0"), 2);
+        member.joinGroup(group, lo, LOOPBACK4);
+        DatagramPortSocket sender = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo);
+        InetSocketAddress target = new InetSocketAddress(group, member.localAddress().getPort());
+        ByteBuffer into = ByteBuffer.allocateDirect(16);
+        sendAndReceive(sender, member, target, "source", into);
+        assertEquals("source", text(into, 6));
+        member.leaveGroup(group, lo, LOOPBACK4);
+    }
+
+    @Test
+    void membershipsRefuseWhatIsNotAMulticastGroup() throws IOException {
+        NetworkInterface lo = NetworkInterface.getByInetAddress(LOOPBACK4);
+        DatagramPortSocket socket = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        IllegalArgumentException unicast = assertThrows(IllegalArgumentException.class,
+                () -> socket.joinGroup(LOOPBACK4, lo, null));
+        assertEquals("127.0.0.1 is not a multicast address", unicast.getMessage());
+        assertThrows(NullPointerException.class, () -> socket.joinGroup(InetAddress.getByName("239.1.1.1"), null, null));
     }
 }

@@ -219,6 +219,7 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitAccept(PortSocket listener) {
+        SubmissionChecks.streamSocket(listener);
         NioSocket s = own(listener);
         return enqueue(Operation.ACCEPT, s, begin(Operation.ACCEPT, s));
     }
@@ -237,6 +238,7 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitReceive(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.streamSocket(socket);
         NioSocket s = own(socket);
         SubmissionChecks.receiveBuffer(buffer);
         if (s.operations.stream >= 0) {
@@ -250,6 +252,7 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitReceiveStream(PortSocket socket) {
+        SubmissionChecks.streamSocket(socket);
         NioSocket s = own(socket);
         SocketOperations ops = s.operations;
         if (ops.stream >= 0 || !ops.receives.isEmpty()) {
@@ -287,6 +290,7 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.streamSocket(socket);
         NioSocket s = own(socket);
         SubmissionChecks.sendBuffer(buffer);
         long id = begin(Operation.SEND, s);
@@ -296,6 +300,7 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length) {
+        SubmissionChecks.streamSocket(socket);
         SubmissionChecks.gather(buffers, offset, length);
         if (length == 1) {
             return submitSend(socket, buffers[offset]);
@@ -313,6 +318,7 @@ public final class NioPort implements CompletionPort {
      */
     @Override
     public long submitSendFile(PortSocket socket, FileChannel file, long position, int count) {
+        SubmissionChecks.streamSocket(socket);
         NioSocket s = own(socket);
         SubmissionChecks.sendFile(file, position, count);
         long id = begin(Operation.SEND_FILE, s);
@@ -322,6 +328,7 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, SendSegments segments) {
+        SubmissionChecks.streamSocket(socket);
         NioSocket s = own(socket);
         int count = segmentBuffers.stage(segments);
         long id = begin(Operation.SEND, s);
@@ -384,6 +391,7 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
+        SubmissionChecks.streamSocket(socket);
         NioSocket s = own(socket);
         SubmissionChecks.shutdownMode(mode);
         long id = begin(Operation.SHUTDOWN, s);

@@ -262,6 +262,7 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitAccept(PortSocket listener) {
+        SubmissionChecks.streamSocket(listener);
         UringSocket s = own(listener);
         long id;
         if (s.parkedAcceptSlot >= 0) {
@@ -295,6 +296,7 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitReceive(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         SubmissionChecks.receiveBuffer(buffer);
         long address = DirectBuffers.address(buffer);
@@ -314,6 +316,7 @@ public final class IoUringPort implements CompletionPort {
     /** See {@link StreamReceives}. */
     @Override
     public long submitReceiveStream(PortSocket socket) {
+        SubmissionChecks.streamSocket(socket);
         return streams.submit(own(socket));
     }
 
@@ -337,6 +340,7 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         SubmissionChecks.sendBuffer(buffer);
         long address = DirectBuffers.address(buffer);
@@ -348,6 +352,7 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length) {
+        SubmissionChecks.streamSocket(socket);
         SubmissionChecks.gather(buffers, offset, length);
         if (length == 1) {
             return submitSend(socket, buffers[offset]);
@@ -374,6 +379,7 @@ public final class IoUringPort implements CompletionPort {
     }
 
     private long submitSegments(PortSocket socket, SendSegments segments, boolean zeroCopy) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         int count = sends.stage(segments);
         long id = begin(Operation.SEND, s);
@@ -389,6 +395,7 @@ public final class IoUringPort implements CompletionPort {
      */
     @Override
     public long submitSendFile(PortSocket socket, FileChannel file, long position, int count) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         SubmissionChecks.sendFile(file, position, count);
         long id = begin(Operation.SEND_FILE, s);
@@ -433,6 +440,7 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         int how = shutdownHow(SubmissionChecks.shutdownMode(mode));
         long id = begin(Operation.SHUTDOWN, s);
