@@ -248,6 +248,9 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         }
         sends.submitted(registration.submitSendTo(content.nioBuffer(content.readerIndex(), content.readableBytes()),
                 target));
+        // The send binds an unbound socket to a free port, and a bound channel is active, as NIO's
+        // is. It also keeps flush0 from failing, as an inactive channel's, messages being sent.
+        active = true;
         return true;
     }
 
