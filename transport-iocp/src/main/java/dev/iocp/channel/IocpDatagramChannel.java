@@ -36,10 +36,11 @@ import java.nio.channels.UnresolvedAddressException;
  * Reads {@link DatagramPacket}s; writes {@link DatagramPacket}s, any
  * {@link AddressedEnvelope} of a {@link ByteBuf}, or a {@link ByteBuf} alone once connected.
  *
- * <p><b>Receives.</b> While auto-read is on, as many receives as {@code maxMessagesPerRead} allows
- * (at most {@link DatagramReceives#MAX_IN_FLIGHT}) stay in flight, each into its own buffer from
- * the {@link RecvByteBufAllocator}, so a burst of datagrams completes in one pass of the loop; the
- * read batch ends, with {@code channelReadComplete}, when the loop's batch of completions does.
+ * <p><b>Receives.</b> While auto-read is on, several receives stay in flight, each into its own
+ * buffer from the {@link RecvByteBufAllocator}, so a burst of datagrams completes in one pass of
+ * the loop: one while datagrams come one at a time, up to {@code maxMessagesPerRead} (at most
+ * {@link DatagramReceives#MAX_IN_FLIGHT}) under a burst (see {@code receiveDepth}). The read
+ * batch ends, with {@code channelReadComplete}, when the loop's batch of completions does.
  * With auto-read off each {@code read()} arms one receive. A datagram larger than its buffer is
  * cut to it, as NIO cuts it.
  *
@@ -71,6 +72,17 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     private boolean readInBatch;
     /** Whether the loop will call {@code completionBatchEnded()} at the end of its batch. */
     private boolean batchEndRequested;
+    /**
+     * How many receives auto-read keeps in flight, from 1 to maxMessagesPerRead. Every receive
+     * waiting on the socket is woken by each datagram, and all but one find nothing and wait
+     * again: while datagrams come one at a time, receives beyond the first only cost wake-ups. So
+     * the depth follows the traffic: it doubles after a batch of completions that filled every
+     * receive (a burst: more would have found a datagram too), and halves after one that filled
+     * half of them or fewer.
+     */
+    private int receiveDepth = 1;
+    /** Datagrams delivered in the loop's current batch of completions. */
+    private int datagramsInBatch;
 
     /** A new IPv6 (dual-stack) socket, as {@code new NioDatagramChannel()} opens. */
     public IocpDatagramChannel() {
@@ -465,14 +477,14 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         }
 
         /**
-         * Arms receives up to what the channel wants in flight: with auto-read, as many as
-         * maxMessagesPerRead; without, one for a pending read().
+         * Arms receives up to what the channel wants in flight: with auto-read,
+         * {@link #receiveDepth}; without, one for a pending read().
          */
         void scheduleReceives() {
             if (closing || !isActive() || registration == null || !registration.isValid()) {
                 return;
             }
-            int wanted = config.isAutoRead() ? receiveDepth() : readPending ? 1 : 0;
+            int wanted = config.isAutoRead() ? Math.min(receiveDepth, maxReceiveDepth()) : readPending ? 1 : 0;
             RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
             while (receives.inFlight() < wanted) {
                 ByteBuf buffer = receiveBuffer(handle);
@@ -486,7 +498,21 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
             }
         }
 
-        private int receiveDepth() {
+        /**
+         * Adapts {@link #receiveDepth} to the batch of completions that just ended: a batch that
+         * filled every receive in flight doubles it, one that filled half of them or fewer halves it.
+         */
+        private void adaptReceiveDepth() {
+            if (datagramsInBatch >= receiveDepth) {
+                receiveDepth = Math.min(receiveDepth * 2, maxReceiveDepth());
+            } else if (datagramsInBatch <= receiveDepth / 2) {
+                receiveDepth = Math.max(receiveDepth / 2, 1);
+            }
+            datagramsInBatch = 0;
+        }
+
+        /** maxMessagesPerRead, within 1 and {@link DatagramReceives#MAX_IN_FLIGHT}. */
+        private int maxReceiveDepth() {
             RecvByteBufAllocator allocator = config.getRecvByteBufAllocator();
             int perRead = allocator instanceof MaxMessagesRecvByteBufAllocator max ? max.maxMessagesPerRead() : 1;
             return Math.clamp(perRead, 1, DatagramReceives.MAX_IN_FLIGHT);
@@ -535,6 +561,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
                 }
                 handle.lastBytesRead(result);
                 handle.incMessagesRead(1);
+                datagramsInBatch++;
                 readPending = false;
                 if (!batchEndRequested) {
                     batchEndRequested = true; // channelReadComplete when the loop's batch ends
@@ -572,6 +599,8 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         public void completionBatchEnded() {
             batchEndRequested = false;
             endBatchEarly();
+            adaptReceiveDepth();
+            scheduleReceives();
         }
 
         /** Ends the read batch under way, if it delivered anything. */

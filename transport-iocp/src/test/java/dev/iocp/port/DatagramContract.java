@@ -180,6 +180,41 @@ public abstract class DatagramContract extends PortFixture {
         assertEquals(Set.of("d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"), got, "each datagram once");
     }
 
+    @Test
+    void receivesWaitingTogetherOnOneSocketNeverCompleteWithoutADatagram() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        int waiting = 4;
+        Map<Long, ByteBuffer> receives = new HashMap<>();
+        for (int i = 0; i < waiting; i++) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(16);
+            receives.put(port.submitReceiveFrom(b, buffer), buffer);
+        }
+        // One datagram at a time: each wakes every waiting receive, and all but one find nothing.
+        for (int i = 0; i < 400; i++) {
+            await(port.submitSendTo(a, datagram("d" + i), b.localAddress()));
+            long completed = -1;
+            while (completed < 0) {
+                for (long id : receives.keySet()) {
+                    if (done.containsKey(id)) {
+                        completed = id;
+                    }
+                }
+                if (completed < 0) {
+                    port.dequeue((key, operation, result, flags, id) ->
+                            done.put(id, new Received(new Completion(key, operation, result, flags, id), null)),
+                            64, TimeUnit.MILLISECONDS.toNanos(100));
+                }
+            }
+            Received received = done.remove(completed);
+            assertEquals(1 + String.valueOf(i).length(), received.completion().result(),
+                    () -> "datagram " + received.completion());
+            ByteBuffer buffer = receives.remove(completed);
+            receives.put(port.submitReceiveFrom(b, buffer), buffer);
+        }
+        assertEquals(waiting, b.pendingOperations());
+    }
+
     // ---- connected --------------------------------------------------------------------------
 
     @Test
@@ -251,6 +286,19 @@ public abstract class DatagramContract extends PortFixture {
         }
         assertFalse(b.isOpen());
         assertEquals(0, port.pendingOperations(), "no slot left behind");
+    }
+
+    @Test
+    void aCancelledReceiveCompletesAsCancelledAndTheSocketReceivesOn() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        long receive = port.submitReceiveFrom(b, ByteBuffer.allocateDirect(16));
+        long cancel = port.submitCancel(b, receive);
+        assertEquals(-Errno.ECANCELED, await(receive).completion().result());
+        assertEquals(0, await(cancel).completion().result());
+        ByteBuffer into = ByteBuffer.allocateDirect(16);
+        assertEquals(5, sendAndReceive(a, b, b.localAddress(), "after", into).completion().result());
+        assertEquals(0, port.pendingOperations());
     }
 
     // ---- refusals ---------------------------------------------------------------------------

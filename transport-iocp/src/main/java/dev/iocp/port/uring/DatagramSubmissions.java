@@ -7,9 +7,13 @@ import dev.iocp.port.uring.sys.SocketLayouts;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.Set;
 
+import static dev.iocp.port.uring.sys.LinuxConstants.IORING_CQE_F_SOCK_NONEMPTY;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_RECVMSG;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_SENDMSG;
+import static dev.iocp.port.uring.sys.LinuxConstants.IORING_RECVSEND_POLL_FIRST;
 import static dev.iocp.port.uring.sys.LinuxConstants.MSG_NOSIGNAL;
 import static dev.iocp.port.uring.sys.LinuxConstants.MSG_TRUNC;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -24,6 +28,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>A receive's outcome is read from the slot when its CQE comes, before the slot is freed:
  * the sender ({@code msg_name}, which {@link #receivedFrom()} hands out while the handler runs)
  * and whether the datagram was cut ({@code MSG_TRUNC} in {@code msg_flags}).
+ *
+ * <p><b>Receives that find nothing.</b> Several receives waiting on one socket are all woken by
+ * each datagram, and all but one find the socket empty again; io_uring re-arms their polls, but
+ * after {@code APOLL_MAX_RETRY} (128, {@code io_uring/poll.c}) futile wake-ups it hands a request
+ * to io-wq, where the non-blocking socket answers {@code -EAGAIN}, and that is the completion.
+ * Such a receive is re-armed here, in its slot and under its id, so that a receive completes with
+ * a datagram or a real error only ({@link #rearm}); one the caller asked to cancel meanwhile, or
+ * whose socket is closing, completes as cancelled instead.
  */
 final class DatagramSubmissions {
     private final SubmissionQueue submissions;
@@ -37,6 +49,9 @@ final class DatagramSubmissions {
         this.submissions = submissions;
         this.operations = operations;
     }
+
+    /** Receives the caller asked to cancel that have not completed yet: they are not re-armed. */
+    private final Set<Long> cancelAsked = new HashSet<>();
 
     /** The SENDMSG of a datagram of {@code buffer}'s remaining bytes to {@code target} (null: the peer). */
     void prepareSendTo(UringSocket socket, long id, ByteBuffer buffer, InetSocketAddress target) {
@@ -64,6 +79,33 @@ final class DatagramSubmissions {
         submissions.prepare(IORING_OP_RECVMSG, socket.fd, id).address(scratch.address() + msghdr);
     }
 
+    /**
+     * Submits again a receive that completed with {@code -EAGAIN} ({@link DatagramSubmissions}):
+     * its slot still holds its msghdr and iovec; the kernel wrote only the name's length and the
+     * flags, which are reset. POLL_FIRST: the socket was just found empty.
+     */
+    void rearm(UringSocket socket, long id) {
+        int slot = UserData.slot(id);
+        MemorySegment scratch = operations.scratch(slot);
+        long msghdr = operations.scratchBase(slot) + OperationTable.MSGHDR;
+        scratch.set(JAVA_INT, msghdr + SocketLayouts.MSG_NAMELEN, Sockaddr.MAX_SIZE);
+        scratch.set(JAVA_INT, msghdr + SocketLayouts.MSG_FLAGS, 0);
+        submissions.prepare(IORING_OP_RECVMSG, socket.fd, id).address(scratch.address() + msghdr)
+                .ioprio(IORING_RECVSEND_POLL_FIRST);
+    }
+
+    /** The caller asked to cancel receive {@code id}: should it find nothing, it is not re-armed. */
+    void cancelling(long id) {
+        cancelAsked.add(id);
+    }
+
+    /**
+     * Receive {@code id} completed: whether its caller asked to cancel it. Forgets the request.
+     */
+    boolean completedAfterCancel(long id) {
+        return !cancelAsked.isEmpty() && cancelAsked.remove(id);
+    }
+
     /** A msghdr without a name whose one iovec covers the buffer's remaining bytes; returns its offset. */
     private long writeMessage(int slot, ByteBuffer buffer) {
         MemorySegment scratch = operations.scratch(slot);
@@ -84,7 +126,7 @@ final class DatagramSubmissions {
      *
      * @return the {@link CompletionFlags} of the completion
      */
-    int received(int slot, int result) {
+    int received(int slot, int result, int cqeFlags) {
         if (result < 0) {
             receivedFrom = null;
             return 0;
@@ -97,7 +139,8 @@ final class DatagramSubmissions {
             lastSender = sender;
         }
         int msgFlags = scratch.get(JAVA_INT, base + OperationTable.MSGHDR + SocketLayouts.MSG_FLAGS);
-        return (msgFlags & MSG_TRUNC) != 0 ? CompletionFlags.TRUNCATED : 0;
+        return ((msgFlags & MSG_TRUNC) != 0 ? CompletionFlags.TRUNCATED : 0)
+                | ((cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0 ? CompletionFlags.INPUT_PENDING : 0);
     }
 
     /** The handler of the receive completion has returned. */

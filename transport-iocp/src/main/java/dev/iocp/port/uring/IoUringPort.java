@@ -486,6 +486,9 @@ public final class IoUringPort implements CompletionPort {
         if (s != null && operationId == s.streamId) {
             streams.cancelling(s); // its watch too, so that its end need not wait for the watch
         }
+        if (UserData.kind(operationId) == UserData.KIND_RECEIVE_FROM && operations.isInFlight(operationId)) {
+            datagrams.cancelling(operationId); // not re-armed should it find nothing
+        }
         return id;
     }
 
@@ -664,7 +667,7 @@ public final class IoUringPort implements CompletionPort {
             return streams.watchCompleted(userData, result, handler);
         }
         if (kind == UserData.KIND_RECEIVE_FROM) {
-            return receiveFromCompleted(userData, result, handler);
+            return receiveFromCompleted(userData, result, cqeFlags, handler);
         }
         if (kind >= UserData.KIND_SPLICE_IN && kind <= UserData.KIND_SPLICE_DONE) {
             result = splices.stepCompleted(userData, kind, result);
@@ -741,12 +744,24 @@ public final class IoUringPort implements CompletionPort {
         return 1;
     }
 
-    /** A datagram receive: its sender and truncation are read from the slot before it is freed. */
-    private int receiveFromCompleted(long userData, int result, CompletionHandler handler) {
+    /**
+     * A datagram receive: re-armed when it found nothing ({@link DatagramSubmissions}), else its
+     * sender and truncation are read from the slot before it is freed.
+     */
+    private int receiveFromCompleted(long userData, int result, int cqeFlags, CompletionHandler handler) {
         int slot = operations.slotOf(userData);
         long key = operations.key(slot);
         UringSocket socket = operations.socket(slot);
-        int flags = datagrams.received(slot, result);
+        if (result == -Errno.EAGAIN) {
+            if (!datagrams.completedAfterCancel(userData) && socket.state == UringSocket.State.OPEN && !closed) {
+                datagrams.rearm(socket, userData);
+                return 0;
+            }
+            result = -Errno.ECANCELED; // it was asked to stop, and had nothing
+        } else {
+            datagrams.completedAfterCancel(userData);
+        }
+        int flags = datagrams.received(slot, result, cqeFlags);
         operations.release(slot);
         closes.operationDone(socket);
         try {
