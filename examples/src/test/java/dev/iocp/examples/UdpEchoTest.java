@@ -22,7 +22,7 @@ class UdpEchoTest {
     @EnumSource(Transport.class)
     void udpEchoClientGetsEachDatagramBack(Transport transport) throws Exception {
         try (UdpEchoServer server = start(transport)) {
-            assertEquals(300, UdpEchoClient.run(transport, server.localAddress(), 300)); // past io_uring's 128 re-polls
+            assertEquals(300, UdpEchoClient.run(transport, server.localAddress(), 300));
         }
     }
 

@@ -161,7 +161,7 @@ class IocpDatagramChannelTest {
 
     @Test
     void aLongExchangeOfSingleDatagramsLosesNoneAndRaisesNothing() throws Exception {
-        // More round trips than io_uring re-polls a receive that keeps finding nothing (128).
+        // Hundreds of round trips: receives that find nothing (woken beside another) never surface.
         Recorder received = new Recorder();
         DatagramChannel server = bound(received);
         Recorder replies = new Recorder();
