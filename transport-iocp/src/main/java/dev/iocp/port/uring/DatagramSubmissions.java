@@ -1,6 +1,9 @@
 package dev.iocp.port.uring;
 
 import dev.iocp.port.CompletionFlags;
+import dev.iocp.port.CompletionHandler;
+import dev.iocp.port.Errno;
+import dev.iocp.port.Operation;
 import dev.iocp.port.uring.sys.Sockaddr;
 import dev.iocp.port.uring.sys.SocketLayouts;
 
@@ -9,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_CQE_F_SOCK_NONEMPTY;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_RECVMSG;
@@ -40,18 +44,20 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class DatagramSubmissions {
     private final SubmissionQueue submissions;
     private final OperationTable operations;
+    /** Tells the socket's close that one of its operations has completed ({@link SocketCloses}). */
+    private final Consumer<UringSocket> operationDone;
     /** The sender of the receive completion being delivered; null outside its handler. */
     private InetSocketAddress receivedFrom;
     /** The last sender decoded: the next shares its objects where it is the same peer. */
     private InetSocketAddress lastSender;
-
-    DatagramSubmissions(SubmissionQueue submissions, OperationTable operations) {
-        this.submissions = submissions;
-        this.operations = operations;
-    }
-
     /** Receives the caller asked to cancel that have not completed yet: they are not re-armed. */
     private final Set<Long> cancelAsked = new HashSet<>();
+
+    DatagramSubmissions(SubmissionQueue submissions, OperationTable operations, Consumer<UringSocket> operationDone) {
+        this.submissions = submissions;
+        this.operations = operations;
+        this.operationDone = operationDone;
+    }
 
     /** The SENDMSG of a datagram of {@code buffer}'s remaining bytes to {@code target} (null: the peer). */
     void prepareSendTo(UringSocket socket, long id, ByteBuffer buffer, InetSocketAddress target) {
@@ -80,11 +86,11 @@ final class DatagramSubmissions {
     }
 
     /**
-     * Submits again a receive that completed with {@code -EAGAIN} ({@link DatagramSubmissions}):
+     * Submits again a receive that completed with {@code -EAGAIN} (see the class comment):
      * its slot still holds its msghdr and iovec; the kernel wrote only the name's length and the
      * flags, which are reset. POLL_FIRST: the socket was just found empty.
      */
-    void rearm(UringSocket socket, long id) {
+    private void rearm(UringSocket socket, long id) {
         int slot = UserData.slot(id);
         MemorySegment scratch = operations.scratch(slot);
         long msghdr = operations.scratchBase(slot) + OperationTable.MSGHDR;
@@ -102,7 +108,7 @@ final class DatagramSubmissions {
     /**
      * Receive {@code id} completed: whether its caller asked to cancel it. Forgets the request.
      */
-    boolean completedAfterCancel(long id) {
+    private boolean completedAfterCancel(long id) {
         return !cancelAsked.isEmpty() && cancelAsked.remove(id);
     }
 
@@ -121,12 +127,43 @@ final class DatagramSubmissions {
     }
 
     /**
+     * Routes a receive's CQE: re-arms the receive when it found nothing, else delivers it as
+     * {@link Operation#RECEIVE}, its sender and truncation read from the slot before the slot is
+     * freed.
+     *
+     * @param portClosing whether the port is closing (nothing is re-armed then)
+     * @return how many completions reached the handler (0 or 1)
+     */
+    int receiveCompleted(long userData, int result, int cqeFlags, boolean portClosing, CompletionHandler handler) {
+        int slot = operations.slotOf(userData);
+        long key = operations.key(slot);
+        UringSocket socket = operations.socket(slot);
+        boolean cancelled = completedAfterCancel(userData);
+        if (result == -Errno.EAGAIN) {
+            if (!cancelled && socket.state == UringSocket.State.OPEN && !portClosing) {
+                rearm(socket, userData);
+                return 0;
+            }
+            result = -Errno.ECANCELED; // it was asked to stop, and had nothing
+        }
+        int flags = received(slot, result, cqeFlags);
+        operations.release(slot);
+        operationDone.accept(socket);
+        try {
+            handler.onCompletion(key, Operation.RECEIVE, result, flags, userData);
+        } finally {
+            receivedFrom = null;
+        }
+        return 1;
+    }
+
+    /**
      * A receive's CQE came: reads its sender (for {@link #receivedFrom()}) and truncation out of
      * the slot, which is still the operation's.
      *
      * @return the {@link CompletionFlags} of the completion
      */
-    int received(int slot, int result, int cqeFlags) {
+    private int received(int slot, int result, int cqeFlags) {
         if (result < 0) {
             receivedFrom = null;
             return 0;
@@ -141,11 +178,6 @@ final class DatagramSubmissions {
         int msgFlags = scratch.get(JAVA_INT, base + OperationTable.MSGHDR + SocketLayouts.MSG_FLAGS);
         return ((msgFlags & MSG_TRUNC) != 0 ? CompletionFlags.TRUNCATED : 0)
                 | ((cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0 ? CompletionFlags.INPUT_PENDING : 0);
-    }
-
-    /** The handler of the receive completion has returned. */
-    void delivered() {
-        receivedFrom = null;
     }
 
     /** See {@link dev.iocp.port.CompletionPort#receivedFrom()}. */

@@ -130,7 +130,7 @@ public final class IoUringPort implements CompletionPort {
         this.streams = new StreamReceives(arena, r.fd, submissions, operations, metrics, receiveSettings,
                 closes::operationDone);
         this.sends = new SendSubmissions(submissions, operations, IoUringProbe.RESULT.zeroCopySends());
-        this.datagrams = new DatagramSubmissions(submissions, operations);
+        this.datagrams = new DatagramSubmissions(submissions, operations, closes::operationDone);
         this.enterFd = r.fd;
         metrics.opened();
     }
@@ -667,7 +667,7 @@ public final class IoUringPort implements CompletionPort {
             return streams.watchCompleted(userData, result, handler);
         }
         if (kind == UserData.KIND_RECEIVE_FROM) {
-            return receiveFromCompleted(userData, result, cqeFlags, handler);
+            return datagrams.receiveCompleted(userData, result, cqeFlags, closed, handler);
         }
         if (kind >= UserData.KIND_SPLICE_IN && kind <= UserData.KIND_SPLICE_DONE) {
             result = splices.stepCompleted(userData, kind, result);
@@ -741,34 +741,6 @@ public final class IoUringPort implements CompletionPort {
             closes.operationDone(socket);
         }
         handler.onCompletion(key, operation, result, flags, userData);
-        return 1;
-    }
-
-    /**
-     * A datagram receive: re-armed when it found nothing ({@link DatagramSubmissions}), else its
-     * sender and truncation are read from the slot before it is freed.
-     */
-    private int receiveFromCompleted(long userData, int result, int cqeFlags, CompletionHandler handler) {
-        int slot = operations.slotOf(userData);
-        long key = operations.key(slot);
-        UringSocket socket = operations.socket(slot);
-        if (result == -Errno.EAGAIN) {
-            if (!datagrams.completedAfterCancel(userData) && socket.state == UringSocket.State.OPEN && !closed) {
-                datagrams.rearm(socket, userData);
-                return 0;
-            }
-            result = -Errno.ECANCELED; // it was asked to stop, and had nothing
-        } else {
-            datagrams.completedAfterCancel(userData);
-        }
-        int flags = datagrams.received(slot, result, cqeFlags);
-        operations.release(slot);
-        closes.operationDone(socket);
-        try {
-            handler.onCompletion(key, Operation.RECEIVE, result, flags, userData);
-        } finally {
-            datagrams.delivered();
-        }
         return 1;
     }
 
