@@ -5,6 +5,7 @@ import dev.iocp.port.Errno;
 import dev.iocp.port.SubmissionChecks;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -15,6 +16,7 @@ import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.StringUtil;
 
@@ -89,8 +91,9 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         this(StandardProtocolFamily.INET6);
     }
 
+    /** A new socket of {@code family}: {@code INET} or {@code INET6}, as java.net's or Netty's {@link SocketProtocolFamily}. */
     public IocpDatagramChannel(ProtocolFamily family) {
-        this(openSocket(family));
+        this(openSocket(family instanceof SocketProtocolFamily netty ? netty.toJdkFamily() : family));
     }
 
     private IocpDatagramChannel(DatagramPortSocket socket) {
@@ -103,7 +106,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         try {
             return Iocp.backend().openDatagramSocket(family);
         } catch (IOException e) {
-            throw new io.netty.channel.ChannelException("failed to open a datagram socket", e);
+            throw new ChannelException("failed to open a datagram socket", e);
         }
     }
 

@@ -14,6 +14,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterAll;
@@ -268,7 +269,7 @@ class IocpDatagramChannelTest {
     void messagesItCannotSendAreRefusedAndTheChannelGoesOn() throws Exception {
         Recorder received = new Recorder();
         DatagramChannel server = bound(received);
-        DatagramChannel client = new IocpDatagramChannel(StandardProtocolFamily.INET);
+        DatagramChannel client = new IocpDatagramChannel(SocketProtocolFamily.INET); // Netty's family, as NIO takes it
         group.register(client).sync();
         client.bind(LOOPBACK).sync();
         try {

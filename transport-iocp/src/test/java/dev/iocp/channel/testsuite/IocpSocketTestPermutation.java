@@ -294,12 +294,12 @@ public class IocpSocketTestPermutation extends SocketTestPermutation {
 
     static Bootstrap iocpDatagram(SocketProtocolFamily family) {
         return datagramBootstrap(groups().iocpWorker, "IocpDatagramChannel(" + family + ")",
-                () -> new IocpDatagramChannel(family.toJdkFamily()));
+                () -> new IocpDatagramChannel(family));
     }
 
     static Bootstrap singleLoopIocpDatagram(SocketProtocolFamily family) {
         return datagramBootstrap(groups().iocpSingle, "IocpDatagramChannel(" + family + ")",
-                () -> new IocpDatagramChannel(family.toJdkFamily()));
+                () -> new IocpDatagramChannel(family));
     }
 
     static Bootstrap nioDatagram(SocketProtocolFamily family) {
