@@ -481,7 +481,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
 
         /**
          * Arms receives up to what the channel wants in flight: with auto-read,
-         * {@link #receiveDepth}; without, one for a pending read().
+         * {@code receiveDepth}; without, one for a pending read().
          */
         void scheduleReceives() {
             if (closing || !isActive() || registration == null || !registration.isValid()) {
@@ -502,7 +502,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         }
 
         /**
-         * Adapts {@link #receiveDepth} to the batch of completions that just ended: a batch that
+         * Adapts {@code receiveDepth} to the batch of completions that just ended: a batch that
          * filled every receive in flight doubles it, one that filled half of them or fewer halves it.
          */
         private void adaptReceiveDepth() {
