@@ -390,6 +390,22 @@ public abstract class DatagramContract extends PortFixture {
     }
 
     @Test
+    void aDualStackSocketJoinsAnIpv4Group() throws IOException {
+        NetworkInterface lo = NetworkInterface.getByInetAddress(LOOPBACK4);
+        InetAddress group = InetAddress.getByName("239.255.10.12");
+        DatagramPortSocket member = bound(StandardProtocolFamily.INET6, InetAddress.getByName("0.0.0.0"), 2);
+        member.joinGroup(group, lo, null);
+        DatagramPortSocket sender = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo);
+        InetSocketAddress target = new InetSocketAddress(group, member.localAddress().getPort());
+        ByteBuffer into = ByteBuffer.allocateDirect(16);
+        Received received = sendAndReceive(sender, member, target, "mixed", into);
+        assertEquals("mixed", text(into, 5));
+        assertInstanceOf(Inet4Address.class, received.sender().getAddress());
+        member.leaveGroup(group, lo, null);
+    }
+
+    @Test
     void aSourceSpecificMembershipReceivesFromItsSource() throws IOException {
         NetworkInterface lo = NetworkInterface.getByInetAddress(LOOPBACK4);
         InetAddress group = InetAddress.getByName("232.1.2.3"); // the source-specific range (RFC 4607)
