@@ -33,13 +33,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * the sender ({@code msg_name}, which {@link #receivedFrom()} hands out while the handler runs)
  * and whether the datagram was cut ({@code MSG_TRUNC} in {@code msg_flags}).
  *
- * <p><b>Receives that find nothing.</b> Several receives waiting on one socket are all woken by
+ * <p><b>Requests that find nothing.</b> Several receives waiting on one socket are all woken by
  * each datagram, and all but one find the socket empty again; io_uring re-arms their polls, but
  * after {@code APOLL_MAX_RETRY} (128, {@code io_uring/poll.c}) futile wake-ups it hands a request
  * to io-wq, where the non-blocking socket answers {@code -EAGAIN}, and that is the completion.
- * Such a receive is re-armed here, in its slot and under its id, so that a receive completes with
- * a datagram or a real error only ({@link #rearm}); one the caller asked to cancel meanwhile, or
- * whose socket is closing, completes as cancelled instead.
+ * Sends waiting together for room in the socket buffer can meet the same (never on loopback,
+ * where a send never waits: the loopback device gives the room back at once). Such a request is
+ * re-armed here, in its slot and under its id, so that it completes with a datagram or a real
+ * error only ({@link #rearm}); one the caller asked to cancel meanwhile, or whose socket is
+ * closing, completes as cancelled instead.
  */
 final class DatagramSubmissions {
     private final SubmissionQueue submissions;
@@ -85,29 +87,38 @@ final class DatagramSubmissions {
         submissions.prepare(IORING_OP_RECVMSG, socket.fd, id).address(scratch.address() + msghdr);
     }
 
+    /** Whether a user_data kind is one of the operations here. */
+    static boolean isDatagramKind(int kind) {
+        return kind == UserData.KIND_RECEIVE_FROM || kind == UserData.KIND_SEND_TO;
+    }
+
     /**
-     * Submits again a receive that completed with {@code -EAGAIN} (see the class comment):
-     * its slot still holds its msghdr and iovec; the kernel wrote only the name's length and the
-     * flags, which are reset. POLL_FIRST: the socket was just found empty.
+     * Submits again a request that completed with {@code -EAGAIN} (see the class comment): its
+     * slot still holds its msghdr, iovec and (for a send) target; of a receive's msghdr the kernel
+     * wrote only the name's length and the flags, which are reset. POLL_FIRST: the socket was just
+     * found empty, or full.
      */
-    private void rearm(UringSocket socket, long id) {
+    private void rearm(UringSocket socket, int kind, long id) {
         int slot = UserData.slot(id);
         MemorySegment scratch = operations.scratch(slot);
         long msghdr = operations.scratchBase(slot) + OperationTable.MSGHDR;
+        if (kind == UserData.KIND_SEND_TO) {
+            submissions.prepare(IORING_OP_SENDMSG, socket.fd, id).address(scratch.address() + msghdr)
+                    .opFlags(MSG_NOSIGNAL).ioprio(IORING_RECVSEND_POLL_FIRST);
+            return;
+        }
         scratch.set(JAVA_INT, msghdr + SocketLayouts.MSG_NAMELEN, Sockaddr.MAX_SIZE);
         scratch.set(JAVA_INT, msghdr + SocketLayouts.MSG_FLAGS, 0);
         submissions.prepare(IORING_OP_RECVMSG, socket.fd, id).address(scratch.address() + msghdr)
                 .ioprio(IORING_RECVSEND_POLL_FIRST);
     }
 
-    /** The caller asked to cancel receive {@code id}: should it find nothing, it is not re-armed. */
+    /** The caller asked to cancel request {@code id}: should it end with EAGAIN, it is not re-armed. */
     void cancelling(long id) {
         cancelAsked.add(id);
     }
 
-    /**
-     * Receive {@code id} completed: whether its caller asked to cancel it. Forgets the request.
-     */
+    /** Request {@code id} completed: whether its caller asked to cancel it. Forgets the request. */
     private boolean completedAfterCancel(long id) {
         return !cancelAsked.isEmpty() && cancelAsked.remove(id);
     }
@@ -127,24 +138,30 @@ final class DatagramSubmissions {
     }
 
     /**
-     * Routes a receive's CQE: re-arms the receive when it found nothing, else delivers it as
-     * {@link Operation#RECEIVE}, its sender and truncation read from the slot before the slot is
-     * freed.
+     * Routes the CQE of a send-to or receive-from: re-arms the request when it ended with
+     * EAGAIN, else delivers it as {@link Operation#SEND} or {@link Operation#RECEIVE}, a receive's
+     * sender and truncation read from the slot before the slot is freed.
      *
      * @param portClosing whether the port is closing (nothing is re-armed then)
      * @return how many completions reached the handler (0 or 1)
      */
-    int receiveCompleted(long userData, int result, int cqeFlags, boolean portClosing, CompletionHandler handler) {
+    int completed(long userData, int kind, int result, int cqeFlags, boolean portClosing, CompletionHandler handler) {
         int slot = operations.slotOf(userData);
         long key = operations.key(slot);
         UringSocket socket = operations.socket(slot);
         boolean cancelled = completedAfterCancel(userData);
         if (result == -Errno.EAGAIN) {
             if (!cancelled && socket.state == UringSocket.State.OPEN && !portClosing) {
-                rearm(socket, userData);
+                rearm(socket, kind, userData);
                 return 0;
             }
-            result = -Errno.ECANCELED; // it was asked to stop, and had nothing
+            result = -Errno.ECANCELED; // it was asked to stop, and had not started
+        }
+        if (kind == UserData.KIND_SEND_TO) {
+            operations.release(slot);
+            operationDone.accept(socket);
+            handler.onCompletion(key, Operation.SEND, result, 0, userData);
+            return 1;
         }
         int flags = received(slot, result, cqeFlags);
         operations.release(slot);

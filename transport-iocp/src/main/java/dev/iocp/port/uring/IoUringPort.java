@@ -411,7 +411,9 @@ public final class IoUringPort implements CompletionPort {
         SubmissionChecks.sendBuffer(buffer);
         SubmissionChecks.sendTarget(s, target);
         DirectBuffers.requireDirect(buffer);
-        long id = begin(Operation.SEND, s);
+        metrics.submitted();
+        long id = operations.acquire(UserData.KIND_SEND_TO, s.key, s);
+        s.inFlight++;
         operations.pin(UserData.slot(id), buffer);
         datagrams.prepareSendTo(s, id, buffer, target);
         return id;
@@ -486,8 +488,8 @@ public final class IoUringPort implements CompletionPort {
         if (s != null && operationId == s.streamId) {
             streams.cancelling(s); // its watch too, so that its end need not wait for the watch
         }
-        if (UserData.kind(operationId) == UserData.KIND_RECEIVE_FROM && operations.isInFlight(operationId)) {
-            datagrams.cancelling(operationId); // not re-armed should it find nothing
+        if (DatagramSubmissions.isDatagramKind(UserData.kind(operationId)) && operations.isInFlight(operationId)) {
+            datagrams.cancelling(operationId); // not re-armed should it find no datagram, or no room
         }
         return id;
     }
@@ -666,8 +668,8 @@ public final class IoUringPort implements CompletionPort {
         if (kind == UserData.KIND_STREAM_WATCH) {
             return streams.watchCompleted(userData, result, handler);
         }
-        if (kind == UserData.KIND_RECEIVE_FROM) {
-            return datagrams.receiveCompleted(userData, result, cqeFlags, closed, handler);
+        if (DatagramSubmissions.isDatagramKind(kind)) {
+            return datagrams.completed(userData, kind, result, cqeFlags, closed, handler);
         }
         if (kind >= UserData.KIND_SPLICE_IN && kind <= UserData.KIND_SPLICE_DONE) {
             result = splices.stepCompleted(userData, kind, result);

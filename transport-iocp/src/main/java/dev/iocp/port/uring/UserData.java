@@ -51,6 +51,8 @@ final class UserData {
      * truncation out of the slot's msghdr first.
      */
     static final int KIND_RECEIVE_FROM = 0xF7;
+    /** A datagram send, routed as {@link #KIND_RECEIVE_FROM} is; reaches handlers as SEND. */
+    static final int KIND_SEND_TO = 0xF6;
 
     static final int GENERATION_MASK = 0xFF_FFFF;
 
