@@ -270,11 +270,12 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     }
 
     /** What a failed send's promise fails with: the exceptions NIO's datagram channel gives. */
-    private IOException sendFailure(int result) {
+    private Throwable sendFailure(int result) {
         if (result == -Errno.ECONNREFUSED) {
-            PortUnreachableException unreachable = new PortUnreachableException(
-                    failure("sendmsg", result).getMessage());
-            return unreachable;
+            return new PortUnreachableException(failure("sendmsg", result).getMessage());
+        }
+        if (result == -Errno.EDESTADDRREQ) {
+            return new NotYetConnectedException(); // a bare buffer after a disconnect, as NIO fails it
         }
         if (isCancelled(result)) {
             return new ClosedChannelException();
