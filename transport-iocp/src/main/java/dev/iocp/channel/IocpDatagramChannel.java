@@ -638,12 +638,9 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
                     in.remove(sendFailure(sent));
                 }
             }
-            if (in != null && !in.isEmpty() && !closing) {
-                try {
-                    doWrite(in);
-                } catch (Exception e) {
-                    pipeline().fireExceptionCaught(e);
-                }
+            flush0(); // what was flushed behind the sends that completed
+            if (sends.inFlight() == 0 && !closing && closeWhenFlushed) {
+                close(voidPromise()); // the loop is shutting down, and all that was flushed is sent
             }
         }
 

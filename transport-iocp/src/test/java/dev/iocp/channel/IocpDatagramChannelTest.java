@@ -339,6 +339,39 @@ class IocpDatagramChannelTest {
     }
 
     @Test
+    void aLoopShuttingDownGracefullySendsWhatWasFlushedThenCloses() throws Exception {
+        Recorder received = new Recorder();
+        DatagramChannel server = bound(received);
+        EventLoopGroup ownGroup = new IocpEventLoopGroup(1);
+        try {
+            DatagramChannel client = (DatagramChannel) new Bootstrap().group(ownGroup).channel(IocpDatagramChannel.class)
+                    .handler(new Recorder()).bind(LOOPBACK).sync().channel();
+            List<ChannelFuture> writes = new ArrayList<>();
+            client.eventLoop().execute(() -> {
+                for (int i = 0; i < 100; i++) {
+                    writes.add(client.write(new DatagramPacket(text("g" + i), server.localAddress())));
+                }
+                client.flush();
+                // While the sends are in flight. The loop runs on through the quiet period; the
+                // channel closes as soon as its datagrams are sent, not when the loop ends.
+                ownGroup.shutdownGracefully(5, 10, TimeUnit.SECONDS);
+            });
+            assertTrue(client.closeFuture().await(3, TimeUnit.SECONDS), "closed once its datagrams were sent");
+            for (ChannelFuture write : writes) {
+                assertTrue(write.isSuccess(), () -> String.valueOf(write.cause()));
+            }
+            Set<String> got = new HashSet<>();
+            for (int i = 0; i < 100; i++) {
+                got.add(received.nextText());
+            }
+            assertEquals(100, got.size());
+        } finally {
+            ownGroup.shutdownGracefully(5, 10, TimeUnit.SECONDS); // ends after its quiet period; not waited for
+            server.close().sync();
+        }
+    }
+
+    @Test
     void closingWithReceivesAndSendsInFlightReleasesEverything() throws Exception {
         // PARANOID leak detection fails the run should a receive buffer or a queued datagram leak.
         for (int i = 0; i < 20; i++) {
