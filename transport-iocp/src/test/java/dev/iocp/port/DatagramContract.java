@@ -37,24 +37,24 @@ import static org.junit.jupiter.api.Assertions.fail;
  * backend's test extends this and names the backend.
  */
 public abstract class DatagramContract extends PortFixture {
-    private static final InetAddress LOOPBACK4 = InetAddress.getLoopbackAddress();
+    protected static final InetAddress LOOPBACK4 = InetAddress.getLoopbackAddress();
 
     /** What a dequeue delivered, with the sender of each successful receive as the handler saw it. */
     private final Map<Long, Received> done = new HashMap<>();
 
-    private record Received(Completion completion, InetSocketAddress sender) {
+    protected record Received(Completion completion, InetSocketAddress sender) {
     }
 
     // ---- sockets ----------------------------------------------------------------------------
 
-    private DatagramPortSocket bound(StandardProtocolFamily family, InetAddress address, long key) throws IOException {
+    protected DatagramPortSocket bound(StandardProtocolFamily family, InetAddress address, long key) throws IOException {
         DatagramPortSocket socket = backend().openDatagramSocket(family);
         socket.bind(new InetSocketAddress(address, 0));
         port.register(socket, key);
         return socket;
     }
 
-    private static ByteBuffer datagram(String text) {
+    protected static ByteBuffer datagram(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
         return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
     }
@@ -66,7 +66,7 @@ public abstract class DatagramContract extends PortFixture {
     }
 
     /** Dequeues until operation {@code id} has completed; returns its completion and sender. */
-    private Received await(long id) throws IOException {
+    protected Received await(long id) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!done.containsKey(id)) {
             if (System.nanoTime() > deadline) {
