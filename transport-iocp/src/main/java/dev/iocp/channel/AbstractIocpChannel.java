@@ -190,7 +190,7 @@ abstract class AbstractIocpChannel extends AbstractChannel {
             int result = event.result();
             try {
                 switch (event.operation()) {
-                    case RECEIVE, ACCEPT -> readComplete(result, event.flags());
+                    case RECEIVE, ACCEPT -> readComplete(result, event.flags(), event.operationId());
                     case SEND, SEND_FILE -> writeComplete(result, event.flags(), event.operationId());
                     case CONNECT -> connectComplete(result);
                     case PEER_CLOSED -> peerClosureWatchComplete(result);
@@ -218,6 +218,11 @@ abstract class AbstractIocpChannel extends AbstractChannel {
         }
 
         abstract void readComplete(int result, int flags);
+
+        /** A receive (or accept) completed; channels with several in flight tell them apart by id. */
+        void readComplete(int result, int flags, long operationId) {
+            readComplete(result, flags);
+        }
 
         /** A send completed; with {@link dev.iocp.port.CompletionFlags#MORE} its last completion follows. */
         void writeComplete(int result, int flags, long operationId) {

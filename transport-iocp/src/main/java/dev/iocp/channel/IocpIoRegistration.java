@@ -99,6 +99,25 @@ public final class IocpIoRegistration implements IoRegistration {
         return id;
     }
 
+    /** See {@link CompletionPort#submitSendTo}: one datagram, to {@code target} or (null) the peer. */
+    public long submitSendTo(ByteBuffer buffer, InetSocketAddress target) {
+        long id = port().submitSendTo(requireSocket(), buffer, target);
+        inFlight++;
+        return id;
+    }
+
+    /** See {@link CompletionPort#submitReceiveFrom}: one datagram, its sender in {@link #receivedFrom()}. */
+    public long submitReceiveFrom(ByteBuffer buffer) {
+        long id = port().submitReceiveFrom(requireSocket(), buffer);
+        inFlight++;
+        return id;
+    }
+
+    /** The sender of the datagram receive completion being handled (see {@link CompletionPort#receivedFrom()}). */
+    public InetSocketAddress receivedFrom() {
+        return port().receivedFrom();
+    }
+
     /** The loop's scratch for collecting a send's segments (see {@link IocpIoHandler#outboundSegments()}). */
     OutboundSegments outboundSegments() {
         return handler.outboundSegments();

@@ -15,6 +15,13 @@
  * {@link dev.iocp.port.CompletionHandler}: the socket's key, the operation, a result (bytes, a
  * new connection, or {@code -errno}) and flags.
  *
+ * <p>Sockets are TCP ({@link dev.iocp.port.Backend#openSocket}) or UDP
+ * ({@link dev.iocp.port.Backend#openDatagramSocket}, a {@link dev.iocp.port.DatagramPortSocket}):
+ * a UDP socket moves whole datagrams with
+ * {@linkplain dev.iocp.port.CompletionPort#submitSendTo send-to} and
+ * {@linkplain dev.iocp.port.CompletionPort#submitReceiveFrom receive-from}, whose completion names
+ * the sender; the stream operations are refused on it.
+ *
  * <h2>Rules every backend keeps</h2>
  * <ul>
  *   <li><b>One final completion per operation.</b> Also when the operation is cancelled, its socket

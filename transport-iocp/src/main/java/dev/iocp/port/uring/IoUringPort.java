@@ -75,6 +75,7 @@ public final class IoUringPort implements CompletionPort {
     private final OperationTable operations;
     private final SpliceSends splices;
     private final SendSubmissions sends;
+    private final DatagramSubmissions datagrams;
     private final Waker waker;
     private final PostQueue posts = new PostQueue();
     /** getevents_arg followed by the timespec it points to. */
@@ -129,6 +130,7 @@ public final class IoUringPort implements CompletionPort {
         this.streams = new StreamReceives(arena, r.fd, submissions, operations, metrics, receiveSettings,
                 closes::operationDone);
         this.sends = new SendSubmissions(submissions, operations, IoUringProbe.RESULT.zeroCopySends());
+        this.datagrams = new DatagramSubmissions(submissions, operations, closes::operationDone);
         this.enterFd = r.fd;
         metrics.opened();
     }
@@ -260,6 +262,7 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitAccept(PortSocket listener) {
+        SubmissionChecks.streamSocket(listener);
         UringSocket s = own(listener);
         long id;
         if (s.parkedAcceptSlot >= 0) {
@@ -293,6 +296,7 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitReceive(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         SubmissionChecks.receiveBuffer(buffer);
         long address = DirectBuffers.address(buffer);
@@ -312,6 +316,7 @@ public final class IoUringPort implements CompletionPort {
     /** See {@link StreamReceives}. */
     @Override
     public long submitReceiveStream(PortSocket socket) {
+        SubmissionChecks.streamSocket(socket);
         return streams.submit(own(socket));
     }
 
@@ -335,6 +340,7 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         SubmissionChecks.sendBuffer(buffer);
         long address = DirectBuffers.address(buffer);
@@ -346,6 +352,7 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length) {
+        SubmissionChecks.streamSocket(socket);
         SubmissionChecks.gather(buffers, offset, length);
         if (length == 1) {
             return submitSend(socket, buffers[offset]);
@@ -372,6 +379,7 @@ public final class IoUringPort implements CompletionPort {
     }
 
     private long submitSegments(PortSocket socket, SendSegments segments, boolean zeroCopy) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         int count = sends.stage(segments);
         long id = begin(Operation.SEND, s);
@@ -387,6 +395,7 @@ public final class IoUringPort implements CompletionPort {
      */
     @Override
     public long submitSendFile(PortSocket socket, FileChannel file, long position, int count) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         SubmissionChecks.sendFile(file, position, count);
         long id = begin(Operation.SEND_FILE, s);
@@ -394,8 +403,46 @@ public final class IoUringPort implements CompletionPort {
         return id;
     }
 
+    /** A SENDMSG naming the target ({@link DatagramSubmissions}). */
+    @Override
+    public long submitSendTo(PortSocket socket, ByteBuffer buffer, InetSocketAddress target) {
+        SubmissionChecks.datagramSocket(socket);
+        UringSocket s = own(socket);
+        SubmissionChecks.sendBuffer(buffer);
+        SubmissionChecks.sendTarget(s, target);
+        DirectBuffers.requireDirect(buffer);
+        metrics.submitted();
+        long id = operations.acquire(UserData.KIND_SEND_TO, s.key, s);
+        s.inFlight++;
+        operations.pin(UserData.slot(id), buffer);
+        datagrams.prepareSendTo(s, id, buffer, target);
+        return id;
+    }
+
+    /** A RECVMSG whose sender and truncation the completion reads back ({@link DatagramSubmissions}). */
+    @Override
+    public long submitReceiveFrom(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.datagramSocket(socket);
+        UringSocket s = own(socket);
+        SubmissionChecks.receiveBuffer(buffer);
+        DirectBuffers.requireDirect(buffer);
+        metrics.submitted();
+        long id = operations.acquire(UserData.KIND_RECEIVE_FROM, s.key, s);
+        s.inFlight++;
+        operations.pin(UserData.slot(id), buffer);
+        datagrams.prepareReceiveFrom(s, id, buffer);
+        return id;
+    }
+
+    @Override
+    public InetSocketAddress receivedFrom() {
+        checkOwner();
+        return datagrams.receivedFrom();
+    }
+
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         int how = shutdownHow(SubmissionChecks.shutdownMode(mode));
         long id = begin(Operation.SHUTDOWN, s);
@@ -406,6 +453,7 @@ public final class IoUringPort implements CompletionPort {
     /** A {@link PeerClosurePoll}: fires once the FIN or a reset is in, without taking data. */
     @Override
     public long submitPeerClosureWatch(PortSocket socket) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         long id = begin(Operation.PEER_CLOSED, s);
         PeerClosurePoll.prepare(submissions, s.fd, id);
@@ -454,6 +502,9 @@ public final class IoUringPort implements CompletionPort {
         submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, id).address(splices.cancelTarget(operationId));
         if (s != null && operationId == s.streamId) {
             streams.cancelling(s); // its watch too, so that its end need not wait for the watch
+        }
+        if (DatagramSubmissions.isDatagramKind(UserData.kind(operationId)) && operations.isInFlight(operationId)) {
+            datagrams.cancelling(operationId); // not re-armed should it find no datagram, or no room
         }
         return id;
     }
@@ -631,6 +682,9 @@ public final class IoUringPort implements CompletionPort {
         }
         if (kind == UserData.KIND_STREAM_WATCH) {
             return streams.watchCompleted(userData, result, handler);
+        }
+        if (DatagramSubmissions.isDatagramKind(kind)) {
+            return datagrams.completed(userData, kind, result, cqeFlags, closed, handler);
         }
         if (kind >= UserData.KIND_SPLICE_IN && kind <= UserData.KIND_SPLICE_DONE) {
             result = splices.stepCompleted(userData, kind, result);

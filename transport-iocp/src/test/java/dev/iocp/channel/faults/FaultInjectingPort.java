@@ -275,6 +275,24 @@ public final class FaultInjectingPort implements CompletionPort {
         return mark(id, Operation.SEND, fault);
     }
 
+    /** Datagrams pass through unspoiled: the faults model a stream's short and failed transfers. */
+    @Override
+    public long submitSendTo(PortSocket socket, ByteBuffer buffer, InetSocketAddress target) {
+        injector.countSubmitted(Operation.SEND);
+        return delegate.submitSendTo(socket, buffer, target);
+    }
+
+    @Override
+    public long submitReceiveFrom(PortSocket socket, ByteBuffer buffer) {
+        injector.countSubmitted(Operation.RECEIVE);
+        return delegate.submitReceiveFrom(socket, buffer);
+    }
+
+    @Override
+    public InetSocketAddress receivedFrom() {
+        return delegate.receivedFrom();
+    }
+
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
         injector.countSubmitted(Operation.SHUTDOWN);
