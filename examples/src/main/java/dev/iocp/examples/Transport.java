@@ -1,6 +1,7 @@
 package dev.iocp.examples;
 
 import dev.iocp.channel.Iocp;
+import dev.iocp.channel.IocpDatagramChannel;
 import dev.iocp.channel.IocpIoHandler;
 import dev.iocp.channel.IocpServerDomainSocketChannel;
 import dev.iocp.channel.IocpServerSocketChannel;
@@ -10,8 +11,10 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -25,7 +28,8 @@ import java.util.stream.Collectors;
 /**
  * The one place where the examples choose their transport. Everything else in the examples is
  * plain Netty; switching a Netty program from NIO to this transport is the same two-line change
- * seen here: the I/O handler factory of the event loop group, and the channel classes.
+ * seen here: the I/O handler factory of the event loop group, and the channel classes (TCP's
+ * two, and UDP's).
  */
 public enum Transport {
     /** This project's completion-port transport. */
@@ -50,6 +54,11 @@ public enum Transport {
         @Override
         public Class<? extends SocketChannel> channel() {
             return IocpSocketChannel.class;
+        }
+
+        @Override
+        public Class<? extends DatagramChannel> datagramChannel() {
+            return IocpDatagramChannel.class;
         }
 
         @Override
@@ -86,6 +95,11 @@ public enum Transport {
         }
 
         @Override
+        public Class<? extends DatagramChannel> datagramChannel() {
+            return NioDatagramChannel.class;
+        }
+
+        @Override
         public String description() {
             return "nio";
         }
@@ -118,6 +132,9 @@ public enum Transport {
 
     /** The channel class a {@code Bootstrap} connects with. */
     public abstract Class<? extends SocketChannel> channel();
+
+    /** The UDP channel class a {@code Bootstrap} binds or connects with. */
+    public abstract Class<? extends DatagramChannel> datagramChannel();
 
     /** A human-readable name for start-up messages. */
     public abstract String description();

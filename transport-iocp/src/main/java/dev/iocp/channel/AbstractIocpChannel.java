@@ -99,8 +99,13 @@ abstract class AbstractIocpChannel extends AbstractChannel {
             }
             ioRegistration = wrapper;
             registration = r;
-            promise.setSuccess();
+            promise.setSuccess(); // channelRegistered, and channelActive for an accepted channel
+            afterRegistration();
         });
+    }
+
+    /** The channel is registered, and its first events (channelRegistered, channelActive) have fired. */
+    void afterRegistration() {
     }
 
     @Override
@@ -199,9 +204,10 @@ abstract class AbstractIocpChannel extends AbstractChannel {
             int result = event.result();
             try {
                 switch (event.operation()) {
-                    case RECEIVE, ACCEPT -> readComplete(result, event.flags());
+                    case RECEIVE, ACCEPT -> readComplete(result, event.flags(), event.operationId());
                     case SEND, SEND_FILE -> writeComplete(result, event.flags(), event.operationId());
                     case CONNECT -> connectComplete(result);
+                    case PEER_CLOSED -> peerClosureWatchComplete(result);
                     case CLOSE -> closeComplete();
                     default -> { } // CANCEL, SHUTDOWN: nothing waits on them
                 }
@@ -227,11 +233,20 @@ abstract class AbstractIocpChannel extends AbstractChannel {
 
         abstract void readComplete(int result, int flags);
 
+        /** A receive (or accept) completed; channels with several in flight tell them apart by id. */
+        void readComplete(int result, int flags, long operationId) {
+            readComplete(result, flags);
+        }
+
         /** A send completed; with {@link dev.iocp.port.CompletionFlags#MORE} its last completion follows. */
         void writeComplete(int result, int flags, long operationId) {
         }
 
         void connectComplete(int result) {
+        }
+
+        /** A {@linkplain dev.iocp.port.CompletionPort#submitPeerClosureWatch peer-closure watch} completed. */
+        void peerClosureWatchComplete(int result) {
         }
 
         /** The socket is closed and nothing of it is in flight: release the registration. */

@@ -106,6 +106,8 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpChannel implements 
     private final ByteBufSender bufferSender = new ByteBufSender();
     /** A shutdownOutput() waiting for the send of what was flushed before it. */
     private ChannelPromise outputShutdownWaiting;
+    /** Notices the peer's FIN or reset while not reading; made when first needed (never with auto-read on). */
+    private PeerClosureWatch peerClosure;
 
     /** A socket not yet connected. */
     AbstractIocpStreamChannel(PortSocket socket) {
@@ -372,9 +374,19 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpChannel implements 
     }
 
     @Override
+    void afterRegistration() {
+        if (isActive()) {
+            socketUnsafe().watchPeerClosure(); // an accepted channel that does not read at once
+        }
+    }
+
+    @Override
     void cancelInFlight() {
         if (registration == null || !socket.isOpen()) {
             return;
+        }
+        if (peerClosure != null && peerClosure.id() != 0) {
+            registration.submitCancel(peerClosure.id());
         }
         if (readId != 0) {
             registration.submitCancel(readId);
@@ -492,6 +504,8 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpChannel implements 
             }
             if (!promiseSet) {
                 close(voidPromise());
+            } else {
+                watchPeerClosure(); // a connection that does not read at once
             }
         }
 
@@ -566,8 +580,60 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpChannel implements 
             return heldInput != null && !heldInput.isEmpty();
         }
 
+        /** Whether arrivals go to the pipeline now: asked for, or the peer has closed (see {@link PeerClosureWatch}). */
         private boolean wantsData() {
-            return config().isAutoRead() || readPending;
+            return config().isAutoRead() || readPending || peerClosed();
+        }
+
+        private boolean peerClosed() {
+            return peerClosure != null && peerClosure.peerClosed();
+        }
+
+        /**
+         * As the native transports' handles once they have seen RDHUP: the read batch goes on
+         * whatever the allocator says until the input is drained, so what is left arrives in one
+         * batch and its channelReadComplete comes with the end.
+         */
+        private boolean continueReading(RecvByteBufAllocator.Handle handle) {
+            return handle.continueReading() || peerClosed();
+        }
+
+        private PeerClosureWatch peerClosure() {
+            PeerClosureWatch watch = peerClosure;
+            if (watch == null) {
+                watch = peerClosure = new PeerClosureWatch();
+            }
+            return watch;
+        }
+
+        /**
+         * Arms the peer-closure watch where nothing else would notice the peer's FIN or reset: the
+         * channel is active, has no stream receive and does not want data (see {@link PeerClosureWatch}).
+         */
+        void watchPeerClosure() {
+            if (readId != 0 || wantsData() || closing || inputShutDownForGood() || !isActive()
+                    || registration == null || !registration.isValid() || !registration.watchesPeerClosure()
+                    || heldEnd != NO_END || endAfterSend != NO_END) {
+                return;
+            }
+            peerClosure().arm(registration);
+        }
+
+        /** As epoll on EPOLLRDHUP: the peer has closed or reset, so what is left is read, then the end. */
+        @Override
+        void peerClosureWatchComplete(int result) {
+            if (peerClosure.completed(result) && !closing && registration.isValid() && !inputShutDownForGood()) {
+                scheduleRead(); // held input first
+            }
+        }
+
+        /**
+         * The input was shut down, and nothing more is to be read from it: its end was reported,
+         * or this side shut it down without half-closure (the watch fires then too, and epoll's
+         * {@code shouldBreakEpollInReady} reads nothing in that case either).
+         */
+        private boolean inputShutDownForGood() {
+            return inputClosedSeenErrorOnRead || (inputShutdown && !config().isAllowHalfClosure());
         }
 
         @Override
@@ -612,8 +678,8 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpChannel implements 
                 } else {
                     deliver(registration.receivedBytes(), flags);
                 }
-                if (holding) {
-                    stopStream();
+                if (holding && !peerClosed()) {
+                    stopStream(); // (once the peer has closed, what is left comes in behind what is held)
                 }
                 return;
             }
@@ -623,11 +689,21 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpChannel implements 
                 endBatchEarly();
                 if (wantsData()) {
                     scheduleRead();
+                } else {
+                    watchPeerClosure(); // no stream sees the end while input is held: the watch does
                 }
                 return;
             }
-            if (!wantsData() || hasHeldInput()) {
-                heldEnd = result; // the end of input is reported to the read() that reaches it, as NIO finds it
+            if (!wantsData()) {
+                if (!registration.watchesPeerClosure() || inputShutDownForGood()) {
+                    heldEnd = result; // the end of input is reported to the read() that reaches it, as NIO finds it
+                    return;
+                }
+                peerClosure().endArrived(); // as the watch would have: reported now, after what is held
+            }
+            if (hasHeldInput()) {
+                heldEnd = result; // after the input held before it
+                scheduleRead();
                 return;
             }
             inputEnded(result);
@@ -685,7 +761,7 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpChannel implements 
                     endBatch(handle, pipeline); // the rest is dropped, as after close() in NIO's loop
                     return;
                 }
-                if (bytes.hasRemaining() && !handle.continueReading()) {
+                if (bytes.hasRemaining() && !continueReading(handle)) {
                     // Where NIO's read loop stops and leaves the rest in the socket: the batch ends,
                     // and the rest goes on at once in a new one if the channel still reads, or
                     // waits for the next read().
@@ -730,10 +806,11 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpChannel implements 
 
         /**
          * An arrival has been delivered: the batch ends unless the kernel has more queued and the
-         * allocator wants more, in which case it ends with the loop's batch of completions.
+         * allocator wants more, or the peer has closed (the end of input ends it then), in which
+         * case it ends at the latest with the loop's batch of completions.
          */
         private void arrivalDelivered(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline, int flags) {
-            if ((flags & CompletionFlags.INPUT_PENDING) == 0 || !handle.continueReading()) {
+            if (!peerClosed() && ((flags & CompletionFlags.INPUT_PENDING) == 0 || !handle.continueReading())) {
                 endBatch(handle, pipeline);
             } else if (!batchEndRequested) {
                 batchEndRequested = true; // channelReadComplete at the latest when the loop's batch ends
@@ -836,7 +913,7 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpChannel implements 
                         endBatch(handle, pipeline);
                         return;
                     }
-                    if (!heldInput.isEmpty() && !handle.continueReading()) {
+                    if (!heldInput.isEmpty() && !continueReading(handle)) {
                         // Where NIO's read loop stops: the batch ends, and the rest goes on in a
                         // new one if the channel still reads, or waits for the next read().
                         endBatch(handle, pipeline);
@@ -958,12 +1035,16 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpChannel implements 
             }
             if (!inputShutdown) {
                 if (config().isAllowHalfClosure()) {
+                    inputShutdown = true;
                     try {
                         socket.shutdown(ShutdownMode.INPUT);
-                    } catch (IOException ignored) {
-                        // already effectively shut down
+                    } catch (IOException e) {
+                        // The connection is gone (a reset: ENOTCONN): as epoll and io_uring do, the
+                        // input is reported shut down and the channel closes, half-closure or not.
+                        pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                        close(voidPromise());
+                        return;
                     }
-                    inputShutdown = true;
                     pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
                 } else {
                     inputClosedSeenErrorOnRead = true;

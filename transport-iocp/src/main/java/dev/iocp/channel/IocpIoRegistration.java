@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -99,6 +100,25 @@ public final class IocpIoRegistration implements IoRegistration {
         return id;
     }
 
+    /** See {@link CompletionPort#submitSendTo}: one datagram, to {@code target} or (null) the peer. */
+    public long submitSendTo(ByteBuffer buffer, InetSocketAddress target) {
+        long id = port().submitSendTo(requireSocket(), buffer, target);
+        inFlight++;
+        return id;
+    }
+
+    /** See {@link CompletionPort#submitReceiveFrom}: one datagram, its sender in {@link #receivedFrom()}. */
+    public long submitReceiveFrom(ByteBuffer buffer) {
+        long id = port().submitReceiveFrom(requireSocket(), buffer);
+        inFlight++;
+        return id;
+    }
+
+    /** The sender of the datagram receive completion being handled (see {@link CompletionPort#receivedFrom()}). */
+    public InetSocketAddress receivedFrom() {
+        return port().receivedFrom();
+    }
+
     /** The loop's scratch for collecting a send's segments (see {@link IocpIoHandler#outboundSegments()}). */
     OutboundSegments outboundSegments() {
         return handler.outboundSegments();
@@ -167,6 +187,18 @@ public final class IocpIoRegistration implements IoRegistration {
 
     public long submitShutdown(ShutdownMode mode) {
         long id = port().submitShutdown(requireSocket(), mode);
+        inFlight++;
+        return id;
+    }
+
+    /** See {@link CompletionPort#watchesPeerClosure()}. */
+    public boolean watchesPeerClosure() {
+        return port().watchesPeerClosure();
+    }
+
+    /** See {@link CompletionPort#submitPeerClosureWatch(PortSocket)}. */
+    public long submitPeerClosureWatch() {
+        long id = port().submitPeerClosureWatch(requireSocket());
         inFlight++;
         return id;
     }

@@ -34,6 +34,13 @@ public interface Backend {
     PortSocket openSocket(ProtocolFamily family) throws IOException;
 
     /**
+     * Opens a UDP socket, not yet on any port; any thread. {@code INET6} sockets are dual-stack.
+     *
+     * @throws IOException if the backend is unavailable or the system refuses
+     */
+    DatagramPortSocket openDatagramSocket(ProtocolFamily family) throws IOException;
+
+    /**
      * Opens a port. The thread that first dequeues from it becomes its owner.
      *
      * @throws IOException if the backend is unavailable or the kernel refuses

@@ -37,6 +37,14 @@ public final class CompletionFlags {
      */
     public static final int MORE = 1 << 1;
 
+    /**
+     * The datagram a {@linkplain CompletionPort#submitReceiveFrom receive-from} completes with
+     * was larger than the buffer: the buffer holds its first {@code result} bytes and the rest
+     * is gone ({@code MSG_TRUNC}), as java.nio's {@code DatagramChannel.receive} drops it too.
+     * Never set on other operations.
+     */
+    public static final int TRUNCATED = 1 << 2;
+
     private CompletionFlags() {
     }
 }

@@ -1,6 +1,7 @@
 package dev.iocp.port;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -27,7 +28,8 @@ import java.nio.channels.FileChannel;
  * the operation cannot take (an unresolved address or one of another family than the socket's,
  * a read-only buffer to receive into, a heap buffer where the backend needs direct memory, a
  * gathering send of 0 or more than {@link SubmissionChecks#MAX_GATHERED_BUFFERS} buffers or
- * segments, a segment of negative length, a closed file or a bad range to send from),
+ * segments, a segment of negative length, a closed file or a bad range to send from, a stream
+ * operation on a {@link DatagramPortSocket} or a datagram operation on any other socket),
  * {@link IndexOutOfBoundsException} for a range outside its array, and
  * {@link IllegalStateException} for a closed port or socket or the wrong thread.
  *
@@ -196,6 +198,66 @@ public interface CompletionPort extends AutoCloseable {
      * from about 10 KB); to a local peer the kernel copies anyway, later.
      */
     long submitZeroCopySend(PortSocket socket, SendSegments segments);
+
+    /**
+     * Whether this port can {@linkplain #submitPeerClosureWatch watch for the peer's closure}
+     * without receiving. io_uring can (a poll for {@code POLLRDHUP}); nio cannot: java.nio tells
+     * a socket is readable, and only a read tells whether that is data or the end of input, and
+     * has no way to look without taking the data out ({@code MSG_PEEK}).
+     */
+    boolean watchesPeerClosure();
+
+    /**
+     * Completes as {@link Operation#PEER_CLOSED}, with result 0, once the peer has shut down its
+     * output (its FIN has arrived) or the connection has failed (a reset, an error), as
+     * {@code POLLRDHUP}, {@code POLLHUP} or {@code POLLERR} say; also at once when that is so
+     * already, and when this side has shut its own input down. It takes no data: what arrived
+     * before the FIN is still queued, and a receive reads it, then the end of input (0) or the
+     * error ({@code -errno}). Until then nothing is reported, however much data arrives, so a
+     * caller that is not reading learns that the connection is ending without reading its data.
+     * {@code -ECANCELED} after {@link #submitCancel} or when the socket is closed.
+     *
+     * <p>Each watch completes once; it holds no memory of the caller's, and may be armed beside
+     * any other operation of the socket, receives included.
+     *
+     * @throws UnsupportedOperationException where {@link #watchesPeerClosure()} is false
+     */
+    long submitPeerClosureWatch(PortSocket socket);
+
+    /**
+     * Sends the remaining bytes of {@code buffer} as one datagram from a
+     * {@link DatagramPortSocket}, to {@code target}, or, when {@code target} is null, to the
+     * peer the socket is {@linkplain DatagramPortSocket#connect connected} to. Completes as
+     * {@link Operation#SEND} with the byte count (the whole datagram: a datagram is never sent
+     * in part) or {@code -errno}: {@code -EMSGSIZE} for one too large, {@code -EDESTADDRREQ}
+     * without a target on a socket that is not connected, {@code -ECONNREFUSED} on a connected
+     * socket whose peer answered an earlier datagram with an ICMP error.
+     *
+     * @throws IllegalArgumentException for a socket that is not a datagram socket, or an
+     *                                  unresolved target or one of another family than the socket's
+     */
+    long submitSendTo(PortSocket socket, ByteBuffer buffer, InetSocketAddress target);
+
+    /**
+     * Receives one datagram from a {@link DatagramPortSocket} into {@code buffer}, from its
+     * position. Completes as {@link Operation#RECEIVE} with the datagram's length (0 for an empty
+     * datagram, which is not an end: datagram sockets have none) and its sender in
+     * {@link #receivedFrom()}, with {@link CompletionFlags#TRUNCATED} when it did not fit; or
+     * with {@code -errno}, e.g. {@code -ECONNREFUSED} on a connected socket after an ICMP error.
+     * Several may be in flight on one socket: each takes the next datagram.
+     *
+     * @throws IllegalArgumentException for a socket that is not a datagram socket, or a read-only
+     *                                  buffer
+     */
+    long submitReceiveFrom(PortSocket socket, ByteBuffer buffer);
+
+    /**
+     * The sender of the datagram whose {@link #submitReceiveFrom receive-from} completion is being
+     * handled. Valid only while the handler runs.
+     *
+     * @throws IllegalStateException when no successful receive-from completion is being handled
+     */
+    InetSocketAddress receivedFrom();
 
     /** Shuts down one or both directions of a connected socket. */
     long submitShutdown(PortSocket socket, ShutdownMode mode);

@@ -24,6 +24,8 @@ public final class Errno {
     public static final int ENOSYS = 38;
     public static final int ETIME = 62;
     public static final int ENOTSOCK = 88;
+    public static final int EDESTADDRREQ = 89;
+    public static final int EMSGSIZE = 90;
     public static final int EOPNOTSUPP = 95;
     public static final int EAFNOSUPPORT = 97;
     public static final int EADDRINUSE = 98;
@@ -63,6 +65,8 @@ public final class Errno {
         entry(ENOSYS, "ENOSYS", "Function not implemented");
         entry(ETIME, "ETIME", "Timer expired");
         entry(ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket");
+        entry(EDESTADDRREQ, "EDESTADDRREQ", "Destination address required");
+        entry(EMSGSIZE, "EMSGSIZE", "Message too long");
         entry(EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported");
         entry(EAFNOSUPPORT, "EAFNOSUPPORT", "Address family not supported by protocol");
         entry(EADDRINUSE, "EADDRINUSE", "Address already in use");

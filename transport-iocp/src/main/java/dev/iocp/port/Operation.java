@@ -29,7 +29,13 @@ public enum Operation {
     /** A no-op completed (result 0). */
     NOP,
     /** A packet posted with {@link CompletionPort#post}: the result is the posted value. */
-    POST;
+    POST,
+    /**
+     * The peer closed its side of the connection, or the connection failed
+     * ({@link CompletionPort#submitPeerClosureWatch}): result 0 (a receive says which it was),
+     * or -ECANCELED.
+     */
+    PEER_CLOSED;
 
     private static final Operation[] VALUES = values();
 

@@ -30,20 +30,68 @@ public final class SubmissionChecks {
      * reaches IPv4 only).
      *
      * @throws NullPointerException     for a null address
-     * @throws IllegalArgumentException for an address of another kind, an unresolved address, or
-     *                                  an IPv6 one on an INET socket
+     * @throws IllegalArgumentException for an address of another kind, an unresolved address, an
+     *                                  IPv6 one on an INET socket, or a datagram socket (it
+     *                                  connects synchronously)
      */
     public static void connectTarget(PortSocket socket, SocketAddress remote) {
         Objects.requireNonNull(remote, "remote");
-        addressKind(socket.family(), remote);
-        if (!(remote instanceof InetSocketAddress inet)) {
-            return;
+        if (socket instanceof DatagramPortSocket) {
+            throw new IllegalArgumentException("a datagram socket connects with DatagramPortSocket.connect, "
+                    + "not with an operation: " + socket);
         }
-        if (inet.isUnresolved()) {
+        addressKind(socket.family(), remote);
+        if (remote instanceof InetSocketAddress inet) {
+            address(socket, inet);
+        }
+    }
+    /**
+     * A datagram socket, for {@link CompletionPort#submitSendTo} and
+     * {@link CompletionPort#submitReceiveFrom}.
+     *
+     * @throws NullPointerException     for a null socket
+     * @throws IllegalArgumentException for a socket that is not a {@link DatagramPortSocket}
+     */
+    public static void datagramSocket(PortSocket socket) {
+        Objects.requireNonNull(socket, "socket");
+        if (!(socket instanceof DatagramPortSocket)) {
+            throw new IllegalArgumentException("datagrams are sent and received on a DatagramPortSocket, not on "
+                    + socket);
+        }
+    }
+
+    /**
+     * A socket for a stream operation (accept, receive, send, send-file, shutdown): not a
+     * datagram socket, which moves whole datagrams with {@link CompletionPort#submitSendTo} and
+     * {@link CompletionPort#submitReceiveFrom} instead.
+     *
+     * @throws IllegalArgumentException for a {@link DatagramPortSocket}
+     */
+    public static void streamSocket(PortSocket socket) {
+        if (socket instanceof DatagramPortSocket) {
+            throw new IllegalArgumentException("a datagram socket sends and receives with submitSendTo and "
+                    + "submitReceiveFrom, not with stream operations: " + socket);
+        }
+    }
+
+    /**
+     * A send-to's target: null (the connected peer), or an address as {@link #connectTarget}
+     * takes it.
+     *
+     * @throws IllegalArgumentException for an unresolved address, or an IPv6 one on an INET socket
+     */
+    public static void sendTarget(PortSocket socket, InetSocketAddress target) {
+        if (target != null) {
+            address(socket, target);
+        }
+    }
+
+    private static void address(PortSocket socket, InetSocketAddress remote) {
+        if (remote.isUnresolved()) {
             throw new IllegalArgumentException("unresolved address: " + remote);
         }
-        if (socket.family() == StandardProtocolFamily.INET && inet.getAddress() instanceof Inet6Address) {
-            throw new IllegalArgumentException("cannot connect an INET socket to the IPv6 address "
+        if (socket.family() == StandardProtocolFamily.INET && remote.getAddress() instanceof Inet6Address) {
+            throw new IllegalArgumentException("cannot reach the IPv6 address from an INET socket: "
                     + PortException.format(remote) + "; open the socket as INET6");
         }
     }

@@ -6,13 +6,21 @@
  * A {@link dev.iocp.port.CompletionPort} is a queue of completion packets owned by one thread.
  * Sockets are opened on a port and {@linkplain dev.iocp.port.CompletionPort#register registered}
  * with a key. Operations (accept, connect, receive, send, send-file, shutdown, close, cancel,
- * timeout, no-op) are submitted on the port; each one yields <em>exactly one</em> final completion
+ * timeout, no-op, and, where the backend can, a watch for the peer's closure) are submitted on
+ * the port; each one yields <em>exactly one</em> final completion
  * (a {@linkplain dev.iocp.port.CompletionPort#submitReceiveStream stream receive} first yields one
  * completion flagged {@link dev.iocp.port.CompletionFlags#MORE} per arrival of data, a
  * {@linkplain dev.iocp.port.CompletionPort#submitZeroCopySend zero-copy send} its result), which the
  * owning thread {@linkplain dev.iocp.port.CompletionPort#dequeue dequeues} in batches into a
  * {@link dev.iocp.port.CompletionHandler}: the socket's key, the operation, a result (bytes, a
  * new connection, or {@code -errno}) and flags.
+ *
+ * <p>Sockets are TCP ({@link dev.iocp.port.Backend#openSocket}) or UDP
+ * ({@link dev.iocp.port.Backend#openDatagramSocket}, a {@link dev.iocp.port.DatagramPortSocket}):
+ * a UDP socket moves whole datagrams with
+ * {@linkplain dev.iocp.port.CompletionPort#submitSendTo send-to} and
+ * {@linkplain dev.iocp.port.CompletionPort#submitReceiveFrom receive-from}, whose completion names
+ * the sender; the stream operations are refused on it.
  *
  * <h2>Rules every backend keeps</h2>
  * <ul>

@@ -74,6 +74,11 @@ class BackendsTest {
         }
 
         @Override
+        public DatagramPortSocket openDatagramSocket(ProtocolFamily family) throws IOException {
+            throw new BackendUnavailableException(why);
+        }
+
+        @Override
         public CompletionPort openPort(PortConfig config) throws IOException {
             throw new BackendUnavailableException(why);
         }

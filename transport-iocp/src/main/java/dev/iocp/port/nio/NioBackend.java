@@ -2,6 +2,7 @@ package dev.iocp.port.nio;
 
 import dev.iocp.port.Backend;
 import dev.iocp.port.CompletionPort;
+import dev.iocp.port.DatagramPortSocket;
 import dev.iocp.port.PortConfig;
 import dev.iocp.port.PortSocket;
 
@@ -50,6 +51,11 @@ public final class NioBackend implements Backend {
     @Override
     public PortSocket openSocket(ProtocolFamily family) throws IOException {
         return new NioSocket(family);
+    }
+
+    @Override
+    public DatagramPortSocket openDatagramSocket(ProtocolFamily family) throws IOException {
+        return new NioDatagramSocket(family);
     }
 
     @Override

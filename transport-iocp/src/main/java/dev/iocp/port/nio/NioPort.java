@@ -17,6 +17,7 @@ import dev.iocp.port.ShutdownMode;
 import dev.iocp.port.SubmissionChecks;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -89,6 +90,8 @@ public final class NioPort implements CompletionPort {
     private final OwnerThread owner = new OwnerThread();
     private final PortMetricsRecorder metrics;
     private boolean dequeuing;
+    /** The sender of the datagram receive completion being delivered; null outside its handler. */
+    private InetSocketAddress receivedFrom;
     private volatile boolean closed;
 
     NioPort(NioBackend backend, PortConfig config) throws IOException {
@@ -217,6 +220,7 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitAccept(PortSocket listener) {
+        SubmissionChecks.streamSocket(listener);
         NioSocket s = own(listener);
         return enqueue(Operation.ACCEPT, s, begin(Operation.ACCEPT, s));
     }
@@ -236,6 +240,7 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitReceive(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.streamSocket(socket);
         NioSocket s = own(socket);
         SubmissionChecks.receiveBuffer(buffer);
         if (s.operations.stream >= 0) {
@@ -249,6 +254,7 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitReceiveStream(PortSocket socket) {
+        SubmissionChecks.streamSocket(socket);
         NioSocket s = own(socket);
         SocketOperations ops = s.operations;
         if (ops.stream >= 0 || !ops.receives.isEmpty()) {
@@ -286,6 +292,7 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.streamSocket(socket);
         NioSocket s = own(socket);
         SubmissionChecks.sendBuffer(buffer);
         long id = begin(Operation.SEND, s);
@@ -295,6 +302,7 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length) {
+        SubmissionChecks.streamSocket(socket);
         SubmissionChecks.gather(buffers, offset, length);
         if (length == 1) {
             return submitSend(socket, buffers[offset]);
@@ -312,6 +320,7 @@ public final class NioPort implements CompletionPort {
      */
     @Override
     public long submitSendFile(PortSocket socket, FileChannel file, long position, int count) {
+        SubmissionChecks.streamSocket(socket);
         NioSocket s = own(socket);
         SubmissionChecks.sendFile(file, position, count);
         long id = begin(Operation.SEND_FILE, s);
@@ -321,6 +330,7 @@ public final class NioPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, SendSegments segments) {
+        SubmissionChecks.streamSocket(socket);
         NioSocket s = own(socket);
         int count = segmentBuffers.stage(segments);
         long id = begin(Operation.SEND, s);
@@ -347,13 +357,65 @@ public final class NioPort implements CompletionPort {
         return submitSend(socket, segments);
     }
 
+    /** Sent when the socket is writable ({@link DatagramOperations}). */
+    @Override
+    public long submitSendTo(PortSocket socket, ByteBuffer buffer, InetSocketAddress target) {
+        SubmissionChecks.datagramSocket(socket);
+        NioSocket s = own(socket);
+        SubmissionChecks.sendBuffer(buffer);
+        SubmissionChecks.sendTarget(s, target);
+        long id = begin(Operation.SEND, s);
+        int slot = OperationIds.slot(id);
+        table.buffer(slot, buffer);
+        table.address(slot, target);
+        return enqueue(Operation.SEND, s, id);
+    }
+
+    /** Received when the socket is readable ({@link DatagramOperations}). */
+    @Override
+    public long submitReceiveFrom(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.datagramSocket(socket);
+        NioSocket s = own(socket);
+        SubmissionChecks.receiveBuffer(buffer);
+        long id = begin(Operation.RECEIVE, s);
+        table.buffer(OperationIds.slot(id), buffer);
+        return enqueue(Operation.RECEIVE, s, id);
+    }
+
+    @Override
+    public InetSocketAddress receivedFrom() {
+        checkOwner();
+        if (receivedFrom == null) {
+            throw new IllegalStateException("no datagram receive completion is being handled");
+        }
+        return receivedFrom;
+    }
+
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
+        SubmissionChecks.streamSocket(socket);
         NioSocket s = own(socket);
         SubmissionChecks.shutdownMode(mode);
         long id = begin(Operation.SHUTDOWN, s);
         table.argument(OperationIds.slot(id), mode);
         return enqueue(Operation.SHUTDOWN, s, id);
+    }
+
+    /**
+     * False: java.nio reports a socket readable alike for data and for the end of input, and only
+     * a read that takes the data out tells them apart; it has no {@code MSG_PEEK}. Reading ahead
+     * to find the FIN would take in all the data before it, unbounded, from a caller that is not
+     * reading (Netty's NIO transport does not notice a peer's half-closure without a read either).
+     */
+    @Override
+    public boolean watchesPeerClosure() {
+        return false;
+    }
+
+    @Override
+    public long submitPeerClosureWatch(PortSocket socket) {
+        throw new UnsupportedOperationException("the nio backend cannot watch for the peer's closure without "
+                + "reading: java.nio cannot tell a FIN from data without taking the data out of the socket");
     }
 
     @Override
@@ -534,6 +596,7 @@ public final class NioPort implements CompletionPort {
         Operation kind = table.kind(slot);
         long key = table.key(slot);
         NioSocket socket = table.socket(slot);
+        InetSocketAddress sender = kind == Operation.RECEIVE ? table.address(slot) : null; // a datagram's
         table.release(slot);
         if (socket != null) {
             SocketOperations ops = socket.operations;
@@ -550,7 +613,16 @@ public final class NioPort implements CompletionPort {
         if (kind == Operation.ACCEPT && result >= 0) {
             accepted.offer(result);
         }
-        handler.onCompletion(key, kind, result, flags, id);
+        if (sender == null) {
+            handler.onCompletion(key, kind, result, flags, id);
+            return;
+        }
+        receivedFrom = sender;
+        try {
+            handler.onCompletion(key, kind, result, flags, id);
+        } finally {
+            receivedFrom = null;
+        }
     }
 
     /** Bytes of stream-receive memory the port holds: a buffer or two, whatever the number of sockets. */

@@ -43,12 +43,13 @@ import java.util.Set;
  *   <li>until then {@link #localAddress()} is the address asked for (port 0 stays 0), and
  *       {@link #getOption} the value set, or a fresh socket's default.</li>
  * </ul>
- * An accepted socket has its channel from the start.
+ * An accepted socket has its channel from the start. {@link NioDatagramSocket}, a UDP socket,
+ * has its DatagramChannel from the start too, and the same bookkeeping on the port.
  *
  * <p>The synchronous calls may come from any thread, so they and the making of the channel
  * hold {@link #lock}; the port's I/O reads the channel fields without it, on its owner thread.
  */
-final class NioSocket implements PortSocket {
+class NioSocket implements PortSocket {
     enum State { OPEN, CLOSING, CLOSED }
 
     private final ProtocolFamily family;

@@ -44,6 +44,7 @@ final class OperationRunner {
     private final AcceptedChannels accepted;
     private final Selector selector;
     private final ReceiveLookahead lookahead = new ReceiveLookahead();
+    private final DatagramOperations datagrams;
     /** The windows gathered buffers had before a write, restored after it. */
     private int[] saved = new int[32];
     /** Sockets with operations to try before the port next waits, or an interest to update. */
@@ -55,6 +56,7 @@ final class OperationRunner {
         this.completions = completions;
         this.accepted = accepted;
         this.selector = selector;
+        this.datagrams = new DatagramOperations(table, completions);
     }
 
     /** Queues the completion of a slot's operation. */
@@ -134,7 +136,14 @@ final class OperationRunner {
         if ((kinds & ACCEPT) != 0) {
             accept(socket);
         }
-        if (!ops.connecting) {
+        if (socket instanceof NioDatagramSocket datagram) {
+            if ((kinds & SEND) != 0) {
+                datagrams.send(datagram);
+            }
+            if ((kinds & RECEIVE) != 0) {
+                datagrams.receive(datagram);
+            }
+        } else if (!ops.connecting) {
             if ((kinds & SEND) != 0) {
                 send(socket);
             }

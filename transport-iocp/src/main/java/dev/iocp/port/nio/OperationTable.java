@@ -2,6 +2,7 @@ package dev.iocp.port.nio;
 
 import dev.iocp.port.Operation;
 
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Arrays;
@@ -44,6 +45,8 @@ final class OperationTable {
     private long[] lengths = new long[0];
     /** Where in its file a send-file starts. */
     private long[] filePositions = new long[0];
+    /** A datagram's address: the target a send-to names (null: the peer), the sender a receive-from found. */
+    private InetSocketAddress[] addresses = new InetSocketAddress[0];
     /** The id a cancel is aimed at. */
     private long[] targets = new long[0];
     private ByteBuffer[][] gathers = new ByteBuffer[0][];
@@ -110,6 +113,14 @@ final class OperationTable {
 
     void argument(int slot, Object argument) {
         arguments[slot] = argument;
+    }
+
+    InetSocketAddress address(int slot) {
+        return addresses[slot];
+    }
+
+    void address(int slot, InetSocketAddress address) {
+        addresses[slot] = address;
     }
 
     long target(int slot) {
@@ -220,6 +231,7 @@ final class OperationTable {
     void release(int slot) {
         sockets[slot] = null;
         arguments[slot] = null;
+        addresses[slot] = null;
         int count = gatherCounts[slot];
         if (count > 0) {
             Arrays.fill(gathers[slot], 0, count, null);
@@ -264,6 +276,7 @@ final class OperationTable {
         lengths = Arrays.copyOf(lengths, capacity);
         filePositions = Arrays.copyOf(filePositions, capacity);
         targets = Arrays.copyOf(targets, capacity);
+        addresses = Arrays.copyOf(addresses, capacity);
         gathers = Arrays.copyOf(gathers, capacity);
         gatherWindows = Arrays.copyOf(gatherWindows, capacity);
         gatherCounts = Arrays.copyOf(gatherCounts, capacity);

@@ -3,8 +3,10 @@ package dev.iocp.port.uring;
 import dev.iocp.port.Backend;
 import dev.iocp.port.BackendUnavailableException;
 import dev.iocp.port.CompletionPort;
+import dev.iocp.port.DatagramPortSocket;
 import dev.iocp.port.PortConfig;
 import dev.iocp.port.PortSocket;
+import dev.iocp.port.uring.sys.LinuxConstants;
 
 import java.io.IOException;
 import java.net.ProtocolFamily;
@@ -46,6 +48,12 @@ public final class IoUringBackend implements Backend {
     public PortSocket openSocket(ProtocolFamily family) throws IOException {
         ensureAvailable();
         return new UringSocket(UringSocket.openDescriptor(family), family);
+    }
+
+    @Override
+    public DatagramPortSocket openDatagramSocket(ProtocolFamily family) throws IOException {
+        ensureAvailable();
+        return new UringDatagramSocket(UringSocket.openDescriptor(family, LinuxConstants.SOCK_DGRAM), family);
     }
 
     @Override

@@ -76,6 +76,7 @@ public final class IoUringPort implements CompletionPort {
     private final OperationTable operations;
     private final SpliceSends splices;
     private final SendSubmissions sends;
+    private final DatagramSubmissions datagrams;
     private final Waker waker;
     private final PostQueue posts = new PostQueue();
     /** getevents_arg followed by the timespec it points to. */
@@ -130,6 +131,7 @@ public final class IoUringPort implements CompletionPort {
         this.streams = new StreamReceives(arena, r.fd, submissions, operations, metrics, receiveSettings,
                 closes::operationDone);
         this.sends = new SendSubmissions(submissions, operations, IoUringProbe.RESULT.zeroCopySends());
+        this.datagrams = new DatagramSubmissions(submissions, operations, closes::operationDone);
         this.enterFd = r.fd;
         metrics.opened();
     }
@@ -261,6 +263,7 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitAccept(PortSocket listener) {
+        SubmissionChecks.streamSocket(listener);
         UringSocket s = own(listener);
         long id;
         if (s.parkedAcceptSlot >= 0) {
@@ -303,6 +306,7 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitReceive(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         SubmissionChecks.receiveBuffer(buffer);
         long address = DirectBuffers.address(buffer);
@@ -322,6 +326,7 @@ public final class IoUringPort implements CompletionPort {
     /** See {@link StreamReceives}. */
     @Override
     public long submitReceiveStream(PortSocket socket) {
+        SubmissionChecks.streamSocket(socket);
         return streams.submit(own(socket));
     }
 
@@ -345,6 +350,7 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         SubmissionChecks.sendBuffer(buffer);
         long address = DirectBuffers.address(buffer);
@@ -356,6 +362,7 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length) {
+        SubmissionChecks.streamSocket(socket);
         SubmissionChecks.gather(buffers, offset, length);
         if (length == 1) {
             return submitSend(socket, buffers[offset]);
@@ -382,6 +389,7 @@ public final class IoUringPort implements CompletionPort {
     }
 
     private long submitSegments(PortSocket socket, SendSegments segments, boolean zeroCopy) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         int count = sends.stage(segments);
         long id = begin(Operation.SEND, s);
@@ -397,6 +405,7 @@ public final class IoUringPort implements CompletionPort {
      */
     @Override
     public long submitSendFile(PortSocket socket, FileChannel file, long position, int count) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         SubmissionChecks.sendFile(file, position, count);
         long id = begin(Operation.SEND_FILE, s);
@@ -404,13 +413,66 @@ public final class IoUringPort implements CompletionPort {
         return id;
     }
 
+    /** A SENDMSG naming the target ({@link DatagramSubmissions}). */
+    @Override
+    public long submitSendTo(PortSocket socket, ByteBuffer buffer, InetSocketAddress target) {
+        SubmissionChecks.datagramSocket(socket);
+        UringSocket s = own(socket);
+        SubmissionChecks.sendBuffer(buffer);
+        SubmissionChecks.sendTarget(s, target);
+        DirectBuffers.requireDirect(buffer);
+        metrics.submitted();
+        long id = operations.acquire(UserData.KIND_SEND_TO, s.key, s);
+        s.inFlight++;
+        operations.pin(UserData.slot(id), buffer);
+        datagrams.prepareSendTo(s, id, buffer, target);
+        return id;
+    }
+
+    /** A RECVMSG whose sender and truncation the completion reads back ({@link DatagramSubmissions}). */
+    @Override
+    public long submitReceiveFrom(PortSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.datagramSocket(socket);
+        UringSocket s = own(socket);
+        SubmissionChecks.receiveBuffer(buffer);
+        DirectBuffers.requireDirect(buffer);
+        metrics.submitted();
+        long id = operations.acquire(UserData.KIND_RECEIVE_FROM, s.key, s);
+        s.inFlight++;
+        operations.pin(UserData.slot(id), buffer);
+        datagrams.prepareReceiveFrom(s, id, buffer);
+        return id;
+    }
+
+    @Override
+    public InetSocketAddress receivedFrom() {
+        checkOwner();
+        return datagrams.receivedFrom();
+    }
+
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
+        SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
         int how = shutdownHow(SubmissionChecks.shutdownMode(mode));
         long id = begin(Operation.SHUTDOWN, s);
         submissions.prepare(IORING_OP_SHUTDOWN, s.fd, id).length(how);
         return id;
+    }
+
+    /** A {@link PeerClosurePoll}: fires once the FIN or a reset is in, without taking data. */
+    @Override
+    public long submitPeerClosureWatch(PortSocket socket) {
+        SubmissionChecks.streamSocket(socket);
+        UringSocket s = own(socket);
+        long id = begin(Operation.PEER_CLOSED, s);
+        PeerClosurePoll.prepare(submissions, s.fd, id);
+        return id;
+    }
+
+    @Override
+    public boolean watchesPeerClosure() {
+        return true;
     }
 
     static int shutdownHow(ShutdownMode mode) {
@@ -450,6 +512,9 @@ public final class IoUringPort implements CompletionPort {
         submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, id).address(splices.cancelTarget(operationId));
         if (s != null && operationId == s.streamId) {
             streams.cancelling(s); // its watch too, so that its end need not wait for the watch
+        }
+        if (DatagramSubmissions.isDatagramKind(UserData.kind(operationId)) && operations.isInFlight(operationId)) {
+            datagrams.cancelling(operationId); // not re-armed should it find no datagram, or no room
         }
         return id;
     }
@@ -628,6 +693,9 @@ public final class IoUringPort implements CompletionPort {
         if (kind == UserData.KIND_STREAM_WATCH) {
             return streams.watchCompleted(userData, result, handler);
         }
+        if (DatagramSubmissions.isDatagramKind(kind)) {
+            return datagrams.completed(userData, kind, result, cqeFlags, closed, handler);
+        }
         if (kind >= UserData.KIND_SPLICE_IN && kind <= UserData.KIND_SPLICE_DONE) {
             result = splices.stepCompleted(userData, kind, result);
             if (result == SpliceSends.IN_PROGRESS) {
@@ -680,6 +748,9 @@ public final class IoUringPort implements CompletionPort {
         int flags = 0;
         switch (operation) {
             case TIMEOUT -> result = result == -Errno.ETIME ? 0 : result;
+            // The poll's events (the FIN, a reset, an error) say only that the connection ends;
+            // the receive that reads on says how.
+            case PEER_CLOSED -> result = result > 0 ? 0 : result;
             // 6.10 and newer say whether more connections wait in the accept queue.
             case ACCEPT -> flags = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0 ? CompletionFlags.INPUT_PENDING : 0;
             case RECEIVE -> {

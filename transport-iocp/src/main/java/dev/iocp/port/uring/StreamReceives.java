@@ -40,15 +40,17 @@ import static dev.iocp.port.uring.sys.LinuxConstants.*;
  * completion waits for it: when the stream ends first, the port cancels the watch. A FIN fires it
  * too (POLLRDHUP cannot be left out of an io_uring poll); the request reads that end itself, so
  * only POLLERR or POLLHUP makes the port step in, except on a Unix-domain socket, whose hint
- * says nothing of an end queued after the data: there POLLRDHUP does too ({@link #stepInEvents}).
+ * says nothing of an end queued after the data: there POLLRDHUP does too ({@link #stepsIn}). The
+ * watch is the same poll as the caller's peer-closure watch ({@link PeerClosurePoll}); they stay
+ * two requests because they answer to different owners: this one is the port's, lives and dies
+ * with the stream and shares its slot, while the caller's is an operation of its own that the
+ * caller arms, cancels and is told of.
  *
  * <p>Owner thread only, as the port.
  */
 final class StreamReceives {
     /** The user_data of the port's own cancellations: their completions are dropped. */
     private static final long INTERNAL_CANCEL = UserData.encode(0, UserData.KIND_INTERNAL_CANCEL, 0);
-    /** What a watch waits for; io_uring adds POLLRDHUP (and POLLNVAL) to every poll anyway. */
-    private static final int WATCHED_EVENTS = POLLERR | POLLHUP | POLLRDHUP;
 
     private final Arena arena;
     private final int ringFd;
@@ -99,8 +101,7 @@ final class StreamReceives {
         if (settings.multishot()) {
             s.streamWatched = true;
             s.streamWatchCancelled = false;
-            submissions.prepare(IORING_OP_POLL_ADD, s.fd, UserData.withKind(id, UserData.KIND_STREAM_WATCH))
-                    .opFlags(WATCHED_EVENTS);
+            PeerClosurePoll.prepare(submissions, s.fd, UserData.withKind(id, UserData.KIND_STREAM_WATCH));
         }
         return id;
     }
@@ -268,7 +269,7 @@ final class StreamReceives {
             s.streamEnding = false;
             return end(slot, s, s.streamEndResult, streamId, handler);
         }
-        if (result > 0 && (result & stepInEvents(s)) != 0 && !s.streamHungUp) {
+        if (stepsIn(s, result) && !s.streamHungUp) {
             s.streamHungUp = true; // re-arms from now on are single shots
             if (mayGoOn(s)) {
                 // The multishot request may have read the last data and be waiting for a wake-up
@@ -281,14 +282,15 @@ final class StreamReceives {
     }
 
     /**
-     * What makes the port step in when its watch sees it. On TCP a reset or hang-up: the hint
-     * says more is queued after a FIN, so the request reads the end itself. A Unix-domain socket's
-     * hint ({@code unix_stream_read_generic}'s inq) counts bytes only, 0 after the last data
-     * even with the end of input queued behind it, so there the peer's shutdown (POLLRDHUP) too:
-     * a request that read the last data would otherwise wait for a wake-up that has been and gone.
+     * Whether the port steps in on what its watch saw ({@code result}). On TCP a reset or
+     * hang-up: the hint says more is queued after a FIN, so the request reads the end itself. A
+     * Unix-domain socket's hint ({@code unix_stream_read_generic}'s inq) counts bytes only, 0
+     * after the last data even with the end of input queued behind it, so there the peer's
+     * shutdown (POLLRDHUP) too, that is anything the watch fires for: a request that read the
+     * last data would otherwise wait for a wake-up that has been and gone.
      */
-    private static int stepInEvents(UringSocket s) {
-        return s.isUnixDomain() ? POLLERR | POLLHUP | POLLRDHUP : POLLERR | POLLHUP;
+    private static boolean stepsIn(UringSocket s, int result) {
+        return s.isUnixDomain() ? result > 0 : PeerClosurePoll.hungUp(result);
     }
 
     private boolean mayGoOn(UringSocket s) {

@@ -31,9 +31,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * A stream socket, TCP or Unix-domain, as a file descriptor. The synchronous calls run here; the
  * asynchronous ones are submitted by {@link IoUringPort}, which also keeps the bookkeeping that a
  * close needs: how many operations are in flight, and the close completion held back until they
- * have all completed.
+ * have all completed. {@link UringDatagramSocket} is the UDP one, with the same bookkeeping.
  */
-final class UringSocket implements PortSocket {
+class UringSocket implements PortSocket {
     enum State { OPEN, CLOSING, CLOSED }
 
     /** The port it is registered with; null before. */
@@ -143,9 +143,20 @@ final class UringSocket implements PortSocket {
 
     /** Opens a non-blocking stream socket; an IPv6 one is made dual-stack. */
     static int openDescriptor(ProtocolFamily family) throws PortException {
+        return openDescriptor(family, LinuxConstants.SOCK_STREAM);
+    }
+
+    /**
+     * Opens a non-blocking socket of {@code type} ({@code SOCK_STREAM} or {@code SOCK_DGRAM});
+     * an IPv6 one is made dual-stack. Unix-domain sockets are streams only here.
+     */
+    static int openDescriptor(ProtocolFamily family, int type) throws PortException {
         int domain = domainOf(family);
-        int fd = Syscalls.socket(domain,
-                LinuxConstants.SOCK_STREAM | LinuxConstants.SOCK_NONBLOCK | LinuxConstants.SOCK_CLOEXEC, 0);
+        if (domain == LinuxConstants.AF_UNIX && type != LinuxConstants.SOCK_STREAM) {
+            throw new UnsupportedOperationException("io_uring Unix-domain sockets are streams; datagram sockets are"
+                    + " INET or INET6, not " + family);
+        }
+        int fd = Syscalls.socket(domain, type | LinuxConstants.SOCK_NONBLOCK | LinuxConstants.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw new PortException("socket(" + family + "): " + Errno.describe(fd), fd);
         }
@@ -257,7 +268,7 @@ final class UringSocket implements PortSocket {
         return asked;
     }
 
-    private SocketAddress name(boolean local, SocketAddress like) throws IOException {
+    SocketAddress name(boolean local, SocketAddress like) throws IOException {
         ensureOpen();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = arena.allocate(sockaddrSize(), 8);

@@ -45,6 +45,14 @@ final class UserData {
      * connection's reset or hang-up that carries the stream's slot and generation.
      */
     static final int KIND_STREAM_WATCH = 0xF8;
+    /**
+     * A datagram receive ({@link DatagramSubmissions}): reaches handlers as
+     * {@link dev.iocp.port.Operation#RECEIVE}, but its completion reads the sender and the
+     * truncation out of the slot's msghdr first.
+     */
+    static final int KIND_RECEIVE_FROM = 0xF7;
+    /** A datagram send, routed as {@link #KIND_RECEIVE_FROM} is; reaches handlers as SEND. */
+    static final int KIND_SEND_TO = 0xF6;
 
     static final int GENERATION_MASK = 0xFF_FFFF;
 

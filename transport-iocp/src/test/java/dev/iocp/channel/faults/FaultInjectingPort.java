@@ -13,6 +13,7 @@ import dev.iocp.port.SendSegments;
 import dev.iocp.port.ShutdownMode;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -275,10 +276,39 @@ public final class FaultInjectingPort implements CompletionPort {
         return mark(id, Operation.SEND, fault);
     }
 
+    /** Datagrams pass through unspoiled: the faults model a stream's short and failed transfers. */
+    @Override
+    public long submitSendTo(PortSocket socket, ByteBuffer buffer, InetSocketAddress target) {
+        injector.countSubmitted(Operation.SEND);
+        return delegate.submitSendTo(socket, buffer, target);
+    }
+
+    @Override
+    public long submitReceiveFrom(PortSocket socket, ByteBuffer buffer) {
+        injector.countSubmitted(Operation.RECEIVE);
+        return delegate.submitReceiveFrom(socket, buffer);
+    }
+
+    @Override
+    public InetSocketAddress receivedFrom() {
+        return delegate.receivedFrom();
+    }
+
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
         injector.countSubmitted(Operation.SHUTDOWN);
         return delegate.submitShutdown(socket, mode);
+    }
+
+    @Override
+    public boolean watchesPeerClosure() {
+        return delegate.watchesPeerClosure();
+    }
+
+    @Override
+    public long submitPeerClosureWatch(PortSocket socket) {
+        injector.countSubmitted(Operation.PEER_CLOSED);
+        return delegate.submitPeerClosureWatch(socket);
     }
 
     @Override

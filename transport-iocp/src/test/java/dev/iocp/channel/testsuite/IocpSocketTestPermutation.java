@@ -1,6 +1,7 @@
 package dev.iocp.channel.testsuite;
 
 import dev.iocp.channel.IocpChannelOption;
+import dev.iocp.channel.IocpDatagramChannel;
 import dev.iocp.channel.IocpIoHandler;
 import dev.iocp.channel.IocpServerSocketChannel;
 import dev.iocp.channel.IocpSocketChannel;
@@ -10,7 +11,10 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
@@ -36,6 +40,9 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  * NIO × NIO is left out, as Netty's epoll and io_uring permutations do. Suites that exercise only
  * one side use {@link #iocpServerSocket()} or {@link #iocpClientSocket()}: the Iocp channel alone.
+ * The datagram suites get the same four combinations of {@link IocpDatagramChannel} and
+ * {@code NioDatagramChannel} ({@link #datagram}), or the Iocp channel alone
+ * ({@link #datagramSocket()}).
  *
  * <p>The event loop groups are created once, on first use (that is after the
  * {@link IocpTestsuite} availability check let a suite run), and shared by every suite like
@@ -267,6 +274,94 @@ public class IocpSocketTestPermutation extends SocketTestPermutation {
     @Override
     public List<BootstrapFactory<Bootstrap>> clientSocketWithFastOpen() {
         return clientSocket();
+    }
+
+    // ---- datagrams ---------------------------------------------------------------------------
+
+    private static Bootstrap datagramBootstrap(EventLoopGroup group, String name, ChannelFactory<?> factory) {
+        return new Bootstrap().group(group).channelFactory(new ChannelFactory<>() {
+            @Override
+            public io.netty.channel.Channel newChannel() {
+                return factory.newChannel();
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        });
+    }
+
+    static Bootstrap iocpDatagram(SocketProtocolFamily family) {
+        return datagramBootstrap(groups().iocpWorker, "IocpDatagramChannel(" + family + ")",
+                () -> new IocpDatagramChannel(family));
+    }
+
+    static Bootstrap singleLoopIocpDatagram(SocketProtocolFamily family) {
+        return datagramBootstrap(groups().iocpSingle, "IocpDatagramChannel(" + family + ")",
+                () -> new IocpDatagramChannel(family));
+    }
+
+    static Bootstrap nioDatagram(SocketProtocolFamily family) {
+        return datagramBootstrap(groups().nioWorker, "NioDatagramChannel(" + family + ")",
+                () -> new NioDatagramChannel(family));
+    }
+
+    private static BootstrapComboFactory<Bootstrap, Bootstrap> datagramComboOf(
+            String name, BootstrapFactory<Bootstrap> server, BootstrapFactory<Bootstrap> client) {
+        return new BootstrapComboFactory<Bootstrap, Bootstrap>() {
+            @Override
+            public Bootstrap newServerInstance() {
+                Bootstrap bootstrap = server.newInstance();
+                IocpTestsuite.Extension.running(name);
+                return bootstrap;
+            }
+
+            @Override
+            public Bootstrap newClientInstance() {
+                Bootstrap bootstrap = client.newInstance();
+                IocpTestsuite.Extension.running(name);
+                return bootstrap;
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    /**
+     * Datagram channels of {@code family}, as {@link #socket()} pairs stream channels: Iocp × Iocp,
+     * Iocp × Iocp on one loop, Iocp × NIO and NIO × Iocp (the "server" is the bound side).
+     */
+    @Override
+    public List<BootstrapComboFactory<Bootstrap, Bootstrap>> datagram(SocketProtocolFamily family) {
+        List<BootstrapComboFactory<Bootstrap, Bootstrap>> list = new ArrayList<>();
+        BootstrapFactory<Bootstrap> nio = () -> nioDatagram(family);
+        if (NIO_BASELINE) {
+            list.add(datagramComboOf("NIO x NIO", nio, nio));
+            return list;
+        }
+        BootstrapFactory<Bootstrap> iocp = () -> iocpDatagram(family);
+        BootstrapFactory<Bootstrap> single = () -> singleLoopIocpDatagram(family);
+        list.add(datagramComboOf("Iocp x Iocp", iocp, iocp));
+        list.add(datagramComboOf("Iocp x Iocp (one loop)", single, single));
+        list.add(datagramComboOf("Iocp x NIO", iocp, nio));
+        list.add(datagramComboOf("NIO x Iocp", nio, iocp));
+        return list;
+    }
+
+    /** The Iocp datagram channel alone (IPv6, dual-stack, as {@code new IocpDatagramChannel()}). */
+    @Override
+    public List<BootstrapFactory<Bootstrap>> datagramSocket() {
+        List<BootstrapFactory<Bootstrap>> list = new ArrayList<>();
+        if (NIO_BASELINE) {
+            list.add(named("NIO", () -> new Bootstrap().group(groups().nioWorker).channel(NioDatagramChannel.class)));
+        } else {
+            list.add(named("Iocp", () -> new Bootstrap().group(groups().iocpWorker).channel(IocpDatagramChannel.class)));
+        }
+        return list;
     }
 
     // ---- one side only ----------------------------------------------------------------------

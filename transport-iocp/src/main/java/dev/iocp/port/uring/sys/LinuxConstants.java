@@ -61,6 +61,7 @@ public final class LinuxConstants {
     public static final byte IORING_OP_NOP = 0;
     public static final byte IORING_OP_POLL_ADD = 6;
     public static final byte IORING_OP_SENDMSG = 9;
+    public static final byte IORING_OP_RECVMSG = 10;
     public static final byte IORING_OP_TIMEOUT = 11;
     public static final byte IORING_OP_ACCEPT = 13;
     public static final byte IORING_OP_ASYNC_CANCEL = 14;
@@ -144,10 +145,14 @@ public final class LinuxConstants {
     public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
+    public static final int AF_UNSPEC = 0;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int MSG_NOSIGNAL = 0x4000;
+    /** In a received msghdr's {@code msg_flags}: the datagram was longer than the buffers. */
+    public static final int MSG_TRUNC = 0x20;
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
@@ -156,6 +161,7 @@ public final class LinuxConstants {
     public static final int SO_REUSEADDR = 2;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
+    public static final int SO_BROADCAST = 6;
     public static final int SO_KEEPALIVE = 9;
     public static final int SO_LINGER = 13;
     public static final int SO_REUSEPORT = 15;
@@ -168,6 +174,18 @@ public final class LinuxConstants {
     public static final int IP_FREEBIND = 15;
     public static final int IP_TRANSPARENT = 19;
     public static final int IP_BIND_ADDRESS_NO_PORT = 24;
+    /** Takes a {@code struct ip_mreqn}; reads back only an {@code in_addr}. */
+    public static final int IP_MULTICAST_IF = 32;
+    public static final int IP_MULTICAST_TTL = 33;
+    public static final int IP_MULTICAST_LOOP = 34;
+    /**
+     * Protocol-independent membership ({@code struct group_req} / {@code group_source_req},
+     * RFC 3678), at level IPPROTO_IP for an IPv4 group and IPPROTO_IPV6 for an IPv6 one.
+     */
+    public static final int MCAST_JOIN_GROUP = 42;
+    public static final int MCAST_LEAVE_GROUP = 45;
+    public static final int MCAST_JOIN_SOURCE_GROUP = 46;
+    public static final int MCAST_LEAVE_SOURCE_GROUP = 47;
     public static final int IPPROTO_TCP = 6;
     public static final int TCP_NODELAY = 1;
     public static final int TCP_CORK = 3;
@@ -182,6 +200,9 @@ public final class LinuxConstants {
     public static final int TCP_NOTSENT_LOWAT = 25;
     public static final int TCP_FASTOPEN_CONNECT = 30;
     public static final int IPPROTO_IPV6 = 41;
+    public static final int IPV6_MULTICAST_IF = 17;
+    public static final int IPV6_MULTICAST_HOPS = 18;
+    public static final int IPV6_MULTICAST_LOOP = 19;
     public static final int IPV6_V6ONLY = 26;
     public static final int IPV6_TCLASS = 67;
 

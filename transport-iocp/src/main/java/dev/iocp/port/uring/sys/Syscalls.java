@@ -52,6 +52,7 @@ public final class Syscalls {
     private static final MethodHandle EVENTFD = libc("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle SOCKET = libc("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = libc("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle CONNECT = libc("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle LISTEN = libc("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = libc("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle GETPEERNAME = libc("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
@@ -206,6 +207,16 @@ public final class Syscalls {
         MemorySegment c = CAPTURE.get();
         try {
             return result((int) BIND.invokeExact(c, fd, sockaddr, length), c);
+        } catch (Throwable t) {
+            throw linkageBroken(t);
+        }
+    }
+
+    /** A synchronous {@code connect(2)}: used for datagram sockets, where it never waits. */
+    public static int connect(int fd, long sockaddr, int length) {
+        MemorySegment c = CAPTURE.get();
+        try {
+            return result((int) CONNECT.invokeExact(c, fd, sockaddr, length), c);
         } catch (Throwable t) {
             throw linkageBroken(t);
         }

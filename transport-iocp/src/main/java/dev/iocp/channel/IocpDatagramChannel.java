@@ -1,0 +1,653 @@
+package dev.iocp.channel;
+
+import dev.iocp.port.DatagramPortSocket;
+import dev.iocp.port.Errno;
+import dev.iocp.port.SubmissionChecks;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.AddressedEnvelope;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultAddressedEnvelope;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.StringUtil;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.PortUnreachableException;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.UnresolvedAddressException;
+
+/**
+ * A UDP socket on a completion port: the drop-in replacement for {@code NioDatagramChannel}.
+ * Reads {@link DatagramPacket}s; writes {@link DatagramPacket}s, any
+ * {@link AddressedEnvelope} of a {@link ByteBuf}, or a {@link ByteBuf} alone once connected.
+ *
+ * <p><b>Receives.</b> While auto-read is on, several receives stay in flight, each into its own
+ * buffer from the {@link RecvByteBufAllocator}, so a burst of datagrams completes in one pass of
+ * the loop: one while datagrams come one at a time, up to {@code maxMessagesPerRead} (at most
+ * {@link DatagramReceives#MAX_IN_FLIGHT}) under a burst (see {@code receiveDepth}). The read
+ * batch ends, with {@code channelReadComplete}, when the loop's batch of completions does.
+ * With auto-read off each {@code read()} arms one receive. A datagram larger than its buffer is
+ * cut to it, as NIO cuts it.
+ *
+ * <p><b>Sends.</b> A flush submits every flushed datagram at once (up to
+ * {@link DatagramSends#MAX_IN_FLIGHT}, the rest as those complete); each write's promise completes
+ * with its own send's result, in order. A failed send fails its message only, as NIO's datagram
+ * channel continues after a write error: the channel may be writing to many peers.
+ *
+ * <p><b>Errors.</b> A connected channel whose peer's host answers with ICMP port unreachable
+ * hears of it as NIO does: a receive fires {@link PortUnreachableException} through
+ * {@code exceptionCaught} and the channel stays open, or a send's promise fails with it.
+ *
+ * <p>Multicast source blocking ({@code block}) is not supported, as on Netty's epoll transport.
+ */
+public class IocpDatagramChannel extends AbstractIocpChannel implements DatagramChannel {
+    private static final ChannelMetadata METADATA = new ChannelMetadata(true, 16);
+    private static final String EXPECTED_TYPES = " (expected: " + StringUtil.simpleClassName(DatagramPacket.class)
+            + ", " + StringUtil.simpleClassName(AddressedEnvelope.class) + '<'
+            + StringUtil.simpleClassName(ByteBuf.class) + ", " + StringUtil.simpleClassName(InetSocketAddress.class)
+            + ">, " + StringUtil.simpleClassName(ByteBuf.class) + ')';
+
+    private final IocpDatagramChannelConfig config;
+    private final DatagramPortSocket datagramSocket;
+    private final DatagramReceives receives = new DatagramReceives();
+    private final DatagramSends sends = new DatagramSends();
+    /** Flushed messages the flush under way passes over: those already in flight. */
+    private int flushedToSkip;
+    /** Whether the read batch under way delivered a datagram (and so owes a channelReadComplete). */
+    private boolean readInBatch;
+    /** Whether the loop will call {@code completionBatchEnded()} at the end of its batch. */
+    private boolean batchEndRequested;
+    /**
+     * How many receives auto-read keeps in flight, from 1 to maxMessagesPerRead. Every receive
+     * waiting on the socket is woken by each datagram, and all but one find nothing and wait
+     * again: while datagrams come one at a time, receives beyond the first only cost wake-ups. So
+     * the depth follows the traffic: it doubles after a batch of completions that filled every
+     * receive (a burst: more would have found a datagram too), and halves after one that filled
+     * half of them or fewer.
+     */
+    private int receiveDepth = 1;
+    /** Datagrams delivered in the loop's current batch of completions. */
+    private int datagramsInBatch;
+
+    /** A new IPv6 (dual-stack) socket, as {@code new NioDatagramChannel()} opens. */
+    public IocpDatagramChannel() {
+        this(StandardProtocolFamily.INET6);
+    }
+
+    /** A new socket of {@code family}: {@code INET} or {@code INET6}, as java.net's or Netty's {@link SocketProtocolFamily}. */
+    public IocpDatagramChannel(ProtocolFamily family) {
+        this(openSocket(family instanceof SocketProtocolFamily netty ? netty.toJdkFamily() : family));
+    }
+
+    private IocpDatagramChannel(DatagramPortSocket socket) {
+        super(null, socket, false);
+        this.datagramSocket = socket;
+        this.config = new IocpDatagramChannelConfig(this, socket);
+    }
+
+    static DatagramPortSocket openSocket(ProtocolFamily family) {
+        try {
+            return Iocp.backend().openDatagramSocket(family);
+        } catch (IOException e) {
+            throw new ChannelException("failed to open a datagram socket", e);
+        }
+    }
+
+    @Override
+    public IocpDatagramChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    public ChannelMetadata metadata() {
+        return METADATA;
+    }
+
+    /** Once bound or connected, or from registration on with {@code DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION}. */
+    @Override
+    public boolean isActive() {
+        return socket.isOpen() && (active || config.isActiveOnRegistration() && isRegistered());
+    }
+
+    @Override
+    public boolean isConnected() {
+        return remote != null && isOpen();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) super.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) super.remoteAddress();
+    }
+
+    /** Asks the socket while it has no address: its first send binds it to a free port. */
+    @Override
+    protected SocketAddress localAddress0() {
+        InetSocketAddress known = (InetSocketAddress) local;
+        if (known == null && socket.isOpen()) {
+            try {
+                known = (InetSocketAddress) socket.localAddress();
+                local = known;
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return known;
+    }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) throws Exception {
+        super.doBind(localAddress);
+        active = true;
+    }
+
+    /** Forgets the peer; the socket stays bound, and so the channel active. */
+    @Override
+    protected void doDisconnect() throws Exception {
+        datagramSocket.disconnect();
+        remote = null;
+    }
+
+    @Override
+    protected void doBeginRead() {
+        readPending = true;
+        datagramUnsafe().scheduleReceives();
+    }
+
+    @Override
+    protected void doDeregister() {
+        datagramUnsafe().endBatchEarly(); // channelReadComplete before channelUnregistered
+        super.doDeregister();
+    }
+
+    // ---- writes -----------------------------------------------------------------------------
+
+    /**
+     * Makes each message one whose content is a single direct buffer, as the port sends from
+     * native memory, and refuses what cannot be sent: an unresolved recipient (as NIO does, with
+     * {@link UnresolvedAddressException}), one of another family than the socket's, or a bare
+     * buffer while not connected ({@link NotYetConnectedException}).
+     */
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        if (msg instanceof DatagramPacket packet) {
+            checkRecipient(packet.recipient());
+            ByteBuf content = packet.content();
+            return isSingleDirect(content) ? packet : new DatagramPacket(directCopy(packet, content),
+                    packet.recipient(), packet.sender());
+        }
+        if (msg instanceof ByteBuf buffer) {
+            if (remote == null) {
+                throw new NotYetConnectedException();
+            }
+            return isSingleDirect(buffer) ? buffer : directCopy(buffer, buffer);
+        }
+        if (msg instanceof AddressedEnvelope<?, ?> envelope && envelope.content() instanceof ByteBuf content
+                && envelope.recipient() instanceof InetSocketAddress recipient) {
+            checkRecipient(recipient);
+            return isSingleDirect(content) ? envelope
+                    : new DefaultAddressedEnvelope<>(directCopy(envelope, content), recipient, envelope.sender());
+        }
+        throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg)
+                + EXPECTED_TYPES);
+    }
+
+    private void checkRecipient(InetSocketAddress recipient) {
+        if (recipient.isUnresolved()) {
+            throw new UnresolvedAddressException();
+        }
+        SubmissionChecks.sendTarget(socket, recipient);
+    }
+
+    /** The readable bytes of {@code content} in one direct buffer; {@code message}, which held them, is released. */
+    private ByteBuf directCopy(Object message, ByteBuf content) {
+        int readable = content.readableBytes();
+        ByteBuf direct = alloc().directBuffer(readable);
+        direct.writeBytes(content, content.readerIndex(), readable);
+        ReferenceCountUtil.safeRelease(message);
+        return direct;
+    }
+
+    private static boolean isSingleDirect(ByteBuf buffer) {
+        return buffer.isDirect() && buffer.nioBufferCount() == 1;
+    }
+
+    /** Submits the flushed messages not yet in flight, as many as {@link DatagramSends} takes. */
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        if (closing || sends.isFull() || registration == null || !registration.isValid()) {
+            return; // what is left goes when sends complete, or fails with the close
+        }
+        flushedToSkip = sends.inFlight();
+        in.forEachFlushedMessage(this::submitSend);
+    }
+
+    /** One flushed message: passed over while in flight, else submitted; false stops the walk. */
+    private boolean submitSend(Object msg) {
+        if (flushedToSkip > 0) {
+            flushedToSkip--;
+            return true;
+        }
+        if (sends.isFull()) {
+            return false;
+        }
+        ByteBuf content;
+        InetSocketAddress target;
+        if (msg instanceof AddressedEnvelope<?, ?> envelope) {
+            content = (ByteBuf) envelope.content();
+            target = (InetSocketAddress) envelope.recipient();
+        } else {
+            content = (ByteBuf) msg;
+            target = null; // the connected peer
+        }
+        sends.submitted(registration.submitSendTo(content.nioBuffer(content.readerIndex(), content.readableBytes()),
+                target));
+        // The send binds an unbound socket to a free port, and a bound channel is active, as NIO's
+        // is. It also keeps flush0 from failing, as an inactive channel's, messages being sent.
+        active = true;
+        return true;
+    }
+
+    /** What a failed send's promise fails with: the exceptions NIO's datagram channel gives. */
+    private Throwable sendFailure(int result) {
+        if (result == -Errno.ECONNREFUSED) {
+            return new PortUnreachableException(failure("sendmsg", result).getMessage());
+        }
+        if (result == -Errno.EDESTADDRREQ) {
+            return new NotYetConnectedException(); // a bare buffer after a disconnect, as NIO fails it
+        }
+        if (isCancelled(result)) {
+            return new ClosedChannelException();
+        }
+        return failure("sendmsg", result);
+    }
+
+    // ---- multicast --------------------------------------------------------------------------
+
+    @Override
+    public ChannelFuture joinGroup(InetAddress multicastAddress) {
+        return joinGroup(multicastAddress, newPromise());
+    }
+
+    /** On the channel's multicast interface, else the one its local address is on (as NIO chooses). */
+    @Override
+    public ChannelFuture joinGroup(InetAddress multicastAddress, ChannelPromise promise) {
+        NetworkInterface networkInterface;
+        try {
+            networkInterface = defaultInterface();
+        } catch (IOException | RuntimeException e) {
+            return promise.setFailure(e);
+        }
+        return joinGroup(multicastAddress, networkInterface, null, promise);
+    }
+
+    @Override
+    public ChannelFuture joinGroup(InetSocketAddress multicastAddress, NetworkInterface networkInterface) {
+        return joinGroup(multicastAddress, networkInterface, newPromise());
+    }
+
+    @Override
+    public ChannelFuture joinGroup(InetSocketAddress multicastAddress, NetworkInterface networkInterface,
+                                   ChannelPromise promise) {
+        return joinGroup(multicastAddress.getAddress(), networkInterface, null, promise);
+    }
+
+    @Override
+    public ChannelFuture joinGroup(InetAddress multicastAddress, NetworkInterface networkInterface, InetAddress source) {
+        return joinGroup(multicastAddress, networkInterface, source, newPromise());
+    }
+
+    @Override
+    public ChannelFuture joinGroup(InetAddress multicastAddress, NetworkInterface networkInterface, InetAddress source,
+                                   ChannelPromise promise) {
+        try {
+            datagramSocket.joinGroup(multicastAddress, networkInterface, source);
+            return promise.setSuccess();
+        } catch (IOException | RuntimeException e) {
+            return promise.setFailure(e);
+        }
+    }
+
+    @Override
+    public ChannelFuture leaveGroup(InetAddress multicastAddress) {
+        return leaveGroup(multicastAddress, newPromise());
+    }
+
+    @Override
+    public ChannelFuture leaveGroup(InetAddress multicastAddress, ChannelPromise promise) {
+        NetworkInterface networkInterface;
+        try {
+            networkInterface = defaultInterface();
+        } catch (IOException | RuntimeException e) {
+            return promise.setFailure(e);
+        }
+        return leaveGroup(multicastAddress, networkInterface, null, promise);
+    }
+
+    @Override
+    public ChannelFuture leaveGroup(InetSocketAddress multicastAddress, NetworkInterface networkInterface) {
+        return leaveGroup(multicastAddress, networkInterface, newPromise());
+    }
+
+    @Override
+    public ChannelFuture leaveGroup(InetSocketAddress multicastAddress, NetworkInterface networkInterface,
+                                    ChannelPromise promise) {
+        return leaveGroup(multicastAddress.getAddress(), networkInterface, null, promise);
+    }
+
+    @Override
+    public ChannelFuture leaveGroup(InetAddress multicastAddress, NetworkInterface networkInterface, InetAddress source) {
+        return leaveGroup(multicastAddress, networkInterface, source, newPromise());
+    }
+
+    @Override
+    public ChannelFuture leaveGroup(InetAddress multicastAddress, NetworkInterface networkInterface, InetAddress source,
+                                    ChannelPromise promise) {
+        try {
+            datagramSocket.leaveGroup(multicastAddress, networkInterface, source);
+            return promise.setSuccess();
+        } catch (IOException | RuntimeException e) {
+            return promise.setFailure(e);
+        }
+    }
+
+    private NetworkInterface defaultInterface() throws SocketException {
+        NetworkInterface networkInterface = config.getNetworkInterface();
+        if (networkInterface == null) {
+            InetSocketAddress bound = localAddress();
+            networkInterface = bound == null ? null : NetworkInterface.getByInetAddress(bound.getAddress());
+        }
+        if (networkInterface == null) {
+            throw new IllegalStateException("no interface to join on: set IP_MULTICAST_IF, or bind to an "
+                    + "interface's address, or name the interface");
+        }
+        return networkInterface;
+    }
+
+    @Override
+    public ChannelFuture block(InetAddress multicastAddress, NetworkInterface networkInterface,
+                               InetAddress sourceToBlock) {
+        return block(multicastAddress, networkInterface, sourceToBlock, newPromise());
+    }
+
+    @Override
+    public ChannelFuture block(InetAddress multicastAddress, NetworkInterface networkInterface,
+                               InetAddress sourceToBlock, ChannelPromise promise) {
+        return promise.setFailure(new UnsupportedOperationException(
+                "multicast source blocking is not supported by the iocp transport"));
+    }
+
+    @Override
+    public ChannelFuture block(InetAddress multicastAddress, InetAddress sourceToBlock) {
+        return block(multicastAddress, sourceToBlock, newPromise());
+    }
+
+    @Override
+    public ChannelFuture block(InetAddress multicastAddress, InetAddress sourceToBlock, ChannelPromise promise) {
+        return block(multicastAddress, null, sourceToBlock, promise);
+    }
+
+    // ---- in flight --------------------------------------------------------------------------
+
+    /** Auto-read was switched off: the receives armed for it are cancelled. */
+    @Override
+    void autoReadCleared() {
+        if (!isRegistered()) {
+            readPending = false;
+        } else if (eventLoop().inEventLoop()) {
+            cancelReceives();
+        } else {
+            eventLoop().execute(this::cancelReceives);
+        }
+    }
+
+    private void cancelReceives() {
+        readPending = false;
+        if (!config.isAutoRead() && registration != null && registration.isValid() && socket.isOpen()) {
+            receives.forEachId(registration::submitCancel);
+        }
+    }
+
+    @Override
+    void cancelInFlight() {
+        if (registration != null && socket.isOpen()) {
+            receives.forEachId(registration::submitCancel);
+            sends.forEachPending(registration::submitCancel);
+        }
+    }
+
+    @Override
+    boolean hasInFlight() {
+        return receives.inFlight() > 0 || sends.inFlight() > 0;
+    }
+
+    private DatagramUnsafe datagramUnsafe() {
+        return (DatagramUnsafe) unsafe();
+    }
+
+    @Override
+    protected AbstractIocpUnsafe newUnsafe() {
+        return new DatagramUnsafe();
+    }
+
+    private final class DatagramUnsafe extends AbstractIocpUnsafe {
+
+        /** Connecting a datagram socket only fixes its peer: it is done at once. */
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            if (!promise.setUncancellable() || !ensureOpen(promise)) {
+                return;
+            }
+            boolean wasActive = isActive();
+            try {
+                InetSocketAddress target = checkInet(remoteAddress);
+                if (localAddress != null) {
+                    doBind(localAddress);
+                }
+                datagramSocket.connect(target);
+                remote = socket.remoteAddress();
+                local = socket.localAddress();
+                active = true;
+            } catch (Throwable t) {
+                safeSetFailure(promise, t);
+                closeIfClosed();
+                return;
+            }
+            safeSetSuccess(promise);
+            if (!wasActive && isActive()) {
+                pipeline().fireChannelActive();
+            }
+        }
+
+        /**
+         * Arms receives up to what the channel wants in flight: with auto-read,
+         * {@code receiveDepth}; without, one for a pending read().
+         */
+        void scheduleReceives() {
+            if (closing || !isActive() || registration == null || !registration.isValid()) {
+                return;
+            }
+            int wanted = config.isAutoRead() ? Math.min(receiveDepth, maxReceiveDepth()) : readPending ? 1 : 0;
+            RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+            while (receives.inFlight() < wanted) {
+                ByteBuf buffer = receiveBuffer(handle);
+                try {
+                    long id = registration.submitReceiveFrom(buffer.nioBuffer(buffer.writerIndex(), buffer.writableBytes()));
+                    receives.add(id, buffer);
+                } catch (Throwable t) {
+                    buffer.release();
+                    throw t;
+                }
+            }
+        }
+
+        /**
+         * Adapts {@code receiveDepth} to the batch of completions that just ended: a batch that
+         * filled every receive in flight doubles it, one that filled half of them or fewer halves it.
+         */
+        private void adaptReceiveDepth() {
+            if (datagramsInBatch >= receiveDepth) {
+                receiveDepth = Math.min(receiveDepth * 2, maxReceiveDepth());
+            } else if (datagramsInBatch <= receiveDepth / 2) {
+                receiveDepth = Math.max(receiveDepth / 2, 1);
+            }
+            datagramsInBatch = 0;
+        }
+
+        /** maxMessagesPerRead, within 1 and {@link DatagramReceives#MAX_IN_FLIGHT}. */
+        private int maxReceiveDepth() {
+            RecvByteBufAllocator allocator = config.getRecvByteBufAllocator();
+            int perRead = allocator instanceof MaxMessagesRecvByteBufAllocator max ? max.maxMessagesPerRead() : 1;
+            return Math.clamp(perRead, 1, DatagramReceives.MAX_IN_FLIGHT);
+        }
+
+        /** A buffer of the allocator's size, direct and in one piece, as the port receives into native memory. */
+        private ByteBuf receiveBuffer(RecvByteBufAllocator.Handle handle) {
+            ByteBuf buffer = handle.allocate(config.getAllocator());
+            if (isSingleDirect(buffer)) {
+                return buffer;
+            }
+            int capacity = buffer.writableBytes();
+            buffer.release();
+            return config.getAllocator().directBuffer(capacity);
+        }
+
+        /** Unused: {@code handle} passes every receive completion's id, to the method below. */
+        @Override
+        void readComplete(int result, int flags) {
+            throw new AssertionError("a datagram receive is told apart from the others in flight by its id");
+        }
+
+        @Override
+        void readComplete(int result, int flags, long operationId) {
+            ByteBuf buffer = receives.take(operationId);
+            if (buffer == null) {
+                return; // not a receive of this channel: nothing to deliver
+            }
+            if (closing || !isOpen()) {
+                buffer.release();
+                return;
+            }
+            ChannelPipeline pipeline = pipeline();
+            if (result < 0) {
+                buffer.release();
+                if (!receiveFailed(result, pipeline)) {
+                    return;
+                }
+            } else {
+                InetSocketAddress sender = registration.receivedFrom();
+                buffer.writerIndex(buffer.writerIndex() + result);
+                RecvByteBufAllocator.Handle handle = recvBufAllocHandle();
+                if (!readInBatch) {
+                    handle.reset(config);
+                    readInBatch = true;
+                }
+                handle.lastBytesRead(result);
+                handle.incMessagesRead(1);
+                datagramsInBatch++;
+                readPending = false;
+                if (!batchEndRequested) {
+                    batchEndRequested = true; // channelReadComplete when the loop's batch ends
+                    registration.endBatchLater(this);
+                }
+                pipeline.fireChannelRead(new DatagramPacket(buffer, IocpDatagramChannel.this.localAddress(), sender));
+            }
+            scheduleReceives();
+        }
+
+        /**
+         * A receive failed: a cancelled one (auto-read switched off) is let go, an ICMP error is
+         * reported and reading goes on, anything else is reported and closes the channel, as NIO
+         * closes a datagram channel on a read's IOException.
+         *
+         * @return whether the channel reads on
+         */
+        private boolean receiveFailed(int result, ChannelPipeline pipeline) {
+            if (isCancelled(result)) {
+                return true;
+            }
+            readPending = false;
+            if (result == -Errno.ECONNREFUSED) {
+                pipeline.fireExceptionCaught(new PortUnreachableException(failure("recvmsg", result).getMessage()));
+                return true;
+            }
+            endBatchEarly();
+            pipeline.fireExceptionCaught(failure("recvmsg", result));
+            close(voidPromise());
+            return false;
+        }
+
+        /** The loop finished a batch of completions: the read batch ends with it. */
+        @Override
+        public void completionBatchEnded() {
+            batchEndRequested = false;
+            endBatchEarly();
+            adaptReceiveDepth();
+            scheduleReceives();
+        }
+
+        /** Ends the read batch under way, if it delivered anything. */
+        void endBatchEarly() {
+            if (readInBatch) {
+                readInBatch = false;
+                recvBufAllocHandle().readComplete();
+                pipeline().fireChannelReadComplete();
+            }
+        }
+
+        @Override
+        void beforeClose() {
+            endBatchEarly(); // channelReadComplete before channelInactive
+        }
+
+        @Override
+        void writeComplete(int result, int flags, long operationId) {
+            if (!sends.completed(operationId, result)) {
+                return;
+            }
+            ChannelOutboundBuffer in = outboundBuffer();
+            while (sends.headDone()) {
+                int sent = sends.takeHead();
+                if (in == null) {
+                    continue; // the close has failed what was queued
+                }
+                if (sent >= 0) {
+                    in.remove();
+                } else {
+                    in.remove(sendFailure(sent));
+                }
+            }
+            flush0(); // what was flushed behind the sends that completed
+            if (sends.inFlight() == 0 && !closing && closeWhenFlushed) {
+                close(voidPromise()); // the loop is shutting down, and all that was flushed is sent
+            }
+        }
+
+        @Override
+        boolean hasPendingWrites() {
+            ChannelOutboundBuffer in = outboundBuffer();
+            return sends.inFlight() > 0 || in != null && !in.isEmpty();
+        }
+    }
+}

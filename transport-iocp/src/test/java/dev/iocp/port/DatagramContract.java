@@ -1,0 +1,435 @@
+package dev.iocp.port;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Datagram sockets as every backend must run them: {@link CompletionPort#submitSendTo} and
+ * {@link CompletionPort#submitReceiveFrom} move one whole datagram each, a receive learns its
+ * sender, a datagram too large for the buffer is cut and says so, a connected socket hears of
+ * an ICMP port-unreachable, and closing a socket with receives in flight ends them all. A
+ * backend's test extends this and names the backend.
+ */
+public abstract class DatagramContract extends PortFixture {
+    protected static final InetAddress LOOPBACK4 = InetAddress.getLoopbackAddress();
+
+    /** What a dequeue delivered, with the sender of each successful receive as the handler saw it. */
+    private final Map<Long, Received> done = new HashMap<>();
+
+    protected record Received(Completion completion, InetSocketAddress sender) {
+    }
+
+    // ---- sockets ----------------------------------------------------------------------------
+
+    protected DatagramPortSocket bound(StandardProtocolFamily family, InetAddress address, long key) throws IOException {
+        DatagramPortSocket socket = backend().openDatagramSocket(family);
+        socket.bind(new InetSocketAddress(address, 0));
+        port.register(socket, key);
+        return socket;
+    }
+
+    protected static ByteBuffer datagram(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+    }
+
+    private static String text(ByteBuffer buffer, int length) {
+        byte[] bytes = new byte[length];
+        buffer.get(buffer.position(), bytes);
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+
+    /** Dequeues until operation {@code id} has completed; returns its completion and sender. */
+    protected Received await(long id) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!done.containsKey(id)) {
+            if (System.nanoTime() > deadline) {
+                fail("operation 0x" + Long.toHexString(id) + " did not complete; saw " + done.values());
+            }
+            port.dequeue((key, operation, result, flags, opId) -> {
+                InetSocketAddress sender = operation == Operation.RECEIVE && result >= 0 ? port.receivedFrom() : null;
+                done.put(opId, new Received(new Completion(key, operation, result, flags, opId), sender));
+            }, 64, TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        return done.get(id);
+    }
+
+    private Received sendAndReceive(DatagramPortSocket from, DatagramPortSocket to, InetSocketAddress target,
+                                    String text, ByteBuffer into) throws IOException {
+        long receive = port.submitReceiveFrom(to, into);
+        long send = port.submitSendTo(from, datagram(text), target);
+        assertEquals(text.length(), await(send).completion().result(), "sent whole");
+        return await(receive);
+    }
+
+    // ---- unicast ----------------------------------------------------------------------------
+
+    @Test
+    void aDatagramSentToAnAddressArrivesWithItsSender() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        ByteBuffer into = ByteBuffer.allocateDirect(64);
+        Received received = sendAndReceive(a, b, b.localAddress(), "hello", into);
+        assertEquals(Operation.RECEIVE, received.completion().operation());
+        assertEquals(2, received.completion().key());
+        assertEquals(5, received.completion().result());
+        assertEquals(0, received.completion().flags() & CompletionFlags.TRUNCATED);
+        assertEquals("hello", text(into, 5));
+        assertEquals(0, into.position(), "the port does not move the buffer's position");
+        assertEquals(a.localAddress(), received.sender());
+    }
+
+    @Test
+    void ipv6DatagramsCarryIpv6Senders() throws IOException {
+        InetAddress loopback6 = InetAddress.getByName("::1");
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET6, loopback6, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET6, loopback6, 2);
+        Received received = sendAndReceive(a, b, b.localAddress(), "six", ByteBuffer.allocateDirect(16));
+        assertEquals(3, received.completion().result());
+        assertInstanceOf(Inet6Address.class, received.sender().getAddress());
+        assertEquals(a.localAddress(), received.sender());
+    }
+
+    @Test
+    void aDualStackSocketSeesAnIpv4SenderAsAnIpv4Address() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET6, InetAddress.getByName("0.0.0.0"), 2);
+        InetSocketAddress target = new InetSocketAddress(LOOPBACK4, b.localAddress().getPort());
+        Received received = sendAndReceive(a, b, target, "mapped", ByteBuffer.allocateDirect(16));
+        assertInstanceOf(Inet4Address.class, received.sender().getAddress());
+        assertEquals(a.localAddress(), received.sender());
+    }
+
+    @Test
+    void anEmptyDatagramIsReceivedAsZeroBytesNotAsAnEnd() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        Received received = sendAndReceive(a, b, b.localAddress(), "", ByteBuffer.allocateDirect(16));
+        assertEquals(0, received.completion().result());
+        assertEquals(0, received.completion().flags() & CompletionFlags.TRUNCATED);
+        assertEquals(a.localAddress(), received.sender());
+    }
+
+    @Test
+    void aDatagramLargerThanTheBufferIsCutAndFlaggedTruncated() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        ByteBuffer into = ByteBuffer.allocateDirect(4);
+        Received received = sendAndReceive(a, b, b.localAddress(), "truncated", into);
+        assertEquals(4, received.completion().result(), "the bytes that fit");
+        assertEquals(CompletionFlags.TRUNCATED, received.completion().flags() & CompletionFlags.TRUNCATED);
+        assertEquals("trun", text(into, 4));
+        // The rest is gone: the next receive gets the next datagram.
+        ByteBuffer next = ByteBuffer.allocateDirect(16);
+        assertEquals(4, sendAndReceive(a, b, b.localAddress(), "next", next).completion().result());
+        assertEquals("next", text(next, 4));
+    }
+
+    @Test
+    void severalReceivesInFlightEachTakeOneDatagram() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        int count = 8;
+        List<Long> receives = new ArrayList<>();
+        List<ByteBuffer> buffers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(16);
+            buffers.add(buffer);
+            receives.add(port.submitReceiveFrom(b, buffer));
+        }
+        assertEquals(count, b.pendingOperations());
+        List<Long> sends = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sends.add(port.submitSendTo(a, datagram("d" + i), b.localAddress())); // submitted together
+        }
+        for (long send : sends) {
+            assertEquals(2, await(send).completion().result());
+        }
+        Set<String> got = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            Received received = await(receives.get(i));
+            assertEquals(2, received.completion().result());
+            got.add(text(buffers.get(i), 2));
+        }
+        assertEquals(Set.of("d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"), got, "each datagram once");
+    }
+
+    @Test
+    void receivesWaitingTogetherOnOneSocketNeverCompleteWithoutADatagram() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        int waiting = 4;
+        Map<Long, ByteBuffer> receives = new HashMap<>();
+        for (int i = 0; i < waiting; i++) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(16);
+            receives.put(port.submitReceiveFrom(b, buffer), buffer);
+        }
+        // One datagram at a time: each wakes every waiting receive, and all but one find nothing.
+        for (int i = 0; i < 400; i++) {
+            await(port.submitSendTo(a, datagram("d" + i), b.localAddress()));
+            long completed = -1;
+            while (completed < 0) {
+                for (long id : receives.keySet()) {
+                    if (done.containsKey(id)) {
+                        completed = id;
+                    }
+                }
+                if (completed < 0) {
+                    port.dequeue((key, operation, result, flags, id) ->
+                            done.put(id, new Received(new Completion(key, operation, result, flags, id), null)),
+                            64, TimeUnit.MILLISECONDS.toNanos(100));
+                }
+            }
+            Received received = done.remove(completed);
+            assertEquals(1 + String.valueOf(i).length(), received.completion().result(),
+                    () -> "datagram " + received.completion());
+            ByteBuffer buffer = receives.remove(completed);
+            receives.put(port.submitReceiveFrom(b, buffer), buffer);
+        }
+        assertEquals(waiting, b.pendingOperations());
+    }
+
+    // ---- connected --------------------------------------------------------------------------
+
+    @Test
+    void aConnectedSocketSendsToItsPeerWithoutATarget() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        a.connect(b.localAddress());
+        assertEquals(b.localAddress(), a.remoteAddress());
+        ByteBuffer into = ByteBuffer.allocateDirect(16);
+        Received received = sendAndReceive(a, b, null, "peer", into);
+        assertEquals("peer", text(into, 4));
+        assertEquals(a.localAddress(), received.sender());
+    }
+
+    @Test
+    void aConnectedSocketReceivesOnlyFromItsPeer() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        DatagramPortSocket stranger = bound(StandardProtocolFamily.INET, LOOPBACK4, 3);
+        b.connect(a.localAddress());
+        ByteBuffer into = ByteBuffer.allocateDirect(16);
+        long receive = port.submitReceiveFrom(b, into);
+        assertEquals(5, await(port.submitSendTo(stranger, datagram("noise"), b.localAddress())).completion().result());
+        assertEquals(6, await(port.submitSendTo(a, datagram("signal"), b.localAddress())).completion().result());
+        Received received = await(receive);
+        assertEquals("signal", text(into, 6), "the stranger's datagram was dropped");
+        assertEquals(a.localAddress(), received.sender());
+    }
+
+    @Test
+    void aDisconnectedSocketNeedsATargetAgain() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        a.connect(b.localAddress());
+        a.disconnect();
+        assertNull(a.remoteAddress());
+        long send = port.submitSendTo(a, datagram("lost"), null);
+        assertEquals(-Errno.EDESTADDRREQ, await(send).completion().result());
+    }
+
+    @Test
+    void aConnectedSocketHearsOfAnIcmpPortUnreachable() throws IOException {
+        DatagramPortSocket gone = backend().openDatagramSocket(StandardProtocolFamily.INET);
+        gone.bind(new InetSocketAddress(LOOPBACK4, 0));
+        InetSocketAddress nobody = gone.localAddress();
+        gone.close(); // nobody listens there now: the host answers with ICMP port unreachable
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        a.connect(nobody);
+        long receive = port.submitReceiveFrom(a, ByteBuffer.allocateDirect(16));
+        assertEquals(5, await(port.submitSendTo(a, datagram("knock"), null)).completion().result());
+        assertEquals(-Errno.ECONNREFUSED, await(receive).completion().result());
+    }
+
+    // ---- close ------------------------------------------------------------------------------
+
+    @Test
+    void closingASocketWithReceivesInFlightEndsThemAllAndFreesTheirSlots() throws IOException {
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        List<Long> receives = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            receives.add(port.submitReceiveFrom(b, ByteBuffer.allocateDirect(16)));
+        }
+        long close = port.submitClose(b);
+        Received closed = await(close);
+        assertEquals(0, closed.completion().result());
+        for (long receive : receives) {
+            assertTrue(done.containsKey(receive), "completed before the close");
+            assertEquals(-Errno.ECANCELED, done.get(receive).completion().result());
+        }
+        assertFalse(b.isOpen());
+        assertEquals(0, port.pendingOperations(), "no slot left behind");
+    }
+
+    @Test
+    void aCancelledReceiveCompletesAsCancelledAndTheSocketReceivesOn() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        long receive = port.submitReceiveFrom(b, ByteBuffer.allocateDirect(16));
+        long cancel = port.submitCancel(b, receive);
+        assertEquals(-Errno.ECANCELED, await(receive).completion().result());
+        assertEquals(0, await(cancel).completion().result());
+        ByteBuffer into = ByteBuffer.allocateDirect(16);
+        assertEquals(5, sendAndReceive(a, b, b.localAddress(), "after", into).completion().result());
+        assertEquals(0, port.pendingOperations());
+    }
+
+    // ---- refusals ---------------------------------------------------------------------------
+
+    @Test
+    void datagramOperationsAreRefusedOnAStreamSocketAndConnectOperationsOnADatagramSocket() throws IOException {
+        PortSocket stream = open(StandardProtocolFamily.INET, 1);
+        DatagramPortSocket datagram = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        IllegalArgumentException send = assertThrows(IllegalArgumentException.class,
+                () -> port.submitSendTo(stream, datagram("x"), datagram.localAddress()));
+        assertTrue(send.getMessage().startsWith("datagrams are sent and received on a DatagramPortSocket"),
+                send.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> port.submitReceiveFrom(stream, ByteBuffer.allocateDirect(1)));
+        IllegalArgumentException connect = assertThrows(IllegalArgumentException.class,
+                () -> port.submitConnect(datagram, datagram.localAddress()));
+        assertTrue(connect.getMessage().startsWith("a datagram socket connects with DatagramPortSocket.connect"),
+                connect.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> port.submitSendTo(datagram, datagram("x"),
+                new InetSocketAddress(InetAddress.getByName("::1"), 9)), "IPv6 target on an INET socket");
+        assertThrows(IllegalArgumentException.class, () -> port.submitSendTo(datagram, datagram("x"),
+                InetSocketAddress.createUnresolved("example.invalid", 9)));
+        assertThrows(IllegalArgumentException.class,
+                () -> port.submitReceiveFrom(datagram, ByteBuffer.allocateDirect(4).asReadOnlyBuffer()));
+        assertThrows(IllegalStateException.class, () -> port.receivedFrom(), "outside a handler");
+        assertEquals(0, port.pendingOperations(), "refusals leave nothing behind");
+        assertThrows(PortException.class, () -> datagram.listen(1));
+    }
+
+    @Test
+    void streamOperationsAreRefusedOnADatagramSocket() throws IOException {
+        DatagramPortSocket datagram = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(8);
+        List<Executable> refused = new java.util.ArrayList<>(List.of(
+                () -> port.submitAccept(datagram),
+                () -> port.submitReceive(datagram, buffer),
+                () -> port.submitReceiveStream(datagram),
+                () -> port.submitSend(datagram, buffer),
+                () -> port.submitSend(datagram, new ByteBuffer[] {buffer, buffer}, 0, 2),
+                () -> port.submitShutdown(datagram, ShutdownMode.BOTH)));
+        if (port.watchesPeerClosure()) {
+            refused.add(() -> port.submitPeerClosureWatch(datagram));
+        }
+        for (Executable submission : refused) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, submission);
+            assertTrue(e.getMessage().startsWith("a datagram socket sends and receives with submitSendTo"),
+                    e.getMessage());
+        }
+        assertEquals(0, port.pendingOperations(), "refusals leave nothing behind");
+    }
+
+    // ---- options and multicast --------------------------------------------------------------
+
+    @Test
+    void datagramOptionsReadBackWhatWasSet() throws IOException {
+        for (StandardProtocolFamily family : List.of(StandardProtocolFamily.INET, StandardProtocolFamily.INET6)) {
+            DatagramPortSocket socket = backend().openDatagramSocket(family);
+            try {
+                socket.setOption(StandardSocketOptions.SO_BROADCAST, true);
+                assertTrue(socket.getOption(StandardSocketOptions.SO_BROADCAST), family::toString);
+                socket.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 7);
+                assertEquals(7, socket.getOption(StandardSocketOptions.IP_MULTICAST_TTL), family::toString);
+                socket.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);
+                assertFalse(socket.getOption(StandardSocketOptions.IP_MULTICAST_LOOP), family::toString);
+                NetworkInterface lo = NetworkInterface.getByInetAddress(LOOPBACK4);
+                socket.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo);
+                assertEquals(lo, socket.getOption(StandardSocketOptions.IP_MULTICAST_IF), family::toString);
+                assertTrue(socket.supportedOptions().contains(StandardSocketOptions.SO_BROADCAST));
+                assertThrows(UnsupportedOperationException.class,
+                        () -> socket.setOption(StandardSocketOptions.TCP_NODELAY, true));
+            } finally {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aJoinedGroupReceivesWhatIsSentToItOverLoopback() throws IOException {
+        NetworkInterface lo = NetworkInterface.getByInetAddress(LOOPBACK4);
+        InetAddress group = InetAddress.getByName("239.255.10.11");
+        DatagramPortSocket member = bound(StandardProtocolFamily.INET, InetAddress.getByName("0.0.0.0"), 2);
+        member.joinGroup(group, lo, null);
+        DatagramPortSocket sender = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo);
+        sender.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
+        InetSocketAddress target = new InetSocketAddress(group, member.localAddress().getPort());
+        ByteBuffer into = ByteBuffer.allocateDirect(16);
+        Received received = sendAndReceive(sender, member, target, "group", into);
+        assertEquals("group", text(into, 5));
+        assertEquals(sender.localAddress().getPort(), received.sender().getPort());
+        member.leaveGroup(group, lo, null);
+        assertThrows(PortException.class, () -> member.leaveGroup(group, lo, null), "not a member any more");
+    }
+
+    @Test
+    void aDualStackSocketJoinsAnIpv4Group() throws IOException {
+        NetworkInterface lo = NetworkInterface.getByInetAddress(LOOPBACK4);
+        InetAddress group = InetAddress.getByName("239.255.10.12");
+        DatagramPortSocket member = bound(StandardProtocolFamily.INET6, InetAddress.getByName("0.0.0.0"), 2);
+        member.joinGroup(group, lo, null);
+        DatagramPortSocket sender = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo);
+        InetSocketAddress target = new InetSocketAddress(group, member.localAddress().getPort());
+        ByteBuffer into = ByteBuffer.allocateDirect(16);
+        Received received = sendAndReceive(sender, member, target, "mixed", into);
+        assertEquals("mixed", text(into, 5));
+        assertInstanceOf(Inet4Address.class, received.sender().getAddress());
+        member.leaveGroup(group, lo, null);
+    }
+
+    @Test
+    void aSourceSpecificMembershipReceivesFromItsSource() throws IOException {
+        NetworkInterface lo = NetworkInterface.getByInetAddress(LOOPBACK4);
+        InetAddress group = InetAddress.getByName("232.1.2.3"); // the source-specific range (RFC 4607)
+        DatagramPortSocket member = bound(StandardProtocolFamily.INET, InetAddress.getByName("0.0.0.0"), 2);
+        member.joinGroup(group, lo, LOOPBACK4);
+        DatagramPortSocket sender = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, lo);
+        InetSocketAddress target = new InetSocketAddress(group, member.localAddress().getPort());
+        ByteBuffer into = ByteBuffer.allocateDirect(16);
+        sendAndReceive(sender, member, target, "source", into);
+        assertEquals("source", text(into, 6));
+        member.leaveGroup(group, lo, LOOPBACK4);
+    }
+
+    @Test
+    void membershipsRefuseWhatIsNotAMulticastGroup() throws IOException {
+        NetworkInterface lo = NetworkInterface.getByInetAddress(LOOPBACK4);
+        DatagramPortSocket socket = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        IllegalArgumentException unicast = assertThrows(IllegalArgumentException.class,
+                () -> socket.joinGroup(LOOPBACK4, lo, null));
+        assertEquals("127.0.0.1 is not a multicast address", unicast.getMessage());
+        assertThrows(NullPointerException.class, () -> socket.joinGroup(InetAddress.getByName("239.1.1.1"), null, null));
+    }
+}
