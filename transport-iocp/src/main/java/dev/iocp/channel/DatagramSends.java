@@ -6,13 +6,18 @@ import java.util.function.LongConsumer;
  * The datagrams a channel has in flight: submitted together from the head of its outbound
  * buffer, in order, and taken off it in that order. A later send may complete before an earlier
  * one (io_uring gives no order between requests), so a result waits here until every send before
- * it has one too; the outbound buffer's head is always the oldest send in flight.
+ * it has one too. Each send keeps the message it was submitted for: the outbound buffer may hold
+ * cancelled entries (passed over, never sent) before it, and those are told apart by identity.
+ * A message that could not even be submitted is kept here too, already done, with the failure
+ * its promise fails with, so that promises still complete in write order.
  */
 final class DatagramSends {
     /** The most sends one channel keeps in flight; a larger flush submits the rest as these complete. */
     static final int MAX_IN_FLIGHT = 64;
 
     private final long[] ids = new long[MAX_IN_FLIGHT];
+    private final Object[] messages = new Object[MAX_IN_FLIGHT];
+    private final Throwable[] failures = new Throwable[MAX_IN_FLIGHT];
     private final int[] results = new int[MAX_IN_FLIGHT];
     private final boolean[] done = new boolean[MAX_IN_FLIGHT];
     /** Ring positions: the oldest send in flight, and how many are. */
@@ -27,15 +32,61 @@ final class DatagramSends {
         return count == MAX_IN_FLIGHT;
     }
 
-    /** A send was submitted for the flushed message after those in flight. */
-    void submitted(long id) {
+    /** Whether {@code limit} sends (at most {@link #MAX_IN_FLIGHT}) are in flight. */
+    boolean isFull(int limit) {
+        return count >= Math.min(limit, MAX_IN_FLIGHT);
+    }
+
+    /** A send was submitted for the flushed {@code message} after those in flight. */
+    void submitted(long id, Object message) {
+        int at = add(message);
+        ids[at] = id;
+        done[at] = false;
+    }
+
+    /**
+     * The flushed {@code message} after those in flight could not be submitted: it is done at
+     * once, and its promise fails with {@code cause} when the sends before it have completed.
+     */
+    void failed(Object message, Throwable cause) {
+        int at = add(message);
+        ids[at] = 0;
+        done[at] = true;
+        failures[at] = cause;
+    }
+
+    private int add(Object message) {
         if (isFull()) {
             throw new IllegalStateException(MAX_IN_FLIGHT + " sends in flight already");
         }
         int at = (head + count) % MAX_IN_FLIGHT;
-        ids[at] = id;
-        done[at] = false;
+        messages[at] = message;
+        failures[at] = null;
         count++;
+        return at;
+    }
+
+    /** Whether {@code message} is one of the sends here (in flight or done but not yet taken). */
+    boolean holds(Object message) {
+        for (int i = 0; i < count; i++) {
+            if (messages[(head + i) % MAX_IN_FLIGHT] == message) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The message of the oldest send; {@link #inFlight()} must be above 0. */
+    Object headMessage() {
+        if (count == 0) {
+            throw new IllegalStateException("no send in flight");
+        }
+        return messages[head];
+    }
+
+    /** The failure of the oldest send when it could not be submitted, else null. */
+    Throwable headFailure() {
+        return count > 0 ? failures[head] : null;
     }
 
     /**
@@ -60,12 +111,17 @@ final class DatagramSends {
         return count > 0 && done[head];
     }
 
-    /** Takes the oldest send's result off; {@link #headDone()} must be true. */
+    /**
+     * Takes the oldest send's result off (meaningless for one that {@linkplain #failed failed at
+     * submission}: read {@link #headFailure()} first); {@link #headDone()} must be true.
+     */
     int takeHead() {
         if (!headDone()) {
             throw new IllegalStateException("the oldest send has not completed");
         }
         int result = results[head];
+        messages[head] = null;
+        failures[head] = null;
         head = (head + 1) % MAX_IN_FLIGHT;
         count--;
         return result;

@@ -4,6 +4,7 @@ import dev.iocp.port.DatagramPortSocket;
 import dev.iocp.port.Errno;
 import dev.iocp.port.SubmissionChecks;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
@@ -46,10 +47,13 @@ import java.nio.channels.UnresolvedAddressException;
  * With auto-read off each {@code read()} arms one receive. A datagram larger than its buffer is
  * cut to it, as NIO cuts it.
  *
- * <p><b>Sends.</b> A flush submits every flushed datagram at once (up to
- * {@link DatagramSends#MAX_IN_FLIGHT}, the rest as those complete); each write's promise completes
- * with its own send's result, in order. A failed send fails its message only, as NIO's datagram
- * channel continues after a write error: the channel may be writing to many peers.
+ * <p><b>Sends.</b> Datagrams leave in write order, as NIO's and epoll's do. Where the port keeps
+ * a socket's sends in order (nio) a flush submits every flushed datagram at once (up to
+ * {@link DatagramSends#MAX_IN_FLIGHT}, the rest as those complete); where it does not (io_uring)
+ * one send is in flight at a time, the next submitted from the previous one's completion. Each
+ * write's promise completes with its own send's result, in order. A failed send fails its message
+ * only, as NIO's datagram channel continues after a write error: the channel may be writing to
+ * many peers.
  *
  * <p><b>Errors.</b> A connected channel whose peer's host answers with ICMP port unreachable
  * hears of it as NIO does: a receive fires {@link PortUnreachableException} through
@@ -68,8 +72,6 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     private final DatagramPortSocket datagramSocket;
     private final DatagramReceives receives = new DatagramReceives();
     private final DatagramSends sends = new DatagramSends();
-    /** Flushed messages the flush under way passes over: those already in flight. */
-    private int flushedToSkip;
     /** Whether the read batch under way delivered a datagram (and so owes a channelReadComplete). */
     private boolean readInBatch;
     /** Whether the loop will call {@code completionBatchEnded()} at the end of its batch. */
@@ -201,7 +203,8 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
             if (remote == null) {
                 throw new NotYetConnectedException();
             }
-            return isSingleDirect(buffer) ? buffer : directCopy(buffer, buffer);
+            // The shared empty buffer is what a cancelled entry's message becomes: see removeCancelledHead.
+            return isSingleDirect(buffer) && buffer != Unpooled.EMPTY_BUFFER ? buffer : directCopy(buffer, buffer);
         }
         if (msg instanceof AddressedEnvelope<?, ?> envelope && envelope.content() instanceof ByteBuf content
                 && envelope.recipient() instanceof InetSocketAddress recipient) {
@@ -233,23 +236,48 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         return buffer.isDirect() && buffer.nioBufferCount() == 1;
     }
 
-    /** Submits the flushed messages not yet in flight, as many as {@link DatagramSends} takes. */
+    /**
+     * Submits the flushed messages not yet in flight, as many as the port lets be in flight at
+     * once: {@link DatagramSends#MAX_IN_FLIGHT} where it {@linkplain
+     * IocpIoRegistration#keepsDatagramSendOrder keeps a socket's sends in order}, else one, the
+     * next going from the previous one's completion (io_uring: sends that wait for room in the
+     * send buffer are woken newest first, and so would leave out of order).
+     */
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
-        if (closing || sends.isFull() || registration == null || !registration.isValid()) {
-            return; // what is left goes when sends complete, or fails with the close
+        for (;;) {
+            if (closing || registration == null || !registration.isValid()) {
+                return; // what is left goes when sends complete, or fails with the close
+            }
+            if (sends.inFlight() == 0) {
+                removeCancelledHead(in); // flushed after the last send: nothing completes them else
+            }
+            if (sends.isFull(sendsInFlightLimit())) {
+                return;
+            }
+            in.forEachFlushedMessage(this::submitSend);
+            if (!sends.headDone()) {
+                return;
+            }
+            takeCompletedSends(in); // messages that failed at submission, in their turn
         }
-        flushedToSkip = sends.inFlight();
-        in.forEachFlushedMessage(this::submitSend);
     }
 
-    /** One flushed message: passed over while in flight, else submitted; false stops the walk. */
+    /** How many sends may be in flight at once: see {@link #doWrite}. */
+    private int sendsInFlightLimit() {
+        return registration.keepsDatagramSendOrder() ? DatagramSends.MAX_IN_FLIGHT : 1;
+    }
+
+    /**
+     * One flushed message: passed over while in flight (told by identity: cancelled entries are
+     * not visited, and are not sends), else submitted; false stops the walk. A message the port
+     * refuses fails alone, in its turn: the sends in flight go on.
+     */
     private boolean submitSend(Object msg) {
-        if (flushedToSkip > 0) {
-            flushedToSkip--;
+        if (sends.holds(msg)) {
             return true;
         }
-        if (sends.isFull()) {
+        if (sends.isFull(sendsInFlightLimit())) {
             return false;
         }
         ByteBuf content;
@@ -261,12 +289,55 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
             content = (ByteBuf) msg;
             target = null; // the connected peer
         }
-        sends.submitted(registration.submitSendTo(content.nioBuffer(content.readerIndex(), content.readableBytes()),
-                target));
+        long id;
+        try {
+            id = registration.submitSendTo(content.nioBuffer(content.readerIndex(), content.readableBytes()), target);
+        } catch (Throwable t) {
+            sends.failed(msg, t);
+            return true;
+        }
+        sends.submitted(id, msg);
         // The send binds an unbound socket to a free port, and a bound channel is active, as NIO's
         // is. It also keeps flush0 from failing, as an inactive channel's, messages being sent.
         active = true;
         return true;
+    }
+
+    /**
+     * Takes the sends whose results are in off the outbound buffer, oldest first, each with its
+     * own message: cancelled entries before it (never sent) are removed on the way.
+     */
+    private void takeCompletedSends(ChannelOutboundBuffer in) {
+        while (sends.headDone()) {
+            Object message = sends.headMessage();
+            Throwable refused = sends.headFailure();
+            int sent = sends.takeHead();
+            if (in == null) {
+                continue; // the close has failed what was queued
+            }
+            removeCancelledHead(in);
+            if (in.current() != message) {
+                throw new IllegalStateException("the outbound buffer's head is not the oldest send");
+            }
+            if (refused != null) {
+                in.remove(refused);
+            } else if (sent >= 0) {
+                in.remove();
+            } else {
+                in.remove(sendFailure(sent));
+            }
+        }
+    }
+
+    /**
+     * Removes the cancelled entries at the head of the outbound buffer. Such an entry's message
+     * is {@link Unpooled#EMPTY_BUFFER} (the cancellation released the real one), which no written
+     * message is: {@link #filterOutboundMessage} replaces it with a buffer of its own.
+     */
+    private static void removeCancelledHead(ChannelOutboundBuffer in) {
+        while (in.current() == Unpooled.EMPTY_BUFFER) {
+            in.remove(); // completes no promise: a cancelled entry's is done
+        }
     }
 
     /** What a failed send's promise fails with: the exceptions NIO's datagram channel gives. */
@@ -626,19 +697,13 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
             if (!sends.completed(operationId, result)) {
                 return;
             }
-            ChannelOutboundBuffer in = outboundBuffer();
-            while (sends.headDone()) {
-                int sent = sends.takeHead();
-                if (in == null) {
-                    continue; // the close has failed what was queued
-                }
-                if (sent >= 0) {
-                    in.remove();
-                } else {
-                    in.remove(sendFailure(sent));
-                }
-            }
-            flush0(); // what was flushed behind the sends that completed
+            takeCompletedSends(outboundBuffer());
+            flushThenCloseWhenDone();
+        }
+
+        /** Submits what was flushed behind the sends that completed; closes once all is sent if the loop is ending. */
+        private void flushThenCloseWhenDone() {
+            flush0();
             if (sends.inFlight() == 0 && !closing && closeWhenFlushed) {
                 close(voidPromise()); // the loop is shutting down, and all that was flushed is sent
             }

@@ -66,6 +66,8 @@ public final class IocpIoHandler implements IoHandler {
     private final FailureBackoff failureBackoff = new FailureBackoff(this);
     private final RegistrationTable registrations = new RegistrationTable();
     private boolean shuttingDown;
+    /** How many more dequeues one pass makes at most while shutting down: see {@link #drainWhileShuttingDown}. */
+    private static final int DRAIN_ROUNDS_WHILE_SHUTTING_DOWN = 256;
     private boolean destroyed;
     private long firstCompletionNanos;
     private boolean timingActiveIo;
@@ -187,6 +189,9 @@ public final class IocpIoHandler implements IoHandler {
         int handled;
         try {
             handled = port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, timeout);
+            if (shuttingDown) {
+                handled += drainWhileShuttingDown(handled);
+            }
             failureBackoff.succeeded();
         } catch (IOException | RuntimeException e) {
             // Netty's loop has no catch of its own: an exception here would end the loop thread
@@ -201,6 +206,25 @@ public final class IocpIoHandler implements IoHandler {
             context.reportActiveIoTime(System.nanoTime() - firstCompletionNanos);
         }
         return handled;
+    }
+
+    /**
+     * While the loop shuts down, each pass of it without a task ends in a 100 ms nap (Netty's
+     * quiet period check), so work that goes one operation per completion (a datagram channel
+     * sending its flushed datagrams one at a time, in order) would crawl: after a pass that
+     * handled completions, this dequeues again, without waiting, as long as completions come
+     * (the operations those handlers submitted go to the port and often complete at once).
+     *
+     * @return the completions handled
+     */
+    private int drainWhileShuttingDown(int handled) throws IOException {
+        int more = 0;
+        for (int round = 0; round < DRAIN_ROUNDS_WHILE_SHUTTING_DOWN && handled > 0; round++) {
+            endBatches();
+            handled = port.dequeue(dispatcher, MAX_COMPLETIONS_PER_RUN, 0);
+            more += handled;
+        }
+        return more;
     }
 
     /** How long the loop may pause: not past its next scheduled task. */

@@ -191,6 +191,11 @@ public final class IocpIoRegistration implements IoRegistration {
         return id;
     }
 
+    /** See {@link CompletionPort#keepsDatagramSendOrder()}. */
+    public boolean keepsDatagramSendOrder() {
+        return port().keepsDatagramSendOrder();
+    }
+
     /** See {@link CompletionPort#watchesPeerClosure()}. */
     public boolean watchesPeerClosure() {
         return port().watchesPeerClosure();

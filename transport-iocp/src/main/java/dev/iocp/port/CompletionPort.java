@@ -225,6 +225,20 @@ public interface CompletionPort extends AutoCloseable {
     long submitPeerClosureWatch(PortSocket socket);
 
     /**
+     * Whether the datagrams of one socket whose {@linkplain #submitSendTo sends} are in flight
+     * together leave in the order they were submitted, even when they wait for room in the
+     * socket's send buffer. nio's do: each socket's sends wait in one queue, oldest first. io_uring
+     * gives no such order: sends that find the send buffer full each wait on an internal poll, and
+     * the socket's wait queue wakes the newest first; so a caller that needs the order (a datagram
+     * channel, as NIO's and epoll's keep it) keeps one send in flight where this is false.
+     *
+     * <p>False unless a port says otherwise: it is the safe answer.
+     */
+    default boolean keepsDatagramSendOrder() {
+        return false;
+    }
+
+    /**
      * Sends the remaining bytes of {@code buffer} as one datagram from a
      * {@link DatagramPortSocket}, to {@code target}, or, when {@code target} is null, to the
      * peer the socket is {@linkplain DatagramPortSocket#connect connected} to. Completes as

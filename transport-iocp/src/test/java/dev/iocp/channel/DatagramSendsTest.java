@@ -7,6 +7,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,9 +18,9 @@ class DatagramSendsTest {
     @Test
     void aLaterSendsResultWaitsUntilTheEarlierOnesHaveTheirs() {
         DatagramSends sends = new DatagramSends();
-        sends.submitted(11);
-        sends.submitted(12);
-        sends.submitted(13);
+        sends.submitted(11, new Object());
+        sends.submitted(12, new Object());
+        sends.submitted(13, new Object());
         assertTrue(sends.completed(13, 3));
         assertFalse(sends.headDone(), "11 has no result yet");
         assertTrue(sends.completed(11, 1));
@@ -36,10 +38,10 @@ class DatagramSendsTest {
         DatagramSends sends = new DatagramSends();
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < DatagramSends.MAX_IN_FLIGHT; i++) {
-                sends.submitted(round * 1000L + i);
+                sends.submitted(round * 1000L + i, new Object());
             }
             assertTrue(sends.isFull());
-            assertThrows(IllegalStateException.class, () -> sends.submitted(-1));
+            assertThrows(IllegalStateException.class, () -> sends.submitted(-1, new Object()));
             for (int i = 0; i < DatagramSends.MAX_IN_FLIGHT; i++) {
                 assertTrue(sends.completed(round * 1000L + i, i));
                 assertEquals(i, sends.takeHead());
@@ -51,9 +53,9 @@ class DatagramSendsTest {
     @Test
     void onlySendsWithoutAResultAreCancelledAndUnknownIdsAreIgnored() {
         DatagramSends sends = new DatagramSends();
-        sends.submitted(1);
-        sends.submitted(2);
-        sends.submitted(3);
+        sends.submitted(1, new Object());
+        sends.submitted(2, new Object());
+        sends.submitted(3, new Object());
         sends.completed(2, 0);
         List<Long> pending = new ArrayList<>();
         sends.forEachPending(pending::add);
@@ -61,5 +63,36 @@ class DatagramSendsTest {
         assertFalse(sends.completed(99, 0));
         assertFalse(sends.completed(2, 0), "a result is taken once");
         assertThrows(IllegalStateException.class, sends::takeHead, "1 has no result yet");
+    }
+
+    @Test
+    void eachSendKeepsItsMessageAndOneThatFailedAtSubmissionWaitsItsTurn() {
+        DatagramSends sends = new DatagramSends();
+        Object a = new Object();
+        Object b = new Object();
+        Object c = new Object();
+        IllegalStateException refused = new IllegalStateException("refused");
+        sends.submitted(1, a);
+        sends.failed(b, refused);
+        sends.submitted(3, c);
+        assertTrue(sends.holds(b));
+        assertFalse(sends.holds(new Object()));
+        assertTrue(sends.isFull(3));
+        assertFalse(sends.isFull(4));
+        assertFalse(sends.headDone(), "a has no result yet");
+        List<Long> pending = new ArrayList<>();
+        sends.forEachPending(pending::add);
+        assertEquals(List.of(1L, 3L), pending, "one that failed at submission is not cancelled");
+        assertTrue(sends.completed(1, 5));
+        assertSame(a, sends.headMessage());
+        assertNull(sends.headFailure());
+        assertEquals(5, sends.takeHead());
+        assertTrue(sends.headDone());
+        assertSame(b, sends.headMessage());
+        assertSame(refused, sends.headFailure());
+        sends.takeHead();
+        assertFalse(sends.holds(b), "taken off");
+        assertFalse(sends.headDone());
+        assertSame(c, sends.headMessage());
     }
 }

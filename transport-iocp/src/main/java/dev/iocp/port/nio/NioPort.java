@@ -371,6 +371,12 @@ public final class NioPort implements CompletionPort {
         return enqueue(Operation.SEND, s, id);
     }
 
+    /** Each socket's sends wait in one queue and leave oldest first ({@link DatagramOperations}). */
+    @Override
+    public boolean keepsDatagramSendOrder() {
+        return true;
+    }
+
     /** Received when the socket is readable ({@link DatagramOperations}). */
     @Override
     public long submitReceiveFrom(PortSocket socket, ByteBuffer buffer) {

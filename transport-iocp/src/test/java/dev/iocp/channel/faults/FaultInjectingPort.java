@@ -278,6 +278,11 @@ public final class FaultInjectingPort implements CompletionPort {
 
     /** Datagrams pass through unspoiled: the faults model a stream's short and failed transfers. */
     @Override
+    public boolean keepsDatagramSendOrder() {
+        return delegate.keepsDatagramSendOrder();
+    }
+
+    @Override
     public long submitSendTo(PortSocket socket, ByteBuffer buffer, InetSocketAddress target) {
         injector.countSubmitted(Operation.SEND);
         return delegate.submitSendTo(socket, buffer, target);
