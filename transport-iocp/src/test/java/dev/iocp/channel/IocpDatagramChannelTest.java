@@ -31,9 +31,7 @@ import java.net.PortUnreachableException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -447,24 +445,31 @@ class IocpDatagramChannelTest {
             DatagramChannel client = (DatagramChannel) new Bootstrap().group(ownGroup).channel(IocpDatagramChannel.class)
                     .handler(new Recorder()).bind(LOOPBACK).sync().channel();
             List<ChannelFuture> writes = new ArrayList<>();
+            // Whether the loop was still in its quiet period when the channel closed: it closes
+            // once its datagrams are sent, not when the loop ends (and closes what is left).
+            BlockingQueue<Boolean> closedBeforeTheLoopEnded = new LinkedBlockingQueue<>();
+            client.closeFuture().addListener(f -> closedBeforeTheLoopEnded.add(!ownGroup.isShutdown()));
             client.eventLoop().execute(() -> {
                 for (int i = 0; i < 100; i++) {
                     writes.add(client.write(new DatagramPacket(text("g" + i), server.localAddress())));
                 }
                 client.flush();
-                // While the sends are in flight. The loop runs on through the quiet period; the
-                // channel closes as soon as its datagrams are sent, not when the loop ends.
-                ownGroup.shutdownGracefully(5, 10, TimeUnit.SECONDS);
+                // While the sends are in flight. The loop runs on through the quiet period.
+                ownGroup.shutdownGracefully(5, 60, TimeUnit.SECONDS);
             });
-            assertTrue(client.closeFuture().await(3, TimeUnit.SECONDS), "closed once its datagrams were sent");
+            assertTrue(client.closeFuture().await(60, TimeUnit.SECONDS), "closed");
+            assertEquals(Boolean.TRUE, closedBeforeTheLoopEnded.poll(10, TimeUnit.SECONDS),
+                    "closed once its datagrams were sent, before the loop's quiet period ran out");
             for (ChannelFuture write : writes) {
                 assertTrue(write.isSuccess(), () -> String.valueOf(write.cause()));
             }
-            Set<String> got = new HashSet<>();
+            List<String> got = new ArrayList<>();
+            List<String> sent = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 got.add(received.nextText());
+                sent.add("g" + i);
             }
-            assertEquals(100, got.size());
+            assertEquals(sent, got);
         } finally {
             ownGroup.shutdownGracefully(5, 10, TimeUnit.SECONDS); // ends after its quiet period; not waited for
             server.close().sync();
