@@ -2,6 +2,7 @@ package dev.iocp.channel;
 
 import dev.iocp.port.DatagramPortSocket;
 import dev.iocp.port.Errno;
+import dev.iocp.port.PortException;
 import dev.iocp.port.SubmissionChecks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -25,7 +26,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
+import java.net.ProtocolException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.SocketException;
@@ -55,9 +58,11 @@ import java.nio.channels.UnresolvedAddressException;
  * only, as NIO's datagram channel continues after a write error: the channel may be writing to
  * many peers.
  *
- * <p><b>Errors.</b> A connected channel whose peer's host answers with ICMP port unreachable
- * hears of it as NIO does: a receive fires {@link PortUnreachableException} through
- * {@code exceptionCaught} and the channel stays open, or a send's promise fails with it.
+ * <p><b>Errors.</b> A connected channel whose peer's side answers with an ICMP error hears of it
+ * as NIO does: a receive fires the error through {@code exceptionCaught}
+ * ({@link PortUnreachableException} for port unreachable, {@link NoRouteToHostException} for
+ * host unreachable or prohibited, a {@link SocketException} else) and the channel stays open and
+ * reads on, or a send's promise fails with it. Only a failure of the socket itself closes it.
  *
  * <p>Multicast source blocking ({@code block}) is not supported, as on Netty's epoll transport.
  */
@@ -338,6 +343,25 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         while (in.current() == Unpooled.EMPTY_BUFFER) {
             in.remove(); // completes no promise: a cancelled entry's is done
         }
+    }
+
+    /**
+     * A failed receive's error as the exception NIO's datagram channel would surface: the JDK's
+     * classes for what it maps ({@code ECONNREFUSED} on a receive is {@link PortUnreachableException},
+     * {@code EHOSTUNREACH} {@link NoRouteToHostException}, {@code EPROTO} {@link ProtocolException}),
+     * else a {@link SocketException}; the message names the errno, and the cause, a
+     * {@link PortException}, carries it.
+     */
+    private IOException receiveError(int result) {
+        PortException cause = (PortException) failure("recvmsg", result);
+        IOException error = switch (-result) {
+            case Errno.ECONNREFUSED -> new PortUnreachableException(cause.getMessage());
+            case Errno.EHOSTUNREACH -> new NoRouteToHostException(cause.getMessage());
+            case Errno.EPROTO -> new ProtocolException(cause.getMessage());
+            default -> new SocketException(cause.getMessage());
+        };
+        error.initCause(cause);
+        return error;
     }
 
     /** What a failed send's promise fails with: the exceptions NIO's datagram channel gives. */
@@ -648,9 +672,14 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         }
 
         /**
-         * A receive failed: a cancelled one (auto-read switched off) is let go, an ICMP error is
-         * reported and reading goes on, anything else is reported and closes the channel, as NIO
-         * closes a datagram channel on a read's IOException.
+         * A receive failed. A cancelled one (auto-read switched off, or the close) is let go. A
+         * failure of the socket itself ({@link #isSocketFailure}) is reported and closes the
+         * channel. Any other error is one the kernel reports for the socket and then forgets:
+         * on a connected socket the ICMP errors its peer's side answers with (port unreachable,
+         * host or network unreachable, administratively prohibited, fragmentation needed...), or
+         * a shortage of memory. It is reported through {@code exceptionCaught}, as the exception
+         * NIO would surface, and the channel reads on: NIO's datagram channel does not close on
+         * a read's SocketException, nor epoll's on a read error.
          *
          * @return whether the channel reads on
          */
@@ -659,14 +688,28 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
                 return true;
             }
             readPending = false;
-            if (result == -Errno.ECONNREFUSED) {
-                pipeline.fireExceptionCaught(new PortUnreachableException(failure("recvmsg", result).getMessage()));
-                return true;
+            if (isSocketFailure(result)) {
+                endBatchEarly();
+                pipeline.fireExceptionCaught(failure("recvmsg", result));
+                close(voidPromise());
+                return false;
             }
-            endBatchEarly();
-            pipeline.fireExceptionCaught(failure("recvmsg", result));
-            close(voidPromise());
-            return false;
+            pipeline.fireExceptionCaught(receiveError(result));
+            return true;
+        }
+
+        /**
+         * Whether a receive's error says the socket (or the request) cannot work at all, so that
+         * another receive would fail the same way at once, and reading on would spin: a
+         * descriptor that is closed or not a socket (EBADF, ENOTSOCK), a request the socket
+         * refuses as such (EINVAL, EOPNOTSUPP) or memory the kernel cannot write (EFAULT).
+         * Nothing the network does gives these.
+         */
+        private static boolean isSocketFailure(int result) {
+            return switch (-result) {
+                case Errno.EBADF, Errno.ENOTSOCK, Errno.EINVAL, Errno.EOPNOTSUPP, Errno.EFAULT -> true;
+                default -> false;
+            };
         }
 
         /** The loop finished a batch of completions: the read batch ends with it. */

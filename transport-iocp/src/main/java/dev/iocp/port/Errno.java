@@ -23,6 +23,7 @@ public final class Errno {
     public static final int EPIPE = 32;
     public static final int ENOSYS = 38;
     public static final int ETIME = 62;
+    public static final int EPROTO = 71;
     public static final int ENOTSOCK = 88;
     public static final int EDESTADDRREQ = 89;
     public static final int EMSGSIZE = 90;
@@ -64,6 +65,7 @@ public final class Errno {
         entry(EPIPE, "EPIPE", "Broken pipe");
         entry(ENOSYS, "ENOSYS", "Function not implemented");
         entry(ETIME, "ETIME", "Timer expired");
+        entry(EPROTO, "EPROTO", "Protocol error");
         entry(ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket");
         entry(EDESTADDRREQ, "EDESTADDRREQ", "Destination address required");
         entry(EMSGSIZE, "EMSGSIZE", "Message too long");

@@ -1,5 +1,7 @@
 package dev.iocp.channel;
 
+import dev.iocp.channel.faults.FaultInjector;
+import dev.iocp.port.Errno;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -12,6 +14,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultAddressedEnvelope;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -360,6 +364,37 @@ class IocpDatagramChannelTest {
             assertTrue(client.isActive(), "still bound");
         } finally {
             client.close().sync();
+        }
+    }
+
+    @Test
+    void aReceiveErrorOtherThanPortUnreachableIsReportedAndReadingGoesOn() throws Exception {
+        // As the kernel fails a connected socket's receive with EHOSTUNREACH after an ICMP host
+        // unreachable or administratively prohibited: NIO and epoll keep the channel open.
+        FaultInjector injector = new FaultInjector();
+        MultiThreadIoEventLoopGroup faulty = FaultTestSupport.group(1, injector);
+        try {
+            injector.failReceiveFroms(Errno.EHOSTUNREACH, 1); // the first receive the channel arms
+            Recorder received = new Recorder();
+            DatagramChannel server = (DatagramChannel) new Bootstrap().group(faulty).channel(IocpDatagramChannel.class)
+                    .handler(received).bind(LOOPBACK).sync().channel();
+            DatagramChannel client = bound(new Recorder());
+            try {
+                client.writeAndFlush(new DatagramPacket(text("lost"), server.localAddress())).sync();
+                Throwable error = received.errors.poll(10, TimeUnit.SECONDS);
+                assertInstanceOf(NoRouteToHostException.class, error);
+                assertTrue(error.getMessage().contains("EHOSTUNREACH"), error.getMessage());
+                assertTrue(server.isOpen(), "NIO keeps a datagram channel open on a read's SocketException");
+                client.writeAndFlush(new DatagramPacket(text("after"), server.localAddress())).sync();
+                assertEquals("after", received.nextText());
+                assertTrue(server.isOpen());
+                assertNull(received.errors.poll());
+            } finally {
+                client.close().sync();
+                server.close().sync();
+            }
+        } finally {
+            FaultTestSupport.shutdown(faulty);
         }
     }
 

@@ -291,7 +291,12 @@ public final class FaultInjectingPort implements CompletionPort {
     @Override
     public long submitReceiveFrom(PortSocket socket, ByteBuffer buffer) {
         injector.countSubmitted(Operation.RECEIVE);
-        return delegate.submitReceiveFrom(socket, buffer);
+        long id = delegate.submitReceiveFrom(socket, buffer);
+        int errno = injector.takeReceiveFromFailure();
+        if (errno != 0) {
+            marked.put(id, errno); // rewritten when it completes
+        }
+        return id;
     }
 
     @Override

@@ -27,6 +27,8 @@ public final class FaultInjector {
     private volatile boolean enabled = true;
     private volatile int acceptErrnoAtOnce;
     private volatile boolean refuseSendFiles;
+    private final java.util.concurrent.atomic.AtomicInteger receiveFromsToFail = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int receiveFromErrno;
 
     private static LongAdder[] adders() {
         LongAdder[] adders = new LongAdder[Operation.values().length];
@@ -87,6 +89,23 @@ public final class FaultInjector {
 
     boolean sendFilesRefused() {
         return refuseSendFiles;
+    }
+
+    /**
+     * The next {@code count} datagram receives ({@code submitReceiveFrom}) complete with
+     * {@code -errno} instead of their datagram, as the kernel fails a receive with the error an
+     * ICMP message set on a connected socket. Each runs normally and is rewritten when it
+     * completes (when a datagram arrives: that datagram is lost).
+     */
+    public void failReceiveFroms(int errno, int count) {
+        receiveFromErrno = errno;
+        receiveFromsToFail.set(count);
+    }
+
+    /** The errno the receive-from being submitted is to fail with, or 0. */
+    int takeReceiveFromFailure() {
+        int errno = receiveFromErrno;
+        return receiveFromsToFail.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0 ? errno : 0;
     }
 
     /** The ports made so far, in the order their loops were created. */
