@@ -687,15 +687,29 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
             if (isCancelled(result)) {
                 return true;
             }
-            readPending = false;
+            // As NIO's read on an exception (AbstractNioMessageChannel.NioMessageUnsafe.read):
+            // the read batch ends with channelReadComplete (also when it delivered nothing), then
+            // exceptionCaught. A pending read() stays pending, as no datagram answered it: with
+            // auto-read off, reading goes on, and a handler reading from channelReadComplete
+            // keeps going.
+            endReadBatchAfterError(pipeline);
             if (isSocketFailure(result)) {
-                endBatchEarly();
+                readPending = false;
                 pipeline.fireExceptionCaught(failure("recvmsg", result));
                 close(voidPromise());
                 return false;
             }
             pipeline.fireExceptionCaught(receiveError(result));
             return true;
+        }
+
+        /** channelReadComplete for the read batch a receive's error ends, also when it delivered nothing. */
+        private void endReadBatchAfterError(ChannelPipeline pipeline) {
+            if (readInBatch) {
+                endBatchEarly();
+            } else {
+                pipeline.fireChannelReadComplete();
+            }
         }
 
         /**

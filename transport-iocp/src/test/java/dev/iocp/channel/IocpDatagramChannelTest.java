@@ -398,6 +398,67 @@ class IocpDatagramChannelTest {
         }
     }
 
+    /** Auto-read off: reads once when active, then again from each channelReadComplete, and records the events. */
+    private static final class ReadOnComplete extends ChannelInboundHandlerAdapter {
+        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.read();
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            events.add("read " + ((DatagramPacket) msg).content().toString(CharsetUtil.US_ASCII));
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            events.add("readComplete");
+            ctx.read();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            events.add("exception " + cause.getClass().getSimpleName());
+        }
+
+        String next() throws InterruptedException {
+            String event = events.poll(10, TimeUnit.SECONDS);
+            assertNotNull(event, "an event within 10 s");
+            return event;
+        }
+    }
+
+    @Test
+    void withAutoReadOffAReadFromChannelReadCompleteGoesOnAcrossAnIcmpError() throws Exception {
+        InetSocketAddress nobody;
+        try (java.net.DatagramSocket gone = new java.net.DatagramSocket(LOOPBACK)) {
+            nobody = (InetSocketAddress) gone.getLocalSocketAddress();
+        }
+        ReadOnComplete events = new ReadOnComplete();
+        DatagramChannel client = (DatagramChannel) new Bootstrap().group(group).channel(IocpDatagramChannel.class)
+                .option(ChannelOption.AUTO_READ, false).handler(events).connect(nobody).sync().channel();
+        try {
+            client.writeAndFlush(text("knock")).sync();
+            // As NIO: the read batch the error ends completes first, then the error.
+            assertEquals("readComplete", events.next());
+            assertEquals("exception PortUnreachableException", events.next());
+            assertTrue(client.isOpen());
+            // Someone now answers from that port: the channel still reads.
+            try (java.net.DatagramSocket peer = new java.net.DatagramSocket(nobody)) {
+                byte[] hello = "hello".getBytes(CharsetUtil.US_ASCII);
+                peer.send(new java.net.DatagramPacket(hello, hello.length, client.localAddress()));
+                assertEquals("read hello", events.next());
+                assertEquals("readComplete", events.next());
+            }
+        } finally {
+            client.close().sync();
+        }
+    }
+
     @Test
     void messagesItCannotSendAreRefusedAndTheChannelGoesOn() throws Exception {
         Recorder received = new Recorder();
