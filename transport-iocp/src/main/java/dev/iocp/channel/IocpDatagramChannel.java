@@ -169,11 +169,16 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         active = true;
     }
 
-    /** Forgets the peer; the socket stays bound, and so the channel active. */
+    /**
+     * Forgets the peer; the socket stays bound to its port (see {@link DatagramPortSocket#disconnect}),
+     * and so the channel active. The local address is asked again: a connected socket's is the
+     * address it sends from, a disconnected one's the wildcard unless a bind chose one.
+     */
     @Override
     protected void doDisconnect() throws Exception {
         datagramSocket.disconnect();
         remote = null;
+        local = socket.localAddress();
     }
 
     @Override

@@ -38,7 +38,12 @@ public interface DatagramPortSocket extends PortSocket {
      */
     void connect(InetSocketAddress remote) throws IOException;
 
-    /** Forgets the peer set by {@link #connect}; a socket that is not connected is left as it is. */
+    /**
+     * Forgets the peer set by {@link #connect}; a socket that is not connected is left as it is.
+     * The socket stays bound to its port, also one the kernel chose (Linux unbinds such a socket
+     * on disconnect; it is bound again to that port, as the JDK does); its address may become the
+     * wildcard.
+     */
     void disconnect() throws IOException;
 
     /**

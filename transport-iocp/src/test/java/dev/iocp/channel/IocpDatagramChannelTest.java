@@ -359,9 +359,11 @@ class IocpDatagramChannelTest {
             Throwable error = events.errors.poll(10, TimeUnit.SECONDS);
             assertInstanceOf(PortUnreachableException.class, error);
             assertTrue(client.isOpen(), "NIO keeps a datagram channel open on PortUnreachableException");
+            int port = client.localAddress().getPort();
             client.disconnect().sync();
             assertFalse(client.isConnected());
             assertTrue(client.isActive(), "still bound");
+            reachesPort(port, events, "still bound to its port");
         } finally {
             client.close().sync();
         }
@@ -457,6 +459,45 @@ class IocpDatagramChannelTest {
         } finally {
             client.close().sync();
         }
+    }
+
+    /** Sends {@code text} from a new socket to {@code port} on loopback, and expects {@code received} to read it. */
+    private static void reachesPort(int port, Recorder received, String text) throws Exception {
+        try (java.net.DatagramSocket sender = new java.net.DatagramSocket(LOOPBACK)) {
+            byte[] bytes = text.getBytes(CharsetUtil.US_ASCII);
+            sender.send(new java.net.DatagramPacket(bytes, bytes.length,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+        }
+        assertEquals(text, received.nextText());
+    }
+
+    @Test
+    void aDisconnectedChannelKeepsThePortTheKernelChoseAndReceivesOnIt() throws Exception {
+        // Linux unbinds a socket with a kernel-chosen port on disconnect (io_uring's socket is
+        // bound again to it, as the JDK's is): a peer sending to the old port still reaches it.
+        Recorder peerEvents = new Recorder();
+        DatagramChannel peer = bound(peerEvents);
+        for (boolean bindFirst : new boolean[] {false, true}) {
+            Recorder received = new Recorder();
+            Bootstrap bootstrap = new Bootstrap().group(group).channel(IocpDatagramChannel.class).handler(received);
+            DatagramChannel client = (DatagramChannel) (bindFirst
+                    ? bootstrap.connect(peer.localAddress(), new InetSocketAddress(0)) // bind(port 0), then connect
+                    : bootstrap.connect(peer.localAddress())).sync().channel(); // connect's own bind
+            try {
+                int port = client.localAddress().getPort();
+                assertTrue(port != 0);
+                client.disconnect().sync();
+                assertFalse(client.isConnected());
+                assertTrue(client.isActive(), "still bound");
+                assertEquals(port, client.localAddress().getPort(), "the channel's local address is the socket's");
+                reachesPort(port, received, "to the old port, bind first " + bindFirst);
+                client.disconnect().sync(); // not connected: nothing changes
+                reachesPort(port, received, "again");
+            } finally {
+                client.close().sync();
+            }
+        }
+        peer.close().sync();
     }
 
     @Test

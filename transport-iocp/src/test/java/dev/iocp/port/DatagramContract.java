@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -253,6 +254,30 @@ public abstract class DatagramContract extends PortFixture {
         assertNull(a.remoteAddress());
         long send = port.submitSendTo(a, datagram("lost"), null);
         assertEquals(-Errno.EDESTADDRREQ, await(send).completion().result());
+    }
+
+    @Test
+    void aDisconnectedSocketKeepsItsPortAndReceivesOnIt() throws IOException {
+        // Linux's disconnect unbinds a socket whose port the kernel chose (bind to port 0, or
+        // connect's own bind); the JDK binds it again to that port, and so do the backends.
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        DatagramPortSocket boundFirst = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket connectBinds = backend().openDatagramSocket(StandardProtocolFamily.INET);
+        port.register(connectBinds, 3);
+        for (DatagramPortSocket a : List.of(boundFirst, connectBinds)) {
+            a.connect(b.localAddress());
+            InetSocketAddress connected = a.localAddress();
+            a.disconnect();
+            InetSocketAddress disconnected = a.localAddress();
+            assertNotNull(disconnected, "still bound");
+            assertEquals(connected.getPort(), disconnected.getPort());
+            ByteBuffer into = ByteBuffer.allocateDirect(16);
+            Received received = sendAndReceive(b, a, new InetSocketAddress(LOOPBACK4, connected.getPort()), "again", into);
+            assertEquals("again", text(into, 5));
+            assertEquals(b.localAddress(), received.sender());
+        }
+        assertEquals(new InetSocketAddress(LOOPBACK4, boundFirst.localAddress().getPort()), boundFirst.localAddress(),
+                "a bound address stays");
     }
 
     @Test

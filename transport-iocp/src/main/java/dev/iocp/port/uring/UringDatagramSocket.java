@@ -18,6 +18,7 @@ import java.net.NetworkInterface;
 import java.net.ProtocolFamily;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -81,10 +82,19 @@ final class UringDatagramSocket extends UringSocket implements DatagramPortSocke
         }
     }
 
-    /** {@code connect(2)} to an {@code AF_UNSPEC} address dissolves the association ({@code udp(7)}). */
+    /**
+     * {@code connect(2)} to an {@code AF_UNSPEC} address dissolves the association ({@code udp(7)}).
+     *
+     * <p>Linux's {@code __udp_disconnect} also unbinds a socket whose port the kernel chose (a
+     * bind to port 0, or connect's own bind): the port is released and reads back as 0, and the
+     * socket receives nothing until a send binds it again. As the JDK repairs it, the socket is
+     * then bound again to the port it had (on the address it has now: the wildcard, unless a
+     * bind fixed one); given explicitly, the port stays across later disconnects.
+     */
     @Override
     public void disconnect() throws IOException {
         ensureOpen();
+        InetSocketAddress before = (InetSocketAddress) name(true, null);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = arena.allocate(Sockaddr.MAX_SIZE, 8); // zeroed: family AF_UNSPEC
             int rc = Syscalls.connect(fd, address.address(), (int) Sockaddr.MAX_SIZE);
@@ -92,6 +102,16 @@ final class UringDatagramSocket extends UringSocket implements DatagramPortSocke
                 throw new PortException("disconnect(fd " + fd + "): " + Errno.describe(rc), rc);
             }
         }
+        InetSocketAddress after = (InetSocketAddress) name(true, null); // null: the wildcard and port 0
+        if (before != null && before.getPort() != 0 && (after == null || after.getPort() == 0)) {
+            InetAddress address = after != null ? after.getAddress() : wildcard();
+            bind(new InetSocketAddress(address, before.getPort()));
+        }
+    }
+
+    /** The wildcard address of this socket's family. */
+    private InetAddress wildcard() throws UnknownHostException {
+        return InetAddress.getByAddress(new byte[domain == AF_INET6 ? 16 : 4]);
     }
 
     @Override
