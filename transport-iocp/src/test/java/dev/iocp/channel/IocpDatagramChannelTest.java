@@ -501,6 +501,52 @@ class IocpDatagramChannelTest {
     }
 
     @Test
+    void aSendThePortRefusesToSubmitFailsAloneAndTheOthersGo() throws Exception {
+        FaultInjector injector = new FaultInjector();
+        MultiThreadIoEventLoopGroup faulty = FaultTestSupport.group(1, injector);
+        try (java.net.DatagramSocket peer = new java.net.DatagramSocket(LOOPBACK)) {
+            peer.setSoTimeout(1000);
+            InetSocketAddress to = (InetSocketAddress) peer.getLocalSocketAddress();
+            DatagramChannel client = (DatagramChannel) new Bootstrap().group(faulty).channel(IocpDatagramChannel.class)
+                    .handler(new Recorder()).bind(LOOPBACK).sync().channel();
+            try {
+                List<ChannelFuture> writes = new ArrayList<>();
+                client.eventLoop().submit(() -> {
+                    injector.refuseSendToSubmission(2); // B's, while A's may be in flight
+                    for (String text : List.of("A", "B", "C")) {
+                        writes.add(client.write(new DatagramPacket(text(text), to)));
+                    }
+                    client.flush();
+                }).sync();
+                for (ChannelFuture write : writes) {
+                    write.await(10, TimeUnit.SECONDS);
+                }
+                assertTrue(writes.get(0).isSuccess(), () -> String.valueOf(writes.get(0).cause()));
+                assertInstanceOf(IllegalStateException.class, writes.get(1).cause());
+                assertTrue(writes.get(2).isSuccess(), () -> String.valueOf(writes.get(2).cause()));
+                List<String> got = new ArrayList<>();
+                byte[] bytes = new byte[100];
+                try {
+                    for (;;) {
+                        java.net.DatagramPacket datagram = new java.net.DatagramPacket(bytes, bytes.length);
+                        peer.receive(datagram);
+                        got.add(new String(bytes, 0, datagram.getLength(), CharsetUtil.US_ASCII));
+                    }
+                } catch (java.net.SocketTimeoutException end) {
+                    // all there is
+                }
+                assertEquals(List.of("A", "C"), got);
+                assertTrue(client.isOpen());
+                client.writeAndFlush(new DatagramPacket(text("D"), to)).sync();
+            } finally {
+                client.close().sync();
+            }
+        } finally {
+            FaultTestSupport.shutdown(faulty);
+        }
+    }
+
+    @Test
     void messagesItCannotSendAreRefusedAndTheChannelGoesOn() throws Exception {
         Recorder received = new Recorder();
         DatagramChannel server = bound(received);

@@ -284,6 +284,9 @@ public final class FaultInjectingPort implements CompletionPort {
 
     @Override
     public long submitSendTo(PortSocket socket, ByteBuffer buffer, InetSocketAddress target) {
+        if (injector.takeSendToRefusal()) {
+            throw new IllegalStateException("send-to refused by fault injection");
+        }
         injector.countSubmitted(Operation.SEND);
         return delegate.submitSendTo(socket, buffer, target);
     }

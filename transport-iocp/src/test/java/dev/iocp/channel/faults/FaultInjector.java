@@ -29,6 +29,7 @@ public final class FaultInjector {
     private volatile boolean refuseSendFiles;
     private final java.util.concurrent.atomic.AtomicInteger receiveFromsToFail = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int receiveFromErrno;
+    private final java.util.concurrent.atomic.AtomicInteger sendToSubmissionsBeforeRefusal = new java.util.concurrent.atomic.AtomicInteger();
 
     private static LongAdder[] adders() {
         LongAdder[] adders = new LongAdder[Operation.values().length];
@@ -100,6 +101,20 @@ public final class FaultInjector {
     public void failReceiveFroms(int errno, int count) {
         receiveFromErrno = errno;
         receiveFromsToFail.set(count);
+    }
+
+    /**
+     * The {@code nth} datagram send submitted from now ({@code submitSendTo}, 1 for the next) is
+     * refused: the submission throws {@link IllegalStateException}, as a port does that cannot
+     * take it, and nothing is sent. 0 stops it.
+     */
+    public void refuseSendToSubmission(int nth) {
+        sendToSubmissionsBeforeRefusal.set(nth);
+    }
+
+    /** Whether the send-to being submitted is to be refused. */
+    boolean takeSendToRefusal() {
+        return sendToSubmissionsBeforeRefusal.getAndUpdate(n -> n > 0 ? n - 1 : 0) == 1;
     }
 
     /** The errno the receive-from being submitted is to fail with, or 0. */
