@@ -327,7 +327,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
             }
             removeCancelledHead(in);
             if (in.current() != message) {
-                throw new IllegalStateException("the outbound buffer's head is not the oldest send");
+                continue; // not queued any more: failed with the rest of what was flushed (a close)
             }
             if (refused != null) {
                 in.remove(refused);
