@@ -79,6 +79,7 @@ public final class NioPort implements CompletionPort {
     private final TimerHeap timers = new TimerHeap();
     private final AcceptedChannels accepted = new AcceptedChannels();
     private final OperationRunner runner;
+    private final CompletionDelivery delivery;
     private final ControlRequests requests;
     private final Consumer<SelectionKey> onReady;
     private final LingeringCloses.FinishedClose onLingeringCloseReturned = this::lingeringCloseReturned;
@@ -90,8 +91,6 @@ public final class NioPort implements CompletionPort {
     private final OwnerThread owner = new OwnerThread();
     private final PortMetricsRecorder metrics;
     private boolean dequeuing;
-    /** The sender of the datagram receive completion being delivered; null outside its handler. */
-    private InetSocketAddress receivedFrom;
     private volatile boolean closed;
 
     NioPort(NioBackend backend, PortConfig config) throws IOException {
@@ -101,6 +100,7 @@ public final class NioPort implements CompletionPort {
         this.selector = Selector.open();
         this.waker = new SelectorWaker(selector, metrics);
         this.runner = new OperationRunner(table, completions, accepted, selector);
+        this.delivery = new CompletionDelivery(table, completions, streams, runner, accepted, this::forget);
         this.lingering = new LingeringCloses(waker);
         this.requests = new ControlRequests(table, timers, runner, lingering);
         this.onReady = runner::onReady;
@@ -391,6 +391,7 @@ public final class NioPort implements CompletionPort {
     @Override
     public InetSocketAddress receivedFrom() {
         checkOwner();
+        InetSocketAddress receivedFrom = delivery.receivedFrom();
         if (receivedFrom == null) {
             throw new IllegalStateException("no datagram receive completion is being handled");
         }
@@ -497,7 +498,7 @@ public final class NioPort implements CompletionPort {
             select(waitNanos(timeoutNanos));
             expireTimers();
             lingering.drainFinished(onLingeringCloseReturned);
-            int delivered = deliver(handler, max);
+            int delivered = delivery.deliver(handler, max);
             if (delivered < max) {
                 delivered += posts.drain(handler, max - delivered);
             }
@@ -561,73 +562,6 @@ public final class NioPort implements CompletionPort {
             while ((slot = timers.pollExpired(now)) >= 0) {
                 runner.complete(slot, 0);
             }
-        }
-    }
-
-    /**
-     * Delivers up to {@code max} of the completions queued before delivery began. A stream
-     * receive's read queued among them is made now ({@link StreamReceives}); when it finds
-     * nothing it delivers nothing and does not count.
-     */
-    private int deliver(CompletionHandler handler, int max) {
-        int delivered = 0;
-        for (int queued = completions.size(); queued > 0 && delivered < max; queued--) {
-            long id = completions.headId();
-            int result = completions.headResult();
-            int flags = completions.headFlags();
-            completions.removeHead();
-            if (flags == CompletionQueue.READ_AT_DELIVERY) {
-                result = streams.read(id);
-                if (result == StreamReceives.NOTHING) {
-                    continue;
-                }
-                delivered++;
-                if (result > 0) {
-                    streams.deliver(handler, id, result);
-                    continue;
-                }
-                flags = 0;
-                runner.inputEnded(table.socket(OperationIds.slot(id))); // the stream ended
-            } else {
-                delivered++;
-            }
-            deliverFinal(handler, id, result, flags);
-        }
-        return delivered;
-    }
-
-    /** Delivers an operation's (last) completion and frees its slot: its buffers are the caller's again. */
-    private void deliverFinal(CompletionHandler handler, long id, int result, int flags) {
-        int slot = OperationIds.slot(id);
-        Operation kind = table.kind(slot);
-        long key = table.key(slot);
-        NioSocket socket = table.socket(slot);
-        InetSocketAddress sender = kind == Operation.RECEIVE ? table.address(slot) : null; // a datagram's
-        table.release(slot);
-        if (socket != null) {
-            SocketOperations ops = socket.operations;
-            if (kind == Operation.CLOSE) {
-                socket.state = NioSocket.State.CLOSED;
-                forget(socket);
-            } else {
-                ops.inFlight--;
-                if (ops.stream == slot) {
-                    ops.stream = -1; // the socket may receive again
-                }
-            }
-        }
-        if (kind == Operation.ACCEPT && result >= 0) {
-            accepted.offer(result);
-        }
-        if (sender == null) {
-            handler.onCompletion(key, kind, result, flags, id);
-            return;
-        }
-        receivedFrom = sender;
-        try {
-            handler.onCompletion(key, kind, result, flags, id);
-        } finally {
-            receivedFrom = null;
         }
     }
 

@@ -1,10 +1,8 @@
 package dev.iocp.port.uring;
 
 import dev.iocp.port.Backend;
-import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.CompletionPort;
-import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
 import dev.iocp.port.OwnerThread;
 import dev.iocp.port.PortConfig;
@@ -22,22 +20,18 @@ import dev.iocp.port.uring.sys.SockaddrUn;
 import dev.iocp.port.uring.sys.Syscalls;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import static dev.iocp.port.uring.sys.LinuxConstants.*;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -47,14 +41,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * the last call and, when nothing is ready, waits in the same call, with the timeout passed
  * through {@code IORING_ENTER_EXT_ARG} rather than a timeout SQE. Completions are read in place
  * from the CQ ring. Wake-ups post a CQE into the ring from the waking thread ({@link Waker}).
+ *
+ * <p>This class takes submissions and owns the port's lifecycle; entering the kernel and routing
+ * each completion to its operation is {@link RingDriver}'s.
  */
 public final class IoUringPort implements CompletionPort {
     private static final Logger LOG = Logger.getLogger(IoUringPort.class.getName());
 
-    private static final long INTERNAL_CANCEL = UserData.encode(0, UserData.KIND_INTERNAL_CANCEL, 0);
-    /** How long close() waits for cancelled operations before it gives up on freeing their memory. */
-    private static final long CLOSE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final CompletionHandler DROP = (key, operation, result, flags, id) -> { };
     /**
      * What ports closed before the kernel finished with them hold: their operation tables and
      * stream receives. Their native memory is never freed (the arena is not closed), and the
@@ -72,15 +65,12 @@ public final class IoUringPort implements CompletionPort {
     private final Arena arena = Arena.ofShared();
     private final Ring ring;
     private final SubmissionQueue submissions;
-    private final CompletionQueue completions;
     private final OperationTable operations;
     private final SpliceSends splices;
     private final SendSubmissions sends;
     private final DatagramSubmissions datagrams;
     private final Waker waker;
     private final PostQueue posts = new PostQueue();
-    /** getevents_arg followed by the timespec it points to. */
-    private final MemorySegment waitArgument;
     private final RegisteredSockets sockets = new RegisteredSockets();
     private final boolean messageRingWakeups;
     private final SocketCloses closes;
@@ -89,13 +79,9 @@ public final class IoUringPort implements CompletionPort {
     private final StreamReceives streams;
 
     private final OwnerThread owner = new OwnerThread();
-    private int enterFd;
-    private int enterFlags;
-    private boolean wakerArmed;
+    private final RingDriver driver;
     private boolean dequeuing;
     private volatile boolean closed;
-    /** The peer of the connection accepted last: the next shares its host where it is the same. */
-    private InetSocketAddress lastAcceptedPeer;
 
     /**
      * @param poisonReleasedScratch fill each operation's native scratch with a poison pattern
@@ -108,9 +94,10 @@ public final class IoUringPort implements CompletionPort {
         this.metrics = new PortMetricsRecorder(backend.name(), owner, this::pendingOperations);
         this.messageRingWakeups = messageRingWakeups && !"eventfd".equals(System.getProperty(WAKEUP_PROPERTY));
         Ring r = null;
+        MemorySegment waitArgument;
         Waker w = null;
         try {
-            this.waitArgument = arena.allocate(IoUringLayouts.GETEVENTS_ARG.byteSize() + IoUringLayouts.TIMESPEC.byteSize(), 8);
+            waitArgument = arena.allocate(IoUringLayouts.GETEVENTS_ARG.byteSize() + IoUringLayouts.TIMESPEC.byteSize(), 8);
             r = Ring.open(config.submissionQueueEntries(), config.completionQueueEntries(), firstSetupProfile,
                     metrics::submissionBacklogged);
             w = new Waker(arena, metrics);
@@ -124,7 +111,6 @@ public final class IoUringPort implements CompletionPort {
         this.ring = r;
         this.waker = w;
         this.submissions = r.submissions;
-        this.completions = r.completions;
         this.operations = new OperationTable(arena, poisonReleasedScratch);
         this.splices = new SpliceSends(r.submissions, operations);
         this.closes = new SocketCloses(submissions, operations, this::forget);
@@ -132,7 +118,8 @@ public final class IoUringPort implements CompletionPort {
                 closes::operationDone);
         this.sends = new SendSubmissions(submissions, operations, IoUringProbe.RESULT.zeroCopySends());
         this.datagrams = new DatagramSubmissions(submissions, operations, closes::operationDone);
-        this.enterFd = r.fd;
+        this.driver = new RingDriver(this, r, operations, splices, sends, datagrams, w, posts, closes, unadopted, metrics,
+                streams, waitArgument);
         metrics.opened();
     }
 
@@ -168,10 +155,9 @@ public final class IoUringPort implements CompletionPort {
         }
         ring.enable();
         if (ring.registerFd()) {
-            enterFd = ring.registeredIndex();
-            enterFlags = IORING_ENTER_REGISTERED_RING;
+            driver.enterByRegisteredIndex(ring.registeredIndex());
         }
-        wakerArmed = waker.start(ring.fd, submissions, messageRingWakeups);
+        driver.startWaker(messageRingWakeups);
     }
 
     /** The ring, for tests that break it on purpose. */
@@ -489,7 +475,7 @@ public final class IoUringPort implements CompletionPort {
     }
 
     /** See {@link SocketCloses}; the close is not counted in inFlight, which tells when it may be delivered. */
-    private long beginClose(UringSocket s) {
+    long beginClose(UringSocket s) {
         unparkAccept(s);
         long id = acquire(Operation.CLOSE, s.key, s);
         closes.begin(s, id);
@@ -545,11 +531,6 @@ public final class IoUringPort implements CompletionPort {
         return id;
     }
 
-    private void armWaker() {
-        waker.arm(submissions);
-        wakerArmed = true;
-    }
-
     // ---- dequeue --------------------------------------------------------------------------
 
     @Override
@@ -564,218 +545,16 @@ public final class IoUringPort implements CompletionPort {
         }
         dequeuing = true;
         try {
-            boolean ready = completions.ready() > 0 || !posts.isEmpty() || closes.hasHeld() || streams.hasEnds();
-            submitAndWait(ready ? 0 : timeoutNanos);
-            int delivered = reap(handler, max);
-            delivered += streams.deliverEnds(handler, max - delivered);
-            delivered += closes.deliverHeld(handler, max - delivered);
-            if (delivered < max) {
-                delivered += posts.drain(handler, max - delivered);
-            }
-            metrics.dequeued(delivered);
-            return delivered;
+            return driver.dequeue(handler, max, timeoutNanos);
         } finally {
             dequeuing = false;
             unadopted.closeAll(); // what the handler did not adopt is declined
         }
     }
 
-    /**
-     * Hands staged operations to the kernel and, if {@code timeoutNanos != 0}, waits for a
-     * completion in the same system call.
-     */
-    private void submitAndWait(long timeoutNanos) throws PortException {
-        while (submissions.flushBacklog() > 0) {
-            // More is staged than the ring holds: submit a ringful and keep going.
-            submissions.publish();
-            int rc = enter(submissions.unsubmitted(), 0, IORING_ENTER_GETEVENTS, 0L, 0L);
-            if (rc == -Errno.EBUSY || rc == -Errno.EAGAIN) {
-                break; // the kernel wants its completions reaped first; the rest waits
-            }
-        }
-        submissions.publish();
-        int toSubmit = submissions.unsubmitted();
-        boolean wait = timeoutNanos != 0 && submissions.backlogged() == 0;
-        if (wait && !waker.prepareToWait()) {
-            wait = false;
-        } else if (wait && (!posts.isEmpty() || completions.ready() > 0)) {
-            // A post raced with us between the caller's check and prepareToWait.
-            waker.awake();
-            wait = false;
-        }
-        if (!wait) {
-            // DEFER_TASKRUN: network completions wait as task work until we enter with
-            // GETEVENTS; TASKRUN says some is pending, CQ_OVERFLOW that the kernel holds CQEs back.
-            if (toSubmit > 0 || (submissions.ringFlags() & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW)) != 0) {
-                enter(toSubmit, 0, IORING_ENTER_GETEVENTS, 0L, 0L);
-            }
-            return;
-        }
-        try {
-            waitFor(toSubmit, timeoutNanos);
-        } finally {
-            waker.awake();
-        }
-    }
-
-    /**
-     * Submits and waits for one completion, at most {@code timeoutNanos} (forever when
-     * negative), passing the timeout through {@code IORING_ENTER_EXT_ARG} (5.11).
-     */
-    private void waitFor(int toSubmit, long timeoutNanos) throws PortException {
-        long timespec = 0L; // NULL: no timeout
-        if (timeoutNanos > 0) {
-            long at = IoUringLayouts.GETEVENTS_ARG.byteSize();
-            waitArgument.set(JAVA_LONG, at, timeoutNanos / 1_000_000_000L);
-            waitArgument.set(JAVA_LONG, at + 8, timeoutNanos % 1_000_000_000L);
-            timespec = waitArgument.address() + at;
-        }
-        waitArgument.set(JAVA_LONG, 0, 0L); // no signal mask
-        waitArgument.set(JAVA_INT, IoUringLayouts.GETEVENTS_SIGMASK_SZ, 8);
-        waitArgument.set(JAVA_LONG, IoUringLayouts.GETEVENTS_TS, timespec);
-        enter(toSubmit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, waitArgument.address(),
-                IoUringLayouts.GETEVENTS_ARG.byteSize());
-    }
-
-    private int enter(int toSubmit, int minComplete, int flags, long argument, long argumentSize) throws PortException {
-        metrics.enteredKernel(minComplete > 0);
-        metrics.completionQueueSampled((submissions.ringFlags() & IORING_SQ_CQ_OVERFLOW) != 0,
-                Integer.toUnsignedLong(completions.overflowCount()));
-        int rc = Syscalls.ioUringEnter(enterFd, toSubmit, minComplete, flags | enterFlags, argument, argumentSize);
-        if (rc >= 0 || rc == -Errno.ETIME || rc == -Errno.EINTR || rc == -Errno.EBUSY || rc == -Errno.EAGAIN) {
-            return rc;
-        }
-        throw new PortException("io_uring_enter(submit " + toSubmit + ", wait " + minComplete + "): "
-                + Errno.describe(rc), rc);
-    }
-
-    /** Delivers up to {@code budget} CQEs; internal ones are consumed without counting. */
-    private int reap(CompletionHandler handler, int budget) {
-        int delivered = 0;
-        int ready;
-        while (delivered < budget && (ready = completions.ready()) > 0) {
-            int consumed = 0;
-            try {
-                while (consumed < ready && delivered < budget) {
-                    long entry = completions.entry(consumed);
-                    long userData = completions.userData(entry);
-                    int result = completions.result(entry);
-                    int flags = completions.flags(entry);
-                    consumed++;
-                    delivered += complete(userData, result, flags, handler);
-                }
-            } finally {
-                completions.advance(consumed);
-                streams.publish(); // the buffers handled so far, before the kernel runs receives again
-            }
-        }
-        return delivered;
-    }
-
-    /** Routes one CQE; returns how many completions reached the handler (0 or 1). */
-    private int complete(long userData, int result, int cqeFlags, CompletionHandler handler) {
-        int kind = UserData.kind(userData);
-        if (kind == UserData.KIND_WAKEUP) {
-            if (!waker.usesMessageRing()) {
-                wakerArmed = false;
-                if (!closed) {
-                    armWaker();
-                }
-            }
-            return 0;
-        }
-        if (kind == UserData.KIND_INTERNAL_CANCEL) {
-            return 0;
-        }
-        if (kind == UserData.KIND_RECEIVE_STREAM) {
-            return streams.completed(userData, result, cqeFlags, handler);
-        }
-        if (kind == UserData.KIND_STREAM_WATCH) {
-            return streams.watchCompleted(userData, result, handler);
-        }
-        if (DatagramSubmissions.isDatagramKind(kind)) {
-            return datagrams.completed(userData, kind, result, cqeFlags, closed, handler);
-        }
-        if (kind >= UserData.KIND_SPLICE_IN && kind <= UserData.KIND_SPLICE_DONE) {
-            result = splices.stepCompleted(userData, kind, result);
-            if (result == SpliceSends.IN_PROGRESS) {
-                return 0;
-            }
-            kind = Operation.SEND_FILE.ordinal(); // its last step: the send-file completes
-            userData = UserData.withKind(userData, kind);
-        }
-        int slot = operations.slotOf(userData);
-        long key = operations.key(slot);
-        UringSocket socket = operations.socket(slot);
-        Operation operation = Operation.ofOrdinal(kind);
-        if (operation == Operation.CLOSE) {
-            return closes.completed(slot, socket, userData, result, handler);
-        }
-        if (operation == Operation.ACCEPT && result >= 0) {
-            if (socket.isUnixDomain()) {
-                unadopted.add(result, null); // no address was asked for (submitAccept)
-            } else {
-                // Before the slot is reused; sharing the last peer's host where it is the same.
-                InetSocketAddress peer = operations.acceptedPeer(slot, lastAcceptedPeer);
-                lastAcceptedPeer = peer;
-                unadopted.add(result, peer);
-            }
-        }
-        boolean notifiedAfterResult = false;
-        if (operation == Operation.SEND && sends.zeroCopy().isZeroCopy(slot)) {
-            switch (sends.zeroCopy().take(slot, result, cqeFlags)) {
-                case NOTHING_YET -> {
-                    return 0;
-                }
-                case RESULT_MORE_TO_COME -> {
-                    // The kernel still reads the memory: the slot stays taken until the notification.
-                    closes.resultBeforeNotification(socket);
-                    handler.onCompletion(key, operation, result, CompletionFlags.MORE, userData);
-                    return 1;
-                }
-                case LAST -> {
-                    notifiedAfterResult = (cqeFlags & IORING_CQE_F_NOTIF) != 0;
-                    result = sends.zeroCopy().lastResult(slot);
-                }
-            }
-        }
-        if (operation == Operation.ACCEPT && socket.state == UringSocket.State.OPEN && socket.parkedAcceptSlot < 0) {
-            operations.park(slot); // for the listener's next accept (see OperationTable.park)
-            socket.parkedAcceptSlot = slot;
-        } else {
-            operations.release(slot); // the kernel is done with the slot's memory
-        }
-        int flags = 0;
-        switch (operation) {
-            case TIMEOUT -> result = result == -Errno.ETIME ? 0 : result;
-            // The poll's events (the FIN, a reset, an error) say only that the connection ends;
-            // the receive that reads on says how.
-            case PEER_CLOSED -> result = result > 0 ? 0 : result;
-            // 6.10 and newer say whether more connections wait in the accept queue.
-            case ACCEPT -> flags = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0 ? CompletionFlags.INPUT_PENDING : 0;
-            case RECEIVE -> {
-                boolean pending = (cqeFlags & IORING_CQE_F_SOCK_NONEMPTY) != 0;
-                flags = pending ? CompletionFlags.INPUT_PENDING : 0;
-                socket.inputPending = pending;
-                socket.receivesInFlight--;
-            }
-            // A stream the port ended itself because this cancel asked it to (it had run out of
-            // buffers, or was re-armed, when the cancel came): the cancel did find it.
-            case CANCEL -> {
-                if (socket != null && result == -Errno.ENOENT && socket.streamEndedForCancel == userData) {
-                    socket.streamEndedForCancel = 0;
-                    result = 0;
-                }
-            }
-            default -> { }
-        }
-        if (socket != null && notifiedAfterResult) {
-            closes.notified(socket);
-        } else if (socket != null) {
-            closes.operationDone(socket);
-        }
-        handler.onCompletion(key, operation, result, flags, userData);
-        return 1;
+    /** Whether the port is closed or closing: completions re-arm nothing then. */
+    boolean isClosed() {
+        return closed;
     }
 
     // ---- any thread -----------------------------------------------------------------------
@@ -814,7 +593,7 @@ public final class IoUringPort implements CompletionPort {
 
     /** Whether each enter names the ring by its registered index rather than its fd. */
     boolean usesRegisteredRingFd() {
-        return (enterFlags & IORING_ENTER_REGISTERED_RING) != 0;
+        return driver.usesRegisteredRingFd();
     }
 
     /** Whether wake-ups use SEND_MSG_RING rather than the eventfd. */
@@ -897,55 +676,10 @@ public final class IoUringPort implements CompletionPort {
                 + "cancelled; their memory is kept, not freed", operations.inUse());
     }
 
-    /**
-     * Cancels everything in flight and reaps until every operation (and the waker's read) has
-     * completed.
-     *
-     * @return whether all completed in time
-     */
+    /** Cancels and reaps everything in flight ({@link RingDriver#drainInFlight}), the port marked closed first. */
     private boolean drainInFlight() throws PortException {
         closed = true; // from here on, completions do not re-arm the waker
-        streams.closing(); // nor streams
-        splices.portClosing();
-        submissions.prepare(IORING_OP_ASYNC_CANCEL, -1, INTERNAL_CANCEL)
-                .opFlags(IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
-        Set<UringSocket> zeroCopyHeld = sends.zeroCopy().socketsAwaitingNotification(operations);
-        for (UringSocket socket : sockets.snapshot()) {
-            if (socket.state == UringSocket.State.OPEN && zeroCopyHeld.contains(socket)) {
-                abortZeroCopySends(socket);
-            } else if (socket.state == UringSocket.State.OPEN && socket.lingersOnClose) {
-                beginClose(socket); // in io-wq, not in release() on this thread: it would linger here
-            }
-        }
-        long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
-        while (operations.inUse() > 0 || wakerArmed || submissions.backlogged() > 0 || submissions.unsubmitted() > 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            submissions.flushBacklog();
-            submissions.publish();
-            waitFor(submissions.unsubmitted(), Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
-            reap(DROP, Integer.MAX_VALUE);
-            streams.deliverEnds(DROP, Integer.MAX_VALUE);
-            closes.deliverHeld(DROP, Integer.MAX_VALUE); // frees their slots
-        }
-        return true;
-    }
-
-    /**
-     * Ends the zero-copy sends of a socket whose data the kernel still holds: no cancellation
-     * does (their results are in), and a graceful close would keep the unsent data queued, still
-     * read from the caller's memory, until a peer that has stopped reading takes it or TCP gives
-     * up. A reset (SO_LINGER 0) drops it, which frees it, which brings the notifications.
-     */
-    private void abortZeroCopySends(UringSocket socket) {
-        try {
-            socket.setOption(StandardSocketOptions.SO_LINGER, 0);
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "could not reset " + socket + " on closing the port", e);
-        }
-        beginClose(socket);
+        return driver.drainInFlight(sockets);
     }
 
     @Override
