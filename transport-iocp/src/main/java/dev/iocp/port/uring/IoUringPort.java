@@ -471,7 +471,20 @@ public final class IoUringPort implements CompletionPort {
 
     @Override
     public long submitClose(PortSocket socket) {
-        return beginClose(own(socket));
+        UringSocket s = own(socket);
+        long id = beginClose(s);
+        if (s.inFlight == 0 && s.deferredCloseId == 0) {
+            // Nothing else holds the file: submitted now, the CLOSE releases the descriptor, and
+            // with it the socket's address, before this returns, as close(2) does for epoll, so a
+            // channel's close future completes with the port free to bind again (else it stays
+            // bound until the loop next enters the kernel). The completion comes as usual.
+            try {
+                driver.submitStaged();
+            } catch (PortException e) {
+                // The loop's next dequeue submits it, and reports a ring that is failing.
+            }
+        }
+        return id;
     }
 
     /** See {@link SocketCloses}; the close is not counted in inFlight, which tells when it may be delivered. */

@@ -165,6 +165,22 @@ final class RingDriver {
     }
 
     /**
+     * Hands what is staged to the kernel now, without reaping or waiting, unless the ring is
+     * backlogged (the loop's next dequeue submits in order then). What the kernel runs inline,
+     * such as a CLOSE, is done when this returns.
+     */
+    void submitStaged() throws PortException {
+        if (submissions.backlogged() > 0) {
+            return;
+        }
+        submissions.publish();
+        int toSubmit = submissions.unsubmitted();
+        if (toSubmit > 0) {
+            enter(toSubmit, 0, 0, 0L, 0L);
+        }
+    }
+
+    /**
      * Submits and waits for one completion, at most {@code timeoutNanos} (forever when
      * negative), passing the timeout through {@code IORING_ENTER_EXT_ARG} (5.11).
      */
