@@ -3,7 +3,6 @@ package dev.iocp.channel;
 import dev.iocp.port.DatagramPortSocket;
 import dev.iocp.port.Errno;
 import dev.iocp.port.PortException;
-import dev.iocp.port.SubmissionChecks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.AddressedEnvelope;
@@ -13,14 +12,11 @@ import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.DefaultAddressedEnvelope;
 import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.internal.StringUtil;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,14 +24,10 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
-import java.net.ProtocolException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NotYetConnectedException;
-import java.nio.channels.UnresolvedAddressException;
 
 /**
  * A UDP socket on a completion port: the drop-in replacement for {@code NioDatagramChannel}.
@@ -68,10 +60,6 @@ import java.nio.channels.UnresolvedAddressException;
  */
 public class IocpDatagramChannel extends AbstractIocpChannel implements DatagramChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(true, 16);
-    private static final String EXPECTED_TYPES = " (expected: " + StringUtil.simpleClassName(DatagramPacket.class)
-            + ", " + StringUtil.simpleClassName(AddressedEnvelope.class) + '<'
-            + StringUtil.simpleClassName(ByteBuf.class) + ", " + StringUtil.simpleClassName(InetSocketAddress.class)
-            + ">, " + StringUtil.simpleClassName(ByteBuf.class) + ')';
 
     private final IocpDatagramChannelConfig config;
     private final DatagramPortSocket datagramSocket;
@@ -195,55 +183,10 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
 
     // ---- writes -----------------------------------------------------------------------------
 
-    /**
-     * Makes each message one whose content is a single direct buffer, as the port sends from
-     * native memory, and refuses what cannot be sent: an unresolved recipient (as NIO does, with
-     * {@link UnresolvedAddressException}), one of another family than the socket's, or a bare
-     * buffer while not connected ({@link NotYetConnectedException}).
-     */
+    /** See {@link DatagramMessages#sendable}. */
     @Override
     protected Object filterOutboundMessage(Object msg) {
-        if (msg instanceof DatagramPacket packet) {
-            checkRecipient(packet.recipient());
-            ByteBuf content = packet.content();
-            return isSingleDirect(content) ? packet : new DatagramPacket(directCopy(packet, content),
-                    packet.recipient(), packet.sender());
-        }
-        if (msg instanceof ByteBuf buffer) {
-            if (remote == null) {
-                throw new NotYetConnectedException();
-            }
-            // The shared empty buffer is what a cancelled entry's message becomes: see removeCancelledHead.
-            return isSingleDirect(buffer) && buffer != Unpooled.EMPTY_BUFFER ? buffer : directCopy(buffer, buffer);
-        }
-        if (msg instanceof AddressedEnvelope<?, ?> envelope && envelope.content() instanceof ByteBuf content
-                && envelope.recipient() instanceof InetSocketAddress recipient) {
-            checkRecipient(recipient);
-            return isSingleDirect(content) ? envelope
-                    : new DefaultAddressedEnvelope<>(directCopy(envelope, content), recipient, envelope.sender());
-        }
-        throw new UnsupportedOperationException("unsupported message type: " + StringUtil.simpleClassName(msg)
-                + EXPECTED_TYPES);
-    }
-
-    private void checkRecipient(InetSocketAddress recipient) {
-        if (recipient.isUnresolved()) {
-            throw new UnresolvedAddressException();
-        }
-        SubmissionChecks.sendTarget(socket, recipient);
-    }
-
-    /** The readable bytes of {@code content} in one direct buffer; {@code message}, which held them, is released. */
-    private ByteBuf directCopy(Object message, ByteBuf content) {
-        int readable = content.readableBytes();
-        ByteBuf direct = alloc().directBuffer(readable);
-        direct.writeBytes(content, content.readerIndex(), readable);
-        ReferenceCountUtil.safeRelease(message);
-        return direct;
-    }
-
-    private static boolean isSingleDirect(ByteBuf buffer) {
-        return buffer.isDirect() && buffer.nioBufferCount() == 1;
+        return DatagramMessages.sendable(msg, alloc(), socket, remote != null);
     }
 
     /**
@@ -350,37 +293,12 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         }
     }
 
-    /**
-     * A failed receive's error as the exception NIO's datagram channel would surface: the JDK's
-     * classes for what it maps ({@code ECONNREFUSED} on a receive is {@link PortUnreachableException},
-     * {@code EHOSTUNREACH} {@link NoRouteToHostException}, {@code EPROTO} {@link ProtocolException}),
-     * else a {@link SocketException}; the message names the errno, and the cause, a
-     * {@link PortException}, carries it.
-     */
     private IOException receiveError(int result) {
-        PortException cause = (PortException) failure("recvmsg", result);
-        IOException error = switch (-result) {
-            case Errno.ECONNREFUSED -> new PortUnreachableException(cause.getMessage());
-            case Errno.EHOSTUNREACH -> new NoRouteToHostException(cause.getMessage());
-            case Errno.EPROTO -> new ProtocolException(cause.getMessage());
-            default -> new SocketException(cause.getMessage());
-        };
-        error.initCause(cause);
-        return error;
+        return DatagramErrors.ofReceive((PortException) failure("recvmsg", result));
     }
 
-    /** What a failed send's promise fails with: the exceptions NIO's datagram channel gives. */
     private Throwable sendFailure(int result) {
-        if (result == -Errno.ECONNREFUSED) {
-            return new PortUnreachableException(failure("sendmsg", result).getMessage());
-        }
-        if (result == -Errno.EDESTADDRREQ) {
-            return new NotYetConnectedException(); // a bare buffer after a disconnect, as NIO fails it
-        }
-        if (isCancelled(result)) {
-            return new ClosedChannelException();
-        }
-        return failure("sendmsg", result);
+        return DatagramErrors.ofSend(result, (PortException) failure("sendmsg", result));
     }
 
     // ---- multicast --------------------------------------------------------------------------
@@ -625,7 +543,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         /** A buffer of the allocator's size, direct and in one piece, as the port receives into native memory. */
         private ByteBuf receiveBuffer(RecvByteBufAllocator.Handle handle) {
             ByteBuf buffer = handle.allocate(config.getAllocator());
-            if (isSingleDirect(buffer)) {
+            if (DatagramMessages.isSingleDirect(buffer)) {
                 return buffer;
             }
             int capacity = buffer.writableBytes();

@@ -1,0 +1,50 @@
+package dev.iocp.channel;
+
+import dev.iocp.port.Errno;
+import dev.iocp.port.PortException;
+
+import java.io.IOException;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.ProtocolException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
+
+/** The exceptions an {@link IocpDatagramChannel} reports for failed receives and sends: those NIO's would. */
+final class DatagramErrors {
+
+    private DatagramErrors() {
+    }
+
+    /**
+     * A failed receive's error as the exception NIO's datagram channel would surface: the JDK's
+     * classes for what it maps ({@code ECONNREFUSED} on a receive is {@link PortUnreachableException},
+     * {@code EHOSTUNREACH} {@link NoRouteToHostException}, {@code EPROTO} {@link ProtocolException}),
+     * else a {@link SocketException}; the message names the errno, and the cause carries it.
+     */
+    static IOException ofReceive(PortException cause) {
+        IOException error = switch (cause.errno()) {
+            case Errno.ECONNREFUSED -> new PortUnreachableException(cause.getMessage());
+            case Errno.EHOSTUNREACH -> new NoRouteToHostException(cause.getMessage());
+            case Errno.EPROTO -> new ProtocolException(cause.getMessage());
+            default -> new SocketException(cause.getMessage());
+        };
+        error.initCause(cause);
+        return error;
+    }
+
+    /** What a failed send's promise fails with ({@code result}, described by {@code failure}): as NIO's datagram channel. */
+    static Throwable ofSend(int result, PortException failure) {
+        if (result == -Errno.ECONNREFUSED) {
+            return new PortUnreachableException(failure.getMessage());
+        }
+        if (result == -Errno.EDESTADDRREQ) {
+            return new NotYetConnectedException(); // a bare buffer after a disconnect, as NIO fails it
+        }
+        if (result == -Errno.ECANCELED) {
+            return new ClosedChannelException();
+        }
+        return failure;
+    }
+}
