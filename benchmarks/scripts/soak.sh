@@ -214,7 +214,7 @@ crashes=0
 [ ! -f "$out/driver-crashes.log" ] || crashes=$(wc -l <"$out/driver-crashes.log")
 drivers=$(find "$out" -name 'driver-*-*.log' | wc -l)
 # Totals: the last tally line of each driver (a killed driver's last few seconds are missing).
-totals=$(for f in "$out"/driver-*-*.log; do grep '^driver-tally' "$f" | tail -n 1; done \
+totals=$(for f in "$out"/driver-*-*.log; do grep '^driver-tally' "$f" | tail -n 1 || true; done \
   | awk '{for(i=2;i<=NF;i++){split($i,kv,"="); s[kv[1]]+=kv[2]}}
          END {n = split("echo_bytes http_responses echo echo_half_close echo_reset http http_reset connect_reset", k, " ");
               for (i = 1; i <= n; i++) printf "%s=%.0f ", k[i], s[k[i]]}')
