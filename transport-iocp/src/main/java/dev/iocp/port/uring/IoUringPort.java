@@ -474,14 +474,11 @@ public final class IoUringPort implements CompletionPort {
         UringSocket s = own(socket);
         long id = beginClose(s);
         if (s.inFlight == 0 && s.deferredCloseId == 0) {
-            // Nothing else holds the file: submitted now, the CLOSE releases the descriptor, and
-            // with it the socket's address, before this returns, as close(2) does for epoll, so a
-            // channel's close future completes with the port free to bind again (else it stays
-            // bound until the loop next enters the kernel). The completion comes as usual.
+            // Nothing else holds the file: submitted now, the CLOSE frees the address before this
+            // returns, as close(2) does for epoll (else only at the loop's next io_uring_enter).
             try {
                 driver.submitStaged();
-            } catch (PortException e) {
-                // The loop's next dequeue submits it, and reports a ring that is failing.
+            } catch (PortException e) { // the loop's next dequeue submits it, and reports the ring
             }
         }
         return id;
