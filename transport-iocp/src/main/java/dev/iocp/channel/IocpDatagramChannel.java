@@ -308,16 +308,9 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         return joinGroup(multicastAddress, newPromise());
     }
 
-    /** On the channel's multicast interface, else the one its local address is on (as NIO chooses). */
     @Override
     public ChannelFuture joinGroup(InetAddress multicastAddress, ChannelPromise promise) {
-        NetworkInterface networkInterface;
-        try {
-            networkInterface = defaultInterface();
-        } catch (IOException | RuntimeException e) {
-            return promise.setFailure(e);
-        }
-        return joinGroup(multicastAddress, networkInterface, null, promise);
+        return onDefaultInterface(true, multicastAddress, promise);
     }
 
     @Override
@@ -339,12 +332,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     @Override
     public ChannelFuture joinGroup(InetAddress multicastAddress, NetworkInterface networkInterface, InetAddress source,
                                    ChannelPromise promise) {
-        try {
-            datagramSocket.joinGroup(multicastAddress, networkInterface, source);
-            return promise.setSuccess();
-        } catch (IOException | RuntimeException e) {
-            return promise.setFailure(e);
-        }
+        return membership(true, multicastAddress, networkInterface, source, promise);
     }
 
     @Override
@@ -354,13 +342,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
 
     @Override
     public ChannelFuture leaveGroup(InetAddress multicastAddress, ChannelPromise promise) {
-        NetworkInterface networkInterface;
-        try {
-            networkInterface = defaultInterface();
-        } catch (IOException | RuntimeException e) {
-            return promise.setFailure(e);
-        }
-        return leaveGroup(multicastAddress, networkInterface, null, promise);
+        return onDefaultInterface(false, multicastAddress, promise);
     }
 
     @Override
@@ -382,8 +364,27 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     @Override
     public ChannelFuture leaveGroup(InetAddress multicastAddress, NetworkInterface networkInterface, InetAddress source,
                                     ChannelPromise promise) {
+        return membership(false, multicastAddress, networkInterface, source, promise);
+    }
+
+    /** On the channel's multicast interface, else the one its local address is on (as NIO chooses). */
+    private ChannelFuture onDefaultInterface(boolean join, InetAddress group, ChannelPromise promise) {
         try {
-            datagramSocket.leaveGroup(multicastAddress, networkInterface, source);
+            return membership(join, group, defaultInterface(), null, promise);
+        } catch (IOException | RuntimeException e) {
+            return promise.setFailure(e);
+        }
+    }
+
+    /** Joins or leaves a group (of one source, where {@code source} is not null); the socket does it at once. */
+    private ChannelFuture membership(boolean join, InetAddress group, NetworkInterface networkInterface,
+                                     InetAddress source, ChannelPromise promise) {
+        try {
+            if (join) {
+                datagramSocket.joinGroup(group, networkInterface, source);
+            } else {
+                datagramSocket.leaveGroup(group, networkInterface, source);
+            }
             return promise.setSuccess();
         } catch (IOException | RuntimeException e) {
             return promise.setFailure(e);
