@@ -107,18 +107,7 @@ public final class RunningServer implements AutoCloseable {
      * which closes it gracefully so open connections are not cut mid-response.
      */
     public void awaitShutdown() throws InterruptedException {
-        Thread hook = new Thread(this::close, "server-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            channel.closeFuture().sync();
-        } finally {
-            close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // The hook is what closed the server; nothing to undo.
-            }
-        }
+        ServerShutdown.awaitClosed(channel, this::close, "server-shutdown");
     }
 
     /** Stops listening, closes the connections and waits for the event loops to end. */

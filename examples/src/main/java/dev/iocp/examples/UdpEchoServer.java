@@ -90,18 +90,7 @@ public final class UdpEchoServer implements AutoCloseable {
 
     /** Blocks until the server is closed, by {@link #close} or by the JVM shutting down (Ctrl-C). */
     public void awaitShutdown() throws InterruptedException {
-        Thread hook = new Thread(this::close, "udp-server-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            channel.closeFuture().sync();
-        } finally {
-            close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // The hook is what closed the server; nothing to undo.
-            }
-        }
+        ServerShutdown.awaitClosed(channel, this::close, "udp-server-shutdown");
     }
 
     /** Closes the channel and waits for the event loop to end. */
