@@ -39,6 +39,8 @@ final class RingDriver {
     private static final long INTERNAL_CANCEL = UserData.encode(0, UserData.KIND_INTERNAL_CANCEL, 0);
     /** How long close() waits for cancelled operations before it gives up on freeing their memory. */
     private static final long CLOSE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Set to {@code true}, the loops' waits count as iowait even where the kernel can leave them out. */
+    static final String COUNT_WAITS_AS_IOWAIT = "dev.iocp.uring.countWaitsAsIowait";
     private static final CompletionHandler DROP = (key, operation, result, flags, id) -> { };
 
     private final IoUringPort port;
@@ -59,6 +61,8 @@ final class RingDriver {
     private final MemorySegment waitArgument;
     private int enterFd;
     private int enterFlags;
+    /** Added to the enters that wait: {@code IORING_ENTER_NO_IOWAIT} where it applies (see {@link #waitFlags}). */
+    private final int waitFlags;
     private boolean wakerArmed;
     /** The peer of the connection accepted last: the next shares its host where it is the same. */
     private InetSocketAddress lastAcceptedPeer;
@@ -83,6 +87,20 @@ final class RingDriver {
         this.streams = streams;
         this.waitArgument = waitArgument;
         this.enterFd = ring.fd;
+        this.waitFlags = waitFlags(ring.features);
+    }
+
+    /**
+     * {@code IORING_ENTER_NO_IOWAIT} where the kernel has it ({@code IORING_FEAT_NO_IOWAIT}, 6.15)
+     * and the system property {@value #COUNT_WAITS_AS_IOWAIT} is not {@code true}. Without it a
+     * thread waiting in io_uring_enter while any of its requests is in flight counts as in iowait
+     * ({@code io_uring/wait.c}), so an idle server's event loops show up as 100 % iowait: operators
+     * read that as a stalled disk. The flag changes that accounting only (and the cpufreq boost
+     * iowait earns), nothing about when the wait ends.
+     */
+    private static int waitFlags(int features) {
+        boolean countAsIowait = Boolean.getBoolean(COUNT_WAITS_AS_IOWAIT);
+        return (features & IORING_FEAT_NO_IOWAIT) != 0 && !countAsIowait ? IORING_ENTER_NO_IOWAIT : 0;
     }
 
     /** Owner thread, once: enters by the ring's registered index rather than its fd (see {@link Ring#registerFd()}). */
@@ -195,7 +213,7 @@ final class RingDriver {
         waitArgument.set(JAVA_LONG, 0, 0L); // no signal mask
         waitArgument.set(JAVA_INT, IoUringLayouts.GETEVENTS_SIGMASK_SZ, 8);
         waitArgument.set(JAVA_LONG, IoUringLayouts.GETEVENTS_TS, timespec);
-        enter(toSubmit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, waitArgument.address(),
+        enter(toSubmit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG | waitFlags, waitArgument.address(),
                 IoUringLayouts.GETEVENTS_ARG.byteSize());
     }
 

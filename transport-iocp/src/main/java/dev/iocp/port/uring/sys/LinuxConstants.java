@@ -23,11 +23,15 @@ public final class LinuxConstants {
     public static final int IORING_FEAT_SUBMIT_STABLE = 1 << 2;
     public static final int IORING_FEAT_FAST_POLL = 1 << 5;
     public static final int IORING_FEAT_EXT_ARG = 1 << 8;
+    /** io_uring_enter takes IORING_ENTER_NO_IOWAIT (6.15). */
+    public static final int IORING_FEAT_NO_IOWAIT = 1 << 17;
 
     // io_uring_enter flags
     public static final int IORING_ENTER_GETEVENTS = 1;
     public static final int IORING_ENTER_EXT_ARG = 1 << 3;
     public static final int IORING_ENTER_REGISTERED_RING = 1 << 4;
+    /** A wait does not mark the thread as in iowait (6.15; an unknown flag is EINVAL before). */
+    public static final int IORING_ENTER_NO_IOWAIT = 1 << 7;
 
     // SQ ring flags
     public static final int IORING_SQ_CQ_OVERFLOW = 1 << 1;
