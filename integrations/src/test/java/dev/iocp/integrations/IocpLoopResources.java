@@ -26,10 +26,10 @@ import java.util.function.Supplier;
  * <p>A {@link LoopResources} gives Reactor Netty both halves of a transport: the event loop
  * groups ({@link #onServerSelect}, {@link #onServer}, {@link #onClient}) and the channels
  * ({@link #onChannel}, {@link #onChannelClass}), which Reactor Netty asks for by interface
- * ({@code ServerSocketChannel}, {@code SocketChannel}, {@code DatagramChannel} for UDP and its
- * DNS resolver). {@code runOn(EventLoopGroup)} alone is not enough: Reactor Netty's own
+ * ({@code ServerSocketChannel}, {@code SocketChannel}; {@code DatagramChannel} for UDP and for
+ * the DNS resolver Reactor Netty builds on these resources). {@code runOn(EventLoopGroup)} alone is not enough: Reactor Netty's own
  * {@code onChannel} recognises only the NIO, epoll, io_uring and kqueue groups and rejects any
- * other. Unix-domain sockets are not mapped: Reactor Netty asks for Netty's
+ * other ("Unsupported event loop group"). Unix-domain sockets are not mapped: Reactor Netty asks for Netty's
  * {@code DomainSocketChannel} interface, which the iocp domain-socket channels do not implement.
  *
  * <p>One group of {@code workers} loops serves connections and clients; accepting runs on a
