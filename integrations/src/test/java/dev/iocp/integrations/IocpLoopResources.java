@@ -21,16 +21,18 @@ import java.util.function.Supplier;
 
 /**
  * Reactor Netty on transport-iocp: {@code HttpServer.create().runOn(resources)} and
- * {@code HttpClient.create().runOn(resources)} (TCP and UDP servers and clients likewise).
+ * {@code HttpClient.create().runOn(resources)} (Reactor Netty's TCP and UDP servers and clients
+ * take it too; they are not tested here).
  *
  * <p>A {@link LoopResources} gives Reactor Netty both halves of a transport: the event loop
  * groups ({@link #onServerSelect}, {@link #onServer}, {@link #onClient}) and the channels
  * ({@link #onChannel}, {@link #onChannelClass}), which Reactor Netty asks for by interface
  * ({@code ServerSocketChannel}, {@code SocketChannel}; {@code DatagramChannel} for UDP and for
- * the DNS resolver Reactor Netty builds on these resources). {@code runOn(EventLoopGroup)} alone is not enough: Reactor Netty's own
- * {@code onChannel} recognises only the NIO, epoll, io_uring and kqueue groups and rejects any
- * other ("Unsupported event loop group"). Unix-domain sockets are not mapped: Reactor Netty asks for Netty's
- * {@code DomainSocketChannel} interface, which the iocp domain-socket channels do not implement.
+ * the DNS resolver Reactor Netty builds on these resources). {@code runOn(EventLoopGroup)} alone
+ * is not enough: Reactor Netty's own {@code onChannel} recognises only the NIO, epoll, io_uring
+ * and kqueue groups and rejects any other ("Unsupported event loop group"). Unix-domain sockets
+ * are not mapped: Reactor Netty asks for Netty's {@code DomainSocketChannel} interface, which the
+ * iocp domain-socket channels do not implement.
  *
  * <p>One group of {@code workers} loops serves connections and clients; accepting runs on a
  * group of one loop. The groups start with the resources, and {@link #disposeLater} shuts them
@@ -86,16 +88,6 @@ final class IocpLoopResources implements LoopResources {
                     + " here (TCP and UDP only)");
         }
         return found;
-    }
-
-    /** The loops connections and clients run on. */
-    EventLoopGroup workers() {
-        return workers;
-    }
-
-    /** The loop that accepts. */
-    EventLoopGroup select() {
-        return select;
     }
 
     @Override

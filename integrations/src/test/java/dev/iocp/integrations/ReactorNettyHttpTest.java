@@ -76,7 +76,9 @@ class ReactorNettyHttpTest {
                         .post("/echo", (request, response) -> response.send(request.receive().retain()
                                 .doOnNext(chunk -> {
                                     echoed.addAndGet(chunk.readableBytes());
-                                    echoedDigest.update(chunk.nioBuffer());
+                                    synchronized (echoedDigest) { // read by the test's thread
+                                        echoedDigest.update(chunk.nioBuffer());
+                                    }
                                 }))))
                 .bindNow(WAIT);
         client = HttpClient.create(pool)
@@ -135,7 +137,9 @@ class ReactorNettyHttpTest {
         assertEquals(total, echoed.get(), "the server received the whole body");
         assertEquals(total, receivedBytes.get(), "the client received the whole echo");
         String digest = HexFormat.of().formatHex(sent.digest());
-        assertEquals(digest, HexFormat.of().formatHex(echoedDigest.digest()), "the server received the body as sent");
+        synchronized (echoedDigest) {
+            assertEquals(digest, HexFormat.of().formatHex(echoedDigest.digest()), "the server received the body as sent");
+        }
         assertEquals(digest, HexFormat.of().formatHex(received.digest()), "the echo came back as sent");
         assertTransportsInUse(1);
     }
