@@ -204,8 +204,8 @@ class GrpcOverIocpTest {
         // In messages: the window, the batch asked for but not yet taken, what the ready threshold
         // lets the server queue (under 32 KiB, plus the message that crosses it), and some slack.
         int allowedAhead = CLIENT_WINDOW / Producer.SIZE + batch + 3 + 4;
-        assertTrue(producer.maxAhead < allowedAhead, "the server ran at most " + allowedAhead
-                + " messages ahead of what the client had taken; it ran " + producer.maxAhead + " ahead");
+        assertTrue(producer.maxAhead < allowedAhead, "flow control lets the server run fewer than " + allowedAhead
+                + " messages ahead of what the client has taken; it ran " + producer.maxAhead + " ahead");
         assertTransportsCarriedTheCalls();
     }
 
