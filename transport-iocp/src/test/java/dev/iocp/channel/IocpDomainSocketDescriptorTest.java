@@ -83,6 +83,10 @@ class IocpDomainSocketDescriptorTest {
         return Iocp.backend().name().equals("io_uring");
     }
 
+    private static void assumeIoUring() {
+        Assumptions.assumeTrue(onIoUring(), "descriptor passing needs io_uring");
+    }
+
     /** Queues what its channel reads (descriptors as they are, bytes as text) and the events it sees. */
     private static final class Recorder extends ChannelInboundHandlerAdapter {
         final BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
@@ -159,6 +163,17 @@ class IocpDomainSocketDescriptorTest {
                 .bind(new DomainSocketAddress(file.toString())).sync().channel();
     }
 
+    /** A server on {@code name} whose children read in {@code mode}, recorded, and a client connected to it. */
+    private record Connection(Recorder recorder, Channel server, Channel client) {
+    }
+
+    private Connection connect(String name, DomainSocketReadMode mode, boolean autoRead) throws Exception {
+        Path file = directory.resolve(name);
+        Recorder recorder = new Recorder();
+        Channel server = server(file, recorder, mode, autoRead);
+        return new Connection(recorder, server, client(file));
+    }
+
     private static Channel client(Path file) throws Exception {
         return new Bootstrap().group(group).channel(IocpDomainSocketChannel.class)
                 .handler(new ChannelInboundHandlerAdapter())
@@ -169,13 +184,31 @@ class IocpDomainSocketDescriptorTest {
         return RawDescriptors.openFile(directory.resolve(name));
     }
 
+    /** {@code count} new files, opened: {@code prefix0}, {@code prefix1}, ... */
+    private int[] openFiles(String prefix, int count) throws IOException {
+        int[] descriptors = new int[count];
+        for (int i = 0; i < count; i++) {
+            descriptors[i] = openFile(prefix + i);
+        }
+        return descriptors;
+    }
+
+    /** Closes both channels, then the test's own descriptors. */
+    private static void closeAll(Channel client, Channel server, int... descriptors) throws InterruptedException {
+        client.close().sync();
+        server.close().sync();
+        for (int fd : descriptors) {
+            RawDescriptors.close(fd);
+        }
+    }
+
     @Test
     void aDescriptorWrittenArrivesAsAFileDescriptorOfTheSameFileAndClosesOnce() throws Exception {
-        Assumptions.assumeTrue(onIoUring(), "descriptor passing needs io_uring");
-        Path file = directory.resolve("pass.sock");
-        Recorder recorder = new Recorder();
-        Channel server = server(file, recorder, DomainSocketReadMode.FILE_DESCRIPTORS, true);
-        Channel client = client(file);
+        assumeIoUring();
+        Connection connection = connect("pass.sock", DomainSocketReadMode.FILE_DESCRIPTORS, true);
+        Recorder recorder = connection.recorder();
+        Channel server = connection.server();
+        Channel client = connection.client();
         int sent = openFile("shared.txt");
         FileDescriptor nettys = new FileDescriptor(sent); // Netty's own type, as epoll code writes it
         client.writeAndFlush(nettys).sync();
@@ -199,22 +232,19 @@ class IocpDomainSocketDescriptorTest {
         assertTrue(RawDescriptors.isOpen(reused), "a later close() leaves a descriptor that reused the number alone");
         RawDescriptors.close(reused);
 
-        client.close().sync();
-        server.close().sync();
-        RawDescriptors.close(sent);
+        closeAll(client, server, sent);
     }
 
     @Test
     void severalDescriptorsArriveInTheOrderWrittenEachAsAMessage() throws Exception {
-        Assumptions.assumeTrue(onIoUring(), "descriptor passing needs io_uring");
-        Path file = directory.resolve("order.sock");
-        Recorder recorder = new Recorder();
-        Channel server = server(file, recorder, DomainSocketReadMode.FILE_DESCRIPTORS, true);
-        Channel client = client(file);
-        int[] sent = new int[12];
-        for (int i = 0; i < sent.length; i++) {
-            sent[i] = openFile("f" + i);
-            client.write(new FileDescriptor(sent[i]));
+        assumeIoUring();
+        Connection connection = connect("order.sock", DomainSocketReadMode.FILE_DESCRIPTORS, true);
+        Recorder recorder = connection.recorder();
+        Channel server = connection.server();
+        Channel client = connection.client();
+        int[] sent = openFiles("f", 12);
+        for (int fd : sent) {
+            client.write(new FileDescriptor(fd));
         }
         client.flush();
         for (int i = 0; i < sent.length; i++) {
@@ -222,11 +252,7 @@ class IocpDomainSocketDescriptorTest {
             assertEquals(RawDescriptors.target(sent[i]), RawDescriptors.target(received.intValue()), "descriptor " + i);
             received.close();
         }
-        client.close().sync();
-        server.close().sync();
-        for (int fd : sent) {
-            RawDescriptors.close(fd);
-        }
+        closeAll(client, server, sent);
     }
 
     /**
@@ -236,15 +262,14 @@ class IocpDomainSocketDescriptorTest {
      */
     @Test
     void bytesAndDescriptorsWrittenInTurnKeepTheirOrder() throws Exception {
-        Assumptions.assumeTrue(onIoUring(), "descriptor passing needs io_uring");
+        assumeIoUring();
         int a = openFile("a");
         int b = openFile("b");
         long before = RawDescriptors.openCount();
         for (DomainSocketReadMode mode : DomainSocketReadMode.values()) {
-            Path file = directory.resolve(mode + ".sock");
-            Recorder recorder = new Recorder();
-            Channel server = server(file, recorder, mode, true);
-            Channel client = client(file);
+            Connection connection = connect(mode + ".sock", mode, true);
+            Recorder recorder = connection.recorder();
+            Channel client = connection.client();
             client.write(Unpooled.copiedBuffer("A", CharsetUtil.US_ASCII));
             client.write(new FileDescriptor(a));
             client.write(Unpooled.copiedBuffer("B", CharsetUtil.US_ASCII));
@@ -262,8 +287,7 @@ class IocpDomainSocketDescriptorTest {
                 second.close();
             }
             recorder.channels.poll(30, TimeUnit.SECONDS).close().sync(); // half-closure allowed: it stays open else
-            client.close().sync();
-            server.close().sync();
+            closeAll(client, connection.server());
         }
         assertSettles(before);
         RawDescriptors.close(a);
@@ -272,13 +296,13 @@ class IocpDomainSocketDescriptorTest {
 
     @Test
     void withAutoReadOffEachReadDeliversTheNextMessage() throws Exception {
-        Assumptions.assumeTrue(onIoUring(), "descriptor passing needs io_uring");
-        Path file = directory.resolve("manual.sock");
-        Recorder recorder = new Recorder();
-        Channel server = server(file, recorder, DomainSocketReadMode.FILE_DESCRIPTORS, false);
-        Channel client = client(file);
+        assumeIoUring();
+        Connection connection = connect("manual.sock", DomainSocketReadMode.FILE_DESCRIPTORS, false);
+        Recorder recorder = connection.recorder();
+        Channel server = connection.server();
+        Channel client = connection.client();
         Channel child = recorder.channels.poll(30, TimeUnit.SECONDS);
-        int[] sent = {openFile("m0"), openFile("m1"), openFile("m2")};
+        int[] sent = openFiles("m", 3);
         for (int fd : sent) {
             client.writeAndFlush(new FileDescriptor(fd)).sync();
         }
@@ -291,21 +315,17 @@ class IocpDomainSocketDescriptorTest {
             assertEquals("readComplete", recorder.seen.poll(30, TimeUnit.SECONDS));
             assertNull(recorder.seen.poll(200, TimeUnit.MILLISECONDS), "one message per read()");
         }
-        client.close().sync();
-        server.close().sync();
-        for (int fd : sent) {
-            RawDescriptors.close(fd);
-        }
+        closeAll(client, server, sent);
     }
 
     /** As on epoll, a change of the read mode takes effect on the next read. */
     @Test
     void switchingTheReadModeTakesEffectOnTheNextRead() throws Exception {
-        Assumptions.assumeTrue(onIoUring(), "descriptor passing needs io_uring");
-        Path file = directory.resolve("switch.sock");
-        Recorder recorder = new Recorder();
-        Channel server = server(file, recorder, DomainSocketReadMode.FILE_DESCRIPTORS, false);
-        Channel client = client(file);
+        assumeIoUring();
+        Connection connection = connect("switch.sock", DomainSocketReadMode.FILE_DESCRIPTORS, false);
+        Recorder recorder = connection.recorder();
+        Channel server = connection.server();
+        Channel client = connection.client();
         IocpDomainSocketChannel child = (IocpDomainSocketChannel) recorder.channels.poll(30, TimeUnit.SECONDS);
         int fd = openFile("switch");
 
@@ -324,10 +344,7 @@ class IocpDomainSocketDescriptorTest {
         IocpFileDescriptor again = recorder.descriptor();
         assertEquals(RawDescriptors.target(fd), RawDescriptors.target(again.intValue()));
         again.close();
-
-        client.close().sync();
-        server.close().sync();
-        RawDescriptors.close(fd);
+        closeAll(client, server, fd);
     }
 
     private static void awaitNoReadArmed(IocpDomainSocketChannel channel) throws Exception {
@@ -340,11 +357,11 @@ class IocpDomainSocketDescriptorTest {
 
     @Test
     void theEndOfInputHalfClosesAsInTheByteMode() throws Exception {
-        Assumptions.assumeTrue(onIoUring(), "descriptor passing needs io_uring");
-        Path file = directory.resolve("end.sock");
-        Recorder recorder = new Recorder();
-        Channel server = server(file, recorder, DomainSocketReadMode.FILE_DESCRIPTORS, true);
-        IocpDomainSocketChannel client = (IocpDomainSocketChannel) client(file);
+        assumeIoUring();
+        Connection connection = connect("end.sock", DomainSocketReadMode.FILE_DESCRIPTORS, true);
+        Recorder recorder = connection.recorder();
+        Channel server = connection.server();
+        IocpDomainSocketChannel client = (IocpDomainSocketChannel) connection.client();
         Channel child = recorder.channels.poll(30, TimeUnit.SECONDS);
         client.shutdownOutput().sync();
         assertEquals(ChannelInputShutdownEvent.INSTANCE, recorder.next());
@@ -362,7 +379,7 @@ class IocpDomainSocketDescriptorTest {
      */
     @Test
     void theTransportLeaksNoDescriptorItOwns() throws Exception {
-        Assumptions.assumeTrue(onIoUring(), "descriptor passing needs io_uring");
+        assumeIoUring();
         int fd = openFile("many");
         long before = RawDescriptors.openCount();
 
@@ -433,11 +450,8 @@ class IocpDomainSocketDescriptorTest {
      */
     @Test
     void aMessageWithTooManyDescriptorsFailsTheReadAndLeavesNoneOpen() throws Exception {
-        Assumptions.assumeTrue(onIoUring(), "descriptor passing needs io_uring");
-        int[] many = new int[11];
-        for (int i = 0; i < many.length; i++) {
-            many[i] = openFile("m" + i);
-        }
+        assumeIoUring();
+        int[] many = openFiles("m", 11);
         long before = RawDescriptors.openCount();
         Path file = directory.resolve("ctrunc.sock");
         Recorder recorder = new Recorder();

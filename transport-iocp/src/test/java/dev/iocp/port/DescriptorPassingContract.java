@@ -47,9 +47,30 @@ public abstract class DescriptorPassingContract extends PortFixture {
         return pair;
     }
 
+    /** A connected Unix-domain pair, where the port passes descriptors (else the test is skipped). */
+    protected Pair passingPair() throws IOException {
+        assumeTrue(port.passesDescriptors(), "this port passes no descriptors");
+        return unixPair();
+    }
+
     /** A new file in the test's directory, opened; the caller closes the descriptor. */
     protected int openFile(String name) throws IOException {
         return RawDescriptors.openFile(directory.resolve(name));
+    }
+
+    /** {@code count} new files, opened: {@code prefix0}, {@code prefix1}, ... */
+    protected int[] openFiles(String prefix, int count) throws IOException {
+        int[] descriptors = new int[count];
+        for (int i = 0; i < count; i++) {
+            descriptors[i] = openFile(prefix + i);
+        }
+        return descriptors;
+    }
+
+    protected static void closeAll(int... descriptors) {
+        for (int fd : descriptors) {
+            RawDescriptors.close(fd);
+        }
     }
 
     /** A descriptor receive's completion and the descriptors it adopted (null: it adopted none). */
@@ -98,8 +119,7 @@ public abstract class DescriptorPassingContract extends PortFixture {
 
     @Test
     void aDescriptorArrivesAsANewDescriptorOfTheSameFile() throws IOException {
-        assumeTrue(port.passesDescriptors(), "this port passes no descriptors");
-        Pair pair = unixPair();
+        Pair pair = passingPair();
         int sent = openFile("shared.txt");
         try {
             sendDescriptors(pair.client(), sent);
@@ -122,13 +142,9 @@ public abstract class DescriptorPassingContract extends PortFixture {
 
     @Test
     void severalDescriptorsInOneMessageArriveInTheirOrder() throws IOException {
-        assumeTrue(port.passesDescriptors(), "this port passes no descriptors");
-        Pair pair = unixPair();
+        Pair pair = passingPair();
         int max = SubmissionChecks.MAX_PASSED_DESCRIPTORS;
-        int[] sent = new int[max];
-        for (int i = 0; i < max; i++) {
-            sent[i] = openFile("file-" + i);
-        }
+        int[] sent = openFiles("file-", max);
         try {
             sendDescriptors(pair.client(), sent);
             int[] received = receive(pair.server(), true).descriptors();
@@ -138,16 +154,13 @@ public abstract class DescriptorPassingContract extends PortFixture {
                 backend().closeDescriptor(received[i]);
             }
         } finally {
-            for (int fd : sent) {
-                RawDescriptors.close(fd);
-            }
+            closeAll(sent);
         }
     }
 
     @Test
     void aDescriptorKeepsItsPlaceInTheByteStream() throws IOException {
-        assumeTrue(port.passesDescriptors(), "this port passes no descriptors");
-        Pair pair = unixPair();
+        Pair pair = passingPair();
         int sent = openFile("between.txt");
         try {
             sendBytes(pair.client(), "ab");
@@ -166,9 +179,8 @@ public abstract class DescriptorPassingContract extends PortFixture {
 
     @Test
     void descriptorsTheHandlerDoesNotAdoptAreClosedByThePort() throws IOException {
-        assumeTrue(port.passesDescriptors(), "this port passes no descriptors");
-        Pair pair = unixPair();
-        int[] sent = {openFile("a"), openFile("b")};
+        Pair pair = passingPair();
+        int[] sent = openFiles("dropped-", 2);
         long before = RawDescriptors.openCount();
         for (int round = 0; round < 20; round++) {
             sendDescriptors(pair.client(), sent);
@@ -176,8 +188,7 @@ public abstract class DescriptorPassingContract extends PortFixture {
             assertEquals(1, received.result());
         }
         assertEquals(before, RawDescriptors.openCount(), "no descriptor left open by 20 receives nobody adopted");
-        RawDescriptors.close(sent[0]);
-        RawDescriptors.close(sent[1]);
+        closeAll(sent);
     }
 
     @Test
@@ -210,8 +221,7 @@ public abstract class DescriptorPassingContract extends PortFixture {
 
     @Test
     void theEndOfInputIsZeroWithNoDescriptors() throws IOException {
-        assumeTrue(port.passesDescriptors(), "this port passes no descriptors");
-        Pair pair = unixPair();
+        Pair pair = passingPair();
         pair.client().shutdown(ShutdownMode.OUTPUT);
         Received received = receive(pair.server(), false);
         assertEquals(0, received.result());
@@ -219,8 +229,7 @@ public abstract class DescriptorPassingContract extends PortFixture {
 
     @Test
     void aReceiveInFlightWhenItsSocketClosesCompletesCancelled() throws IOException {
-        assumeTrue(port.passesDescriptors(), "this port passes no descriptors");
-        Pair pair = unixPair();
+        Pair pair = passingPair();
         long id = port.submitReceiveDescriptors(pair.server());
         long close = port.submitClose(pair.server());
         List<Completion> seen = driver.awaitUntil(all -> all.stream().anyMatch(c -> c.id() == close), "the close");
@@ -232,8 +241,7 @@ public abstract class DescriptorPassingContract extends PortFixture {
 
     @Test
     void argumentsAreCheckedBeforeAnythingIsSubmitted() throws IOException {
-        assumeTrue(port.passesDescriptors(), "this port passes no descriptors");
-        Pair pair = unixPair();
+        Pair pair = passingPair();
         PortSocket tcp = open(StandardProtocolFamily.INET, 3);
         DatagramPortSocket udp = backend().openDatagramSocket(StandardProtocolFamily.INET);
         port.register(udp, 4);

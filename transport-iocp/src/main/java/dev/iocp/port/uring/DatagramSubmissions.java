@@ -68,8 +68,7 @@ final class DatagramSubmissions {
     /** Takes a slot for an operation of {@code kind} on {@code socket}, its buffer pinned to it. */
     private long begin(int kind, UringSocket socket, ByteBuffer buffer) {
         metrics.submitted();
-        long id = operations.acquire(kind, socket.key, socket);
-        socket.inFlight++;
+        long id = operations.acquireFor(kind, socket);
         operations.pin(UserData.slot(id), buffer);
         return id;
     }

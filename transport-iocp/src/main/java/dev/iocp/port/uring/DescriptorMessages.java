@@ -67,18 +67,12 @@ final class DescriptorMessages {
         this.operationDone = operationDone;
     }
 
-    private long begin(Operation operation, UringSocket socket) {
-        metrics.submitted();
-        long id = operations.acquire(operation.ordinal(), socket.key, socket);
-        socket.inFlight++;
-        return id;
-    }
-
     /** The SENDMSG of one zero byte carrying {@code descriptors} in an SCM_RIGHTS message, on a socket the port owns. */
     long submitSend(UringSocket socket, int[] descriptors) {
         SubmissionChecks.descriptorSocket(socket);
         SubmissionChecks.descriptors(descriptors); // before a slot is taken, as every refusal
-        long id = begin(Operation.SEND_DESCRIPTORS, socket);
+        metrics.submitted();
+        long id = operations.acquireFor(Operation.SEND_DESCRIPTORS.ordinal(), socket);
         int slot = UserData.slot(id);
         MemorySegment scratch = operations.scratch(slot);
         long base = operations.scratchBase(slot);
@@ -100,7 +94,8 @@ final class DescriptorMessages {
     long submitReceive(UringSocket socket) {
         SubmissionChecks.descriptorSocket(socket);
         socket.ensureNoStream(); // it would take the messages, and the kernel would drop their descriptors
-        long id = begin(Operation.RECEIVE_DESCRIPTORS, socket);
+        metrics.submitted();
+        long id = operations.acquireFor(Operation.RECEIVE_DESCRIPTORS.ordinal(), socket);
         socket.receivesInFlight++;
         int slot = UserData.slot(id);
         MemorySegment scratch = operations.scratch(slot);

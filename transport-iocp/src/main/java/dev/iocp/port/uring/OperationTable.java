@@ -128,6 +128,13 @@ final class OperationTable {
         return UserData.encode(slot, kind, generations[slot]);
     }
 
+    /** Takes a slot for an operation of {@code kind} on {@code socket}, which counts it as in flight. */
+    long acquireFor(int kind, UringSocket socket) {
+        long id = acquire(kind, socket.key, socket);
+        socket.inFlight++;
+        return id;
+    }
+
     /**
      * Checks that {@code userData} names the operation occupying its slot.
      *

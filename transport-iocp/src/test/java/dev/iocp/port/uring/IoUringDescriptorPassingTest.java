@@ -33,10 +33,7 @@ class IoUringDescriptorPassingTest extends DescriptorPassingContract {
     @Test
     void aMessageWithMoreDescriptorsThanAReceiveTakesFailsWithEmsgsizeAndLeavesNoneOpen() throws IOException {
         Pair pair = unixPair();
-        int[] sent = new int[SubmissionChecks.MAX_PASSED_DESCRIPTORS + 3];
-        for (int i = 0; i < sent.length; i++) {
-            sent[i] = openFile("many-" + i);
-        }
+        int[] sent = openFiles("many-", SubmissionChecks.MAX_PASSED_DESCRIPTORS + 3);
         long before = RawDescriptors.openCount();
         assertEquals(1, RawDescriptors.sendDescriptors(((UringSocket) pair.client()).fd, sent));
         Received received = receive(pair.server(), true);
@@ -46,8 +43,6 @@ class IoUringDescriptorPassingTest extends DescriptorPassingContract {
         Received next = receive(pair.server(), true);
         assertEquals(1, next.descriptors().length, "the stream goes on after the cut message");
         backend().closeDescriptor(next.descriptors()[0]);
-        for (int fd : sent) {
-            RawDescriptors.close(fd);
-        }
+        closeAll(sent);
     }
 }
