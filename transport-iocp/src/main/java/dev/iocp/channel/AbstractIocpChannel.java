@@ -204,8 +204,8 @@ abstract class AbstractIocpChannel extends AbstractChannel {
             int result = event.result();
             try {
                 switch (event.operation()) {
-                    case RECEIVE, ACCEPT -> readComplete(result, event.flags(), event.operationId());
-                    case SEND, SEND_FILE -> writeComplete(result, event.flags(), event.operationId());
+                    case RECEIVE, ACCEPT, RECEIVE_DESCRIPTORS -> readComplete(result, event.flags(), event.operationId());
+                    case SEND, SEND_FILE, SEND_DESCRIPTORS -> writeComplete(result, event.flags(), event.operationId());
                     case CONNECT -> connectComplete(result);
                     case PEER_CLOSED -> peerClosureWatchComplete(result);
                     case CLOSE -> closeComplete();

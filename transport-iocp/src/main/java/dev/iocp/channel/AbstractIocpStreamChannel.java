@@ -17,6 +17,7 @@ import io.netty.channel.FileRegion;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.PromiseNotifier;
@@ -280,11 +281,19 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpStreamInputChannel 
             int parts = buf.nioBufferCount();
             return buf.isDirect() && parts >= 1 && parts <= SubmissionChecks.MAX_GATHERED_BUFFERS ? buf : toDirect(buf);
         }
-        if (msg instanceof FileRegion) {
+        if (msg instanceof FileRegion || sendsDescriptor(msg)) {
             return msg;
         }
         throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()
                 + " (expected ByteBuf or FileRegion)");
+    }
+
+    /**
+     * Whether {@code msg} is a descriptor this channel sends ({@link DescriptorSender}): only a
+     * Unix-domain channel's are; it throws where its port cannot send them.
+     */
+    boolean sendsDescriptor(Object msg) {
+        return false;
     }
 
     /**
@@ -449,6 +458,8 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpStreamInputChannel 
                         fileRegions = new FileRegionSender();
                     }
                     writeId = fileRegions.sendNext(region, in, registration, config().getAllocator());
+                } else if (msg instanceof FileDescriptor descriptor) {
+                    writeId = DescriptorSender.send(descriptor, in, registration);
                 } else {
                     in.remove(new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()));
                 }
@@ -496,7 +507,8 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpStreamInputChannel 
                 handleWriteError(cause);
                 return;
             }
-            if (in.current() instanceof FileRegion region) {
+            Object sent = in.current();
+            if (sent instanceof FileRegion region) {
                 // Progress listeners may flush: as below, the flush0 after this sends what they wrote.
                 removingSent = true;
                 try {
@@ -504,6 +516,8 @@ abstract class AbstractIocpStreamChannel extends AbstractIocpStreamInputChannel 
                 } finally {
                     removingSent = false;
                 }
+            } else if (sent instanceof FileDescriptor) {
+                in.remove(); // sent whole, with its one byte; the write's listeners may write (flush0 below sends it)
             } else {
                 // Before removeBytes, which fires write promises and channelWritabilityChanged,
                 // whose handlers may write and flush. That flush submits nothing while the

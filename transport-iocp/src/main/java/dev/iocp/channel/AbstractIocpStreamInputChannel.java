@@ -43,20 +43,8 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
     /** The end of the stream (0 or -errno) that came while not reading, or {@link #NO_END}. */
     private int heldEnd = NO_END;
     private boolean heldDeliveryScheduled;
-    /**
-     * The end of the stream (0 or -errno) that came while a send was in flight and that closes
-     * the channel (an error, or the end of input without half-closure), or {@link #NO_END}: it
-     * is reported once what was flushed before it has been sent, or a send has failed. NIO's
-     * flush writes at once, so what a handler flushed before the end was seen is in the socket
-     * by then (and a reset fails that write first, which epoll also sees first); here it may
-     * still wait behind the send in flight, and the close would fail it with a
-     * ClosedChannelException, or fail a send that the reset failed with the close rather than
-     * with the reset. (A peer that sends its FIN and then stops reading keeps the channel open
-     * until it reads that data or goes away, where NIO would close at once.)
-     */
-    private int endAfterSend = NO_END;
-    /** The bytes that were flushed, and not yet sent, when the end in {@link #endAfterSend} came. */
-    private long endAfterBytes;
+    /** The end of the stream that waits for the send in flight ({@link EndAfterSend}), or null. */
+    private EndAfterSend endAfterSend;
     /** Set by shutdownInput(), and by the end of input where half-closure is allowed. */
     volatile boolean inputShutdown;
     private boolean inputClosedSeenErrorOnRead;
@@ -72,9 +60,14 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
 
     /**
      * Whether a send is in flight: an end of the stream that closes the channel waits for it
-     * (see {@link #endAfterSend}).
+     * (see {@link EndAfterSend}).
      */
     abstract boolean sendInFlight();
+
+    /** A Unix-domain channel's reads of descriptors, once its read mode has been set to them; else null. */
+    DescriptorReads descriptorReads() {
+        return null;
+    }
 
     private StreamInputUnsafe streamUnsafe() {
         return (StreamInputUnsafe) unsafe();
@@ -139,7 +132,7 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
         if (heldInput != null) {
             heldInput.release();
         }
-        endAfterSend = NO_END;
+        endAfterSend = null;
     }
 
     /** The unsafe's read side; {@code AbstractIocpStreamChannel}'s unsafe adds connect and writes. */
@@ -176,7 +169,7 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
                     || !registration.isValid()) {
                 return;
             }
-            if (endAfterSend != NO_END) {
+            if (endAfterSend != null) {
                 return; // the input has ended; that is reported once what was flushed has been sent
             }
             if (hasHeldInput() || heldEnd != NO_END) {
@@ -187,6 +180,11 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
                 return;
             }
             if (readId == 0) {
+                DescriptorReads descriptors = descriptorReads();
+                if (descriptors != null && descriptors.readsNow()) {
+                    readId = descriptors.submitReceive(registration); // single shots, re-armed as they complete
+                    return;
+                }
                 registration.offerReceiveAllocator(config().getAllocator()); // the port's first stream picks its source
                 readId = registration.submitReceiveStream();
                 streamStopping = false;
@@ -209,7 +207,7 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
         }
 
         /** Whether arrivals go to the pipeline now: asked for, or the peer has closed (see {@link PeerClosureWatch}). */
-        private boolean wantsData() {
+        boolean wantsData() {
             return config().isAutoRead() || readPending || peerClosed();
         }
 
@@ -241,7 +239,7 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
         void watchPeerClosure() {
             if (readId != 0 || wantsData() || closing || inputShutDownForGood() || !isActive()
                     || registration == null || !registration.isValid() || !registration.watchesPeerClosure()
-                    || heldEnd != NO_END || endAfterSend != NO_END) {
+                    || heldEnd != NO_END || endAfterSend != null) {
                 return;
             }
             peerClosure().arm(registration);
@@ -279,6 +277,11 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
         }
 
         private void receiveComplete(int result, int flags) {
+            DescriptorReads descriptors = descriptorReads();
+            if (descriptors != null && descriptors.receiving()) {
+                descriptors.received(this, result, flags); // the read armed was a descriptor receive
+                return;
+            }
             boolean more = (flags & CompletionFlags.MORE) != 0;
             if (!more) {
                 readId = 0; // the stream has ended
@@ -311,9 +314,14 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
                 }
                 return;
             }
+            readEnded(result);
+        }
+
+        /** The read armed ended without data: stopped (cancelled), or with the end of input (0) or an error. */
+        void readEnded(int result) {
             if (isCancelled(result)) {
-                // Stopped for back-pressure (or by a deregistration under way): a read() that came
-                // in since wants the stream again.
+                // Stopped for back-pressure (or by a deregistration or a read mode change under
+                // way): a read() that came in since wants the stream again.
                 endBatchEarly();
                 if (wantsData()) {
                     scheduleRead();
@@ -425,11 +433,16 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
 
         private void fireRead(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline, ByteBuf buffer) {
             handle.lastBytesRead(buffer.readableBytes());
+            fireMessage(handle, pipeline, buffer);
+        }
+
+        /** Hands one message read to the pipeline, counted as one for the RecvByteBufAllocator. */
+        void fireMessage(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline, Object message) {
             handle.incMessagesRead(1);
             readFailuresInARow = 0;
             readPending = false;
             readInBatch = true;
-            pipeline.fireChannelRead(buffer);
+            pipeline.fireChannelRead(message);
         }
 
         /**
@@ -437,7 +450,7 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
          * allocator wants more, or the peer has closed (the end of input ends it then), in which
          * case it ends at the latest with the loop's batch of completions.
          */
-        private void arrivalDelivered(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline, int flags) {
+        void arrivalDelivered(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline, int flags) {
             if (!peerClosed() && ((flags & CompletionFlags.INPUT_PENDING) == 0 || !handle.continueReading())) {
                 endBatch(handle, pipeline);
             } else if (!batchEndRequested) {
@@ -446,7 +459,7 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
             }
         }
 
-        private void startBatch(RecvByteBufAllocator.Handle handle) {
+        void startBatch(RecvByteBufAllocator.Handle handle) {
             if (!inBatch) {
                 handle.reset(config());
                 inBatch = true;
@@ -496,7 +509,7 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
         }
 
         /** Stops the stream receive: what it delivers until it ends is held. */
-        private void stopStream() {
+        void stopStream() {
             if (readId != 0 && !streamStopping && socket.isOpen()) {
                 streamStopping = true;
                 registration.submitCancel(readId);
@@ -578,8 +591,7 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
             boolean closes = result < 0 || !config().isAllowHalfClosure();
             ChannelOutboundBuffer in = outboundBuffer();
             if (closes && sendInFlight() && in != null && !closing && isOpen() && registration.isValid()) {
-                endAfterSend = result; // see endAfterSend
-                endAfterBytes = in.totalPendingWriteBytes();
+                endAfterSend = new EndAfterSend(result, in.totalPendingWriteBytes());
                 return;
             }
             reportEnd(result);
@@ -597,20 +609,18 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
          * waited: the end is reported once what was flushed before it has been sent.
          */
         void reportEndAfterSend(int result) {
-            int end = endAfterSend;
-            if (end == NO_END) {
+            EndAfterSend waiting = endAfterSend;
+            if (waiting == null) {
                 return;
             }
             if (closing || !isOpen() || !registration.isValid()) {
-                endAfterSend = NO_END;
+                endAfterSend = null;
                 return; // the send failed (a reset fails both) and its failure closed the channel
             }
-            endAfterBytes -= Math.max(result, 0);
-            if (sendInFlight() && endAfterBytes > 0) {
-                return; // the rest of it is in flight
+            if (waiting.sent(result, sendInFlight())) { // else the rest of it is in flight
+                endAfterSend = null;
+                reportEnd(waiting.end());
             }
-            endAfterSend = NO_END;
-            reportEnd(end);
         }
 
         /**
@@ -619,7 +629,7 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
          * where allowed); after anything else the channel reads on, as NIO tries again at the
          * next readiness.
          */
-        private void readFailed(Throwable cause) {
+        void readFailed(Throwable cause) {
             ChannelPipeline pipeline = pipeline();
             if (inBatch) {
                 endBatch(recvBufAllocHandle(), pipeline);
@@ -649,7 +659,7 @@ abstract class AbstractIocpStreamInputChannel extends AbstractIocpChannel {
             }
         }
 
-        private void endBatch(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline) {
+        void endBatch(RecvByteBufAllocator.Handle handle, ChannelPipeline pipeline) {
             inBatch = false;
             readInBatch = false;
             handle.readComplete();

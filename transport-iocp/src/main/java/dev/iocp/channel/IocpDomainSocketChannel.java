@@ -4,6 +4,8 @@ import dev.iocp.port.PeerCredentials;
 import dev.iocp.port.PortSocket;
 import io.netty.channel.Channel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.DomainSocketReadMode;
+import io.netty.channel.unix.FileDescriptor;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -20,14 +22,24 @@ import java.nio.channels.ClosedChannelException;
  * NUL names Linux's abstract namespace (io_uring backend only: the JDK's channels, which the nio
  * backend uses, have none). An unnamed end (a client that never bound) reports the empty path.
  *
+ * <p><b>Passing descriptors</b> (io_uring backend only: the JDK's channels, which the nio backend
+ * uses, have no {@code SCM_RIGHTS}). Writing any {@link FileDescriptor} (Netty's own, or an
+ * {@link IocpFileDescriptor} received) sends its number in one message with one data byte, as
+ * epoll does, in its place among the other writes; the write completes when the send does, and
+ * the descriptor stays the writer's to close. In
+ * {@link DomainSocketReadMode#FILE_DESCRIPTORS} the channel's reads receive descriptors and fire
+ * each as an {@link IocpFileDescriptor} ({@link DescriptorReads}). On nio the mode is refused and
+ * a FileDescriptor write fails, with {@link UnsupportedOperationException}.
+ *
  * <p>It does not implement Netty's {@code DomainSocketChannel}: that interface's {@code fd()}
  * returns a native {@code FileDescriptor}, which the nio backend does not have and which would
  * let callers close or write the descriptor behind the port's back. Its config does implement
- * {@link io.netty.channel.unix.DomainSocketChannelConfig}; receiving file descriptors
- * ({@code DomainSocketReadMode.FILE_DESCRIPTORS}) is not supported.
+ * {@link io.netty.channel.unix.DomainSocketChannelConfig}.
  */
 public class IocpDomainSocketChannel extends AbstractIocpStreamChannel {
     private final IocpDomainSocketChannelConfig config;
+    /** Made when the read mode is first set to FILE_DESCRIPTORS (from any thread); null before. */
+    private volatile DescriptorReads descriptorReads;
 
     /** A new, unconnected Unix-domain socket. */
     public IocpDomainSocketChannel() {
@@ -59,6 +71,53 @@ public class IocpDomainSocketChannel extends AbstractIocpStreamChannel {
     @Override
     int sendZeroCopyThreshold() {
         return -1;
+    }
+
+    /** Whether this channel's port can pass descriptors; before registration, the selected backend's answer. */
+    boolean passesDescriptors() {
+        IocpIoRegistration r = registration;
+        return r != null ? r.passesDescriptors() : Iocp.backend().passesDescriptors();
+    }
+
+    @Override
+    DescriptorReads descriptorReads() {
+        return descriptorReads;
+    }
+
+    /** The config's read mode changed: it takes effect on the next read ({@link DescriptorReads#readModeChanged}). */
+    void readModeChanged(DomainSocketReadMode mode) {
+        if (mode == DomainSocketReadMode.FILE_DESCRIPTORS && descriptorReads == null) {
+            synchronized (this) {
+                if (descriptorReads == null) {
+                    descriptorReads = new DescriptorReads(this);
+                }
+            }
+        }
+        DescriptorReads reads = descriptorReads;
+        if (reads != null && isRegistered()) {
+            StreamInputUnsafe unsafe = (StreamInputUnsafe) unsafe();
+            if (eventLoop().inEventLoop()) {
+                reads.readModeChanged(unsafe);
+            } else {
+                eventLoop().execute(() -> reads.readModeChanged(unsafe));
+            }
+        }
+    }
+
+    /**
+     * Any {@link FileDescriptor} is sent (see the class comment); refused with
+     * {@link UnsupportedOperationException} where the port passes no descriptors.
+     */
+    @Override
+    boolean sendsDescriptor(Object msg) {
+        if (!(msg instanceof FileDescriptor)) {
+            return false;
+        }
+        if (!passesDescriptors()) {
+            throw new UnsupportedOperationException("writing a FileDescriptor (SCM_RIGHTS) needs the io_uring backend: "
+                    + "the nio backend's JDK channels cannot send descriptors");
+        }
+        return true;
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.channel.unix.DomainSocketChannelConfig;
 import io.netty.channel.unix.DomainSocketReadMode;
+import io.netty.util.internal.ObjectUtil;
 
 import java.net.StandardSocketOptions;
 import java.util.HashMap;
@@ -24,13 +25,15 @@ import static io.netty.channel.unix.UnixChannelOption.DOMAIN_SOCKET_READ_MODE;
  * The configuration of an {@link IocpDomainSocketChannel}: what Netty's domain-socket configs
  * offer (SO_SNDBUF, SO_RCVBUF, ALLOW_HALF_CLOSURE, DOMAIN_SOCKET_READ_MODE). TCP's options are
  * not offered: Netty reports them as unknown, as it does on epoll's domain sockets. The read mode
- * is {@link DomainSocketReadMode#BYTES}; receiving file descriptors is not supported.
+ * is {@link DomainSocketReadMode#BYTES} unless set to {@link DomainSocketReadMode#FILE_DESCRIPTORS},
+ * which the io_uring backend offers.
  */
 public final class IocpDomainSocketChannelConfig extends DefaultChannelConfig
         implements DomainSocketChannelConfig, DuplexChannelConfig {
     private final IocpDomainSocketChannel channel;
     private final PortSocket socket;
     private volatile boolean allowHalfClosure;
+    private volatile DomainSocketReadMode readMode = DomainSocketReadMode.BYTES;
 
     IocpDomainSocketChannelConfig(IocpDomainSocketChannel channel, PortSocket socket) {
         super(channel);
@@ -42,7 +45,7 @@ public final class IocpDomainSocketChannelConfig extends DefaultChannelConfig
     public Map<ChannelOption<?>, Object> getOptions() {
         Map<ChannelOption<?>, Object> options = new HashMap<>(getOptions(super.getOptions(), SO_RCVBUF, SO_SNDBUF));
         options.put(ALLOW_HALF_CLOSURE, allowHalfClosure);
-        options.put(DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.BYTES);
+        options.put(DOMAIN_SOCKET_READ_MODE, readMode);
         return options;
     }
 
@@ -59,7 +62,7 @@ public final class IocpDomainSocketChannelConfig extends DefaultChannelConfig
             return (T) Boolean.valueOf(allowHalfClosure);
         }
         if (option == DOMAIN_SOCKET_READ_MODE) {
-            return (T) DomainSocketReadMode.BYTES;
+            return (T) readMode;
         }
         return super.getOption(option);
     }
@@ -102,23 +105,28 @@ public final class IocpDomainSocketChannelConfig extends DefaultChannelConfig
     }
 
     /**
-     * Only {@link DomainSocketReadMode#BYTES}.
+     * {@link DomainSocketReadMode#BYTES} (the default) or, where the port passes descriptors (io_uring),
+     * {@link DomainSocketReadMode#FILE_DESCRIPTORS}: the channel's reads then receive descriptors and
+     * fire each as an {@link IocpFileDescriptor}. A change takes effect on the next read, as on epoll.
      *
-     * @throws UnsupportedOperationException for {@link DomainSocketReadMode#FILE_DESCRIPTORS}:
-     *                                       receiving descriptors (SCM_RIGHTS) is not implemented
+     * @throws UnsupportedOperationException for {@link DomainSocketReadMode#FILE_DESCRIPTORS} on the nio
+     *                                       backend, whose JDK channels cannot receive descriptors
      */
     @Override
     public IocpDomainSocketChannelConfig setReadMode(DomainSocketReadMode mode) {
-        if (mode != DomainSocketReadMode.BYTES) {
-            throw new UnsupportedOperationException("DomainSocketReadMode " + mode
-                    + " is not supported: this transport does not receive file descriptors (SCM_RIGHTS)");
+        ObjectUtil.checkNotNull(mode, "mode");
+        if (mode == DomainSocketReadMode.FILE_DESCRIPTORS && !channel.passesDescriptors()) {
+            throw new UnsupportedOperationException("DomainSocketReadMode.FILE_DESCRIPTORS needs the io_uring backend: "
+                    + "the nio backend's JDK channels cannot receive descriptors (SCM_RIGHTS)");
         }
+        readMode = mode;
+        channel.readModeChanged(mode);
         return this;
     }
 
     @Override
     public DomainSocketReadMode getReadMode() {
-        return DomainSocketReadMode.BYTES;
+        return readMode;
     }
 
     @Override

@@ -208,6 +208,33 @@ public final class IocpIoRegistration implements IoRegistration {
         return id;
     }
 
+    /** See {@link CompletionPort#passesDescriptors()}. */
+    public boolean passesDescriptors() {
+        return port().passesDescriptors();
+    }
+
+    /** See {@link CompletionPort#submitSendDescriptors}: the descriptors in one message. */
+    public long submitSendDescriptors(int... descriptors) {
+        long id = port().submitSendDescriptors(requireSocket(), descriptors);
+        inFlight++;
+        return id;
+    }
+
+    /** See {@link CompletionPort#submitReceiveDescriptors}: one message and its descriptors. */
+    public long submitReceiveDescriptors() {
+        long id = port().submitReceiveDescriptors(requireSocket());
+        inFlight++;
+        return id;
+    }
+
+    /**
+     * The descriptors of the descriptor receive completion being handled, now the caller's (see
+     * {@link CompletionPort#adoptReceivedDescriptors()}).
+     */
+    public int[] adoptReceivedDescriptors() {
+        return port().adoptReceivedDescriptors();
+    }
+
     /** Cancels an operation; allowed after {@link #cancel()}, whose operations may still be in flight. */
     public long submitCancel(long operationId) {
         long id = port().submitCancel(attachedSocket(), operationId);

@@ -46,4 +46,23 @@ public interface Backend {
      * @throws IOException if the backend is unavailable or the kernel refuses
      */
     CompletionPort openPort(PortConfig config) throws IOException;
+
+    /**
+     * Whether this backend's ports pass descriptors over Unix-domain sockets
+     * ({@link CompletionPort#passesDescriptors()}): asked before a port or socket exists.
+     */
+    default boolean passesDescriptors() {
+        return false;
+    }
+
+    /**
+     * Closes a descriptor a port of this backend {@linkplain CompletionPort#adoptReceivedDescriptors
+     * handed over}; any thread, also after the port has closed.
+     *
+     * @throws UnsupportedOperationException where this backend passes no descriptors
+     * @throws IOException                   if {@code close(2)} fails (EBADF: it was not open)
+     */
+    default void closeDescriptor(int descriptor) throws IOException {
+        throw new UnsupportedOperationException(name() + " passes no descriptors, so it has none to close");
+    }
 }

@@ -225,6 +225,61 @@ public interface CompletionPort extends AutoCloseable {
     long submitPeerClosureWatch(PortSocket socket);
 
     /**
+     * Whether this port can pass descriptors over Unix-domain stream sockets
+     * ({@link #submitSendDescriptors}, {@link #submitReceiveDescriptors}): io_uring can
+     * ({@code SCM_RIGHTS} over {@code sendmsg}/{@code recvmsg}); nio cannot: the JDK's channels
+     * have no way to send or receive a control message. The same as {@link Backend#passesDescriptors()}.
+     */
+    default boolean passesDescriptors() {
+        return backend().passesDescriptors();
+    }
+
+    /**
+     * Sends descriptors to the peer of a Unix-domain stream socket in one message
+     * ({@code SCM_RIGHTS}), with one data byte to carry them (a stream message cannot be empty;
+     * the byte is 0, as Netty's epoll sends it). Completes as {@link Operation#SEND_DESCRIPTORS}
+     * with 1, or {@code -errno} ({@code -EBADF} for a descriptor that is not open). The port
+     * copies the numbers during this call; the descriptors stay the caller's (the peer receives
+     * duplicates of them), and must stay open until the completion.
+     *
+     * @param descriptors 1 to {@link SubmissionChecks#MAX_PASSED_DESCRIPTORS}, none negative
+     * @throws UnsupportedOperationException where {@link #passesDescriptors()} is false
+     * @throws IllegalArgumentException      for a socket that is not a Unix-domain stream socket, or
+     *                                       descriptors out of those bounds
+     */
+    long submitSendDescriptors(PortSocket socket, int... descriptors);
+
+    /**
+     * Receives one message from a Unix-domain stream socket with the descriptors it carries
+     * ({@code SCM_RIGHTS}, taken close-on-exec). Completes as {@link Operation#RECEIVE_DESCRIPTORS}
+     * with the count of data bytes taken (up to 64: each descriptor message's carrying byte, and
+     * bytes sent before it without descriptors; the port does not hand them on), 0 at the end of
+     * input, or {@code -errno}. The descriptors are {@linkplain #adoptReceivedDescriptors adopted}
+     * from the handler. A message with more than {@link SubmissionChecks#MAX_PASSED_DESCRIPTORS}
+     * (the kernel says {@code MSG_CTRUNC}) completes with {@code -EMSGSIZE}, and the port has
+     * closed every descriptor of it that arrived. Refused, as {@link #submitReceive} is, while a
+     * {@linkplain #submitReceiveStream stream receive} is in flight: it would take the messages
+     * and the kernel would drop their descriptors.
+     *
+     * @throws UnsupportedOperationException where {@link #passesDescriptors()} is false
+     * @throws IllegalArgumentException      for a socket that is not a Unix-domain stream socket
+     */
+    long submitReceiveDescriptors(PortSocket socket);
+
+    /**
+     * The descriptors the {@link Operation#RECEIVE_DESCRIPTORS} completion being handled brought,
+     * in the order they were sent, handed over to the caller, who closes them (through
+     * {@link Backend#closeDescriptor}, or hands them on). Until then they are the port's: those
+     * not adopted by the time the handler returns are closed, so that a completion dropped, or a
+     * socket closed with a receive in flight, leaks nothing. At most once per completion.
+     *
+     * @return the descriptors, an empty array when the message carried none
+     * @throws IllegalStateException when no successful descriptor receive is being handled, or its
+     *                               descriptors were adopted already
+     */
+    int[] adoptReceivedDescriptors();
+
+    /**
      * Whether the datagrams of one socket whose {@linkplain #submitSendTo sends} are in flight
      * together leave in the order they were submitted, even when they wait for room in the
      * socket's send buffer. nio's do: each socket's sends wait in one queue, oldest first. io_uring

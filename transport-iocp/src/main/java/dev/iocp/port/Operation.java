@@ -35,7 +35,19 @@ public enum Operation {
      * ({@link CompletionPort#submitPeerClosureWatch}): result 0 (a receive says which it was),
      * or -ECANCELED.
      */
-    PEER_CLOSED;
+    PEER_CLOSED,
+    /**
+     * Descriptors were sent on a Unix-domain socket ({@link CompletionPort#submitSendDescriptors}):
+     * result 1 (the one data byte that carried them) or -errno.
+     */
+    SEND_DESCRIPTORS,
+    /**
+     * A message was received on a Unix-domain socket, with the descriptors it carried
+     * ({@link CompletionPort#submitReceiveDescriptors}): the result is the count of data bytes
+     * (0 means end of stream), the descriptors are {@linkplain CompletionPort#adoptReceivedDescriptors
+     * adopted} from the handler.
+     */
+    RECEIVE_DESCRIPTORS;
 
     private static final Operation[] VALUES = values();
 

@@ -20,6 +20,11 @@ public final class SubmissionChecks {
 
     /** Buffers one gathering send takes at most: Linux's {@code IOV_MAX}. */
     public static final int MAX_GATHERED_BUFFERS = 1024;
+    /**
+     * Descriptors one message carries at most, sent or received: what a receive's control buffer
+     * (the {@code SCM_RIGHTS} message, {@code CMSG_SPACE} of 8 ints) holds.
+     */
+    public static final int MAX_PASSED_DESCRIPTORS = 8;
 
     private SubmissionChecks() {
     }
@@ -199,6 +204,41 @@ public final class SubmissionChecks {
             }
         }
         return count;
+    }
+
+    /**
+     * A socket that passes descriptors: a Unix-domain stream socket, the only kind that carries
+     * {@code SCM_RIGHTS} here.
+     *
+     * @throws NullPointerException     for a null socket
+     * @throws IllegalArgumentException for a TCP or datagram socket
+     */
+    public static void descriptorSocket(PortSocket socket) {
+        Objects.requireNonNull(socket, "socket");
+        if (socket instanceof DatagramPortSocket || socket.family() != StandardProtocolFamily.UNIX) {
+            throw new IllegalArgumentException("descriptors pass over Unix-domain stream sockets only, not " + socket);
+        }
+    }
+
+    /**
+     * The descriptors one message sends: 1 to {@link #MAX_PASSED_DESCRIPTORS} of them, none
+     * negative. (Whether each is open is the kernel's to say: the send fails with EBADF.)
+     *
+     * @throws NullPointerException     for a null array
+     * @throws IllegalArgumentException for a count outside 1 to {@link #MAX_PASSED_DESCRIPTORS}, or
+     *                                  a negative descriptor
+     */
+    public static void descriptors(int[] descriptors) {
+        Objects.requireNonNull(descriptors, "descriptors");
+        if (descriptors.length < 1 || descriptors.length > MAX_PASSED_DESCRIPTORS) {
+            throw new IllegalArgumentException("a message carries 1 to " + MAX_PASSED_DESCRIPTORS + " descriptors, not "
+                    + descriptors.length);
+        }
+        for (int fd : descriptors) {
+            if (fd < 0) {
+                throw new IllegalArgumentException("not a descriptor: " + fd);
+            }
+        }
     }
 
     /** A shutdown's direction. @throws NullPointerException for a null mode */

@@ -227,7 +227,7 @@ class IocpDomainSocketChannelTest {
     }
 
     @Test
-    void offersDomainOptionsAndRefusesTcpOnesAndDescriptorPassing() throws Exception {
+    void offersDomainOptionsAndRefusesTcpOnesAndDescriptorPassingOnNio() throws Exception {
         IocpDomainSocketChannel channel = new IocpDomainSocketChannel();
         try {
             IocpDomainSocketChannelConfig config = channel.config();
@@ -236,8 +236,17 @@ class IocpDomainSocketChannelTest {
             assertTrue(config.setOption(ChannelOption.SO_SNDBUF, 128 * 1024));
             assertTrue(config.getSendBufferSize() >= 128 * 1024);
             assertEquals(DomainSocketReadMode.BYTES, config.getOption(UnixChannelOption.DOMAIN_SOCKET_READ_MODE));
-            assertThrows(UnsupportedOperationException.class,
-                    () -> config.setOption(UnixChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS));
+            if (onIoUring()) {
+                assertTrue(config.setOption(UnixChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS));
+                assertEquals(DomainSocketReadMode.FILE_DESCRIPTORS, config.getReadMode());
+                assertEquals(DomainSocketReadMode.FILE_DESCRIPTORS, config.getOptions().get(UnixChannelOption.DOMAIN_SOCKET_READ_MODE));
+            } else {
+                UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                        () -> config.setOption(UnixChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS));
+                assertTrue(e.getMessage().startsWith("DomainSocketReadMode.FILE_DESCRIPTORS needs the io_uring backend"),
+                        e.getMessage());
+                assertEquals(DomainSocketReadMode.BYTES, config.getReadMode());
+            }
             assertTrue(config.getOptions().containsKey(ChannelOption.ALLOW_HALF_CLOSURE));
         } finally {
             channel.unsafe().closeForcibly();

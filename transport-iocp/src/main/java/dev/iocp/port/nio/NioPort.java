@@ -425,6 +425,29 @@ public final class NioPort implements CompletionPort {
                 + "reading: java.nio cannot tell a FIN from data without taking the data out of the socket");
     }
 
+    /** The JDK's channels send and receive no control messages, so no {@code SCM_RIGHTS}. */
+    @Override
+    public long submitSendDescriptors(PortSocket socket, int... descriptors) {
+        throw descriptorsUnsupported();
+    }
+
+    @Override
+    public long submitReceiveDescriptors(PortSocket socket) {
+        throw descriptorsUnsupported();
+    }
+
+    private static UnsupportedOperationException descriptorsUnsupported() {
+        return new UnsupportedOperationException("passing descriptors (SCM_RIGHTS) needs the io_uring backend: "
+                + "the nio backend's JDK channels cannot send or receive them");
+    }
+
+    @Override
+    public int[] adoptReceivedDescriptors() {
+        checkOwner();
+        throw new IllegalStateException("no descriptor receive completion is being handled: the nio backend "
+                + "receives no descriptors");
+    }
+
     @Override
     public long submitClose(PortSocket socket) {
         NioSocket s = own(socket);

@@ -4,6 +4,7 @@ import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
+import dev.iocp.port.PortMetricsRecorder;
 import dev.iocp.port.uring.sys.Sockaddr;
 import dev.iocp.port.uring.sys.SocketLayouts;
 
@@ -46,6 +47,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class DatagramSubmissions {
     private final SubmissionQueue submissions;
     private final OperationTable operations;
+    private final PortMetricsRecorder metrics;
     /** Tells the socket's close that one of its operations has completed ({@link SocketCloses}). */
     private final Consumer<UringSocket> operationDone;
     /** The sender of the receive completion being delivered; null outside its handler. */
@@ -55,14 +57,25 @@ final class DatagramSubmissions {
     /** Receives the caller asked to cancel that have not completed yet: they are not re-armed. */
     private final Set<Long> cancelAsked = new HashSet<>();
 
-    DatagramSubmissions(SubmissionQueue submissions, OperationTable operations, Consumer<UringSocket> operationDone) {
+    DatagramSubmissions(SubmissionQueue submissions, OperationTable operations, PortMetricsRecorder metrics,
+                        Consumer<UringSocket> operationDone) {
         this.submissions = submissions;
         this.operations = operations;
+        this.metrics = metrics;
         this.operationDone = operationDone;
     }
 
+    /** Takes a slot for an operation of {@code kind} on {@code socket}, its buffer pinned to it. */
+    private long begin(int kind, UringSocket socket, ByteBuffer buffer) {
+        metrics.submitted();
+        long id = operations.acquireFor(kind, socket);
+        operations.pin(UserData.slot(id), buffer);
+        return id;
+    }
+
     /** The SENDMSG of a datagram of {@code buffer}'s remaining bytes to {@code target} (null: the peer). */
-    void prepareSendTo(UringSocket socket, long id, ByteBuffer buffer, InetSocketAddress target) {
+    long submitSendTo(UringSocket socket, ByteBuffer buffer, InetSocketAddress target) {
+        long id = begin(UserData.KIND_SEND_TO, socket, buffer);
         int slot = UserData.slot(id);
         long msghdr = writeMessage(slot, buffer);
         if (target != null) {
@@ -74,10 +87,12 @@ final class DatagramSubmissions {
         }
         submissions.prepare(IORING_OP_SENDMSG, socket.fd, id)
                 .address(operations.scratch(slot).address() + msghdr).opFlags(MSG_NOSIGNAL);
+        return id;
     }
 
     /** The RECVMSG of one datagram into {@code buffer}'s remaining bytes, its sender into the slot. */
-    void prepareReceiveFrom(UringSocket socket, long id, ByteBuffer buffer) {
+    long submitReceiveFrom(UringSocket socket, ByteBuffer buffer) {
+        long id = begin(UserData.KIND_RECEIVE_FROM, socket, buffer);
         int slot = UserData.slot(id);
         long msghdr = writeMessage(slot, buffer);
         MemorySegment scratch = operations.scratch(slot);
@@ -85,6 +100,7 @@ final class DatagramSubmissions {
         scratch.set(JAVA_LONG, msghdr + SocketLayouts.MSG_NAME, scratch.address() + name);
         scratch.set(JAVA_INT, msghdr + SocketLayouts.MSG_NAMELEN, Sockaddr.MAX_SIZE);
         submissions.prepare(IORING_OP_RECVMSG, socket.fd, id).address(scratch.address() + msghdr);
+        return id;
     }
 
     /** Whether a user_data kind is one of the operations here. */

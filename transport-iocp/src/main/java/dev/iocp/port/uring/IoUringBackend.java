@@ -4,9 +4,12 @@ import dev.iocp.port.Backend;
 import dev.iocp.port.BackendUnavailableException;
 import dev.iocp.port.CompletionPort;
 import dev.iocp.port.DatagramPortSocket;
+import dev.iocp.port.Errno;
 import dev.iocp.port.PortConfig;
+import dev.iocp.port.PortException;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.uring.sys.LinuxConstants;
+import dev.iocp.port.uring.sys.Syscalls;
 
 import java.io.IOException;
 import java.net.ProtocolFamily;
@@ -85,6 +88,20 @@ public final class IoUringBackend implements Backend {
         ensureAvailable();
         return new IoUringPort(this, config, firstSetupProfile, messageRingWakeups, poisonReleasedScratch,
                 receiveSettings);
+    }
+
+    /** SCM_RIGHTS over IORING_OP_SENDMSG and IORING_OP_RECVMSG ({@link DescriptorMessages}). */
+    @Override
+    public boolean passesDescriptors() {
+        return true;
+    }
+
+    @Override
+    public void closeDescriptor(int descriptor) throws IOException {
+        int rc = Syscalls.close(descriptor);
+        if (rc < 0) {
+            throw new PortException("close(" + descriptor + "): " + Errno.describe(rc), rc);
+        }
     }
 
     private void ensureAvailable() throws BackendUnavailableException {

@@ -69,6 +69,7 @@ public final class IoUringPort implements CompletionPort {
     private final SpliceSends splices;
     private final SendSubmissions sends;
     private final DatagramSubmissions datagrams;
+    private final DescriptorMessages descriptors;
     private final Waker waker;
     private final PostQueue posts = new PostQueue();
     private final RegisteredSockets sockets = new RegisteredSockets();
@@ -117,9 +118,10 @@ public final class IoUringPort implements CompletionPort {
         this.streams = new StreamReceives(arena, r.fd, submissions, operations, metrics, receiveSettings,
                 closes::operationDone);
         this.sends = new SendSubmissions(submissions, operations, IoUringProbe.RESULT.zeroCopySends());
-        this.datagrams = new DatagramSubmissions(submissions, operations, closes::operationDone);
-        this.driver = new RingDriver(this, r, operations, splices, sends, datagrams, w, posts, closes, unadopted, metrics,
-                streams, waitArgument);
+        this.datagrams = new DatagramSubmissions(submissions, operations, metrics, closes::operationDone);
+        this.descriptors = new DescriptorMessages(submissions, operations, metrics, closes::operationDone);
+        this.driver = new RingDriver(this, r, operations, splices, sends, datagrams, descriptors, w, posts, closes,
+                unadopted, metrics, streams, waitArgument);
         metrics.opened();
     }
 
@@ -296,9 +298,7 @@ public final class IoUringPort implements CompletionPort {
         UringSocket s = own(socket);
         SubmissionChecks.receiveBuffer(buffer);
         long address = DirectBuffers.address(buffer);
-        if (s.streamId != 0) {
-            throw new IllegalStateException(s + " has a stream receive in flight: no other receive beside it");
-        }
+        s.ensureNoStream();
         long id = begin(Operation.RECEIVE, s);
         s.receivesInFlight++;
         operations.pin(UserData.slot(id), buffer);
@@ -407,12 +407,7 @@ public final class IoUringPort implements CompletionPort {
         SubmissionChecks.sendBuffer(buffer);
         SubmissionChecks.sendTarget(s, target);
         DirectBuffers.requireDirect(buffer);
-        metrics.submitted();
-        long id = operations.acquire(UserData.KIND_SEND_TO, s.key, s);
-        s.inFlight++;
-        operations.pin(UserData.slot(id), buffer);
-        datagrams.prepareSendTo(s, id, buffer, target);
-        return id;
+        return datagrams.submitSendTo(s, buffer, target);
     }
 
     /** A RECVMSG whose sender and truncation the completion reads back ({@link DatagramSubmissions}). */
@@ -422,12 +417,7 @@ public final class IoUringPort implements CompletionPort {
         UringSocket s = own(socket);
         SubmissionChecks.receiveBuffer(buffer);
         DirectBuffers.requireDirect(buffer);
-        metrics.submitted();
-        long id = operations.acquire(UserData.KIND_RECEIVE_FROM, s.key, s);
-        s.inFlight++;
-        operations.pin(UserData.slot(id), buffer);
-        datagrams.prepareReceiveFrom(s, id, buffer);
-        return id;
+        return datagrams.submitReceiveFrom(s, buffer);
     }
 
     @Override
@@ -436,11 +426,29 @@ public final class IoUringPort implements CompletionPort {
         return datagrams.receivedFrom();
     }
 
+    /** A SENDMSG of one byte with the descriptors in an SCM_RIGHTS message ({@link DescriptorMessages}). */
+    @Override
+    public long submitSendDescriptors(PortSocket socket, int... descriptors) {
+        return this.descriptors.submitSend(own(socket), descriptors);
+    }
+
+    /** A RECVMSG with room for one message's descriptors ({@link DescriptorMessages}). */
+    @Override
+    public long submitReceiveDescriptors(PortSocket socket) {
+        return descriptors.submitReceive(own(socket));
+    }
+
+    @Override
+    public int[] adoptReceivedDescriptors() {
+        checkOwner();
+        return descriptors.adopt();
+    }
+
     @Override
     public long submitShutdown(PortSocket socket, ShutdownMode mode) {
         SubmissionChecks.streamSocket(socket);
         UringSocket s = own(socket);
-        int how = shutdownHow(SubmissionChecks.shutdownMode(mode));
+        int how = UringSocket.shutdownHow(SubmissionChecks.shutdownMode(mode));
         long id = begin(Operation.SHUTDOWN, s);
         submissions.prepare(IORING_OP_SHUTDOWN, s.fd, id).length(how);
         return id;
@@ -459,14 +467,6 @@ public final class IoUringPort implements CompletionPort {
     @Override
     public boolean watchesPeerClosure() {
         return true;
-    }
-
-    static int shutdownHow(ShutdownMode mode) {
-        return switch (mode) {
-            case INPUT -> SHUT_RD;
-            case OUTPUT -> SHUT_WR;
-            case BOTH -> SHUT_RDWR;
-        };
     }
 
     @Override

@@ -39,7 +39,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 final class OperationTable {
 
-    // Scratch layout of one slot: iovec[8] | msghdr | sockaddr_in6 | timespec | socklen_t.
+    // Scratch layout of one slot: iovec[8] | msghdr | sockaddr_in6 | timespec | socklen_t
+    // (a descriptor message's data bytes and control buffer overlay the unused parts).
     static final int INLINE_IOVECS = 8;
     static final long IOVEC_BYTES = 16;
     static final long IOVECS = 0;
@@ -57,6 +58,18 @@ final class OperationTable {
      * above: written over the iovecs and the msghdr, which a connect does not use.
      */
     static final long SOCKADDR_UN = IOVECS;
+    /**
+     * A descriptor message's data bytes ({@link DescriptorMessages}), just after the one iovec
+     * that points to them, within the iovec array such a message does not otherwise use.
+     */
+    static final long DESCRIPTOR_DATA = IOVECS + IOVEC_BYTES;
+    static final int DESCRIPTOR_DATA_BYTES = 64;
+    /**
+     * A descriptor message's control buffer, over the sockaddr and the timespec, which such a
+     * message does not use: 48 bytes, {@code CMSG_SPACE} of 8 descriptors.
+     */
+    static final long CONTROL = SOCKADDR;
+    static final long CONTROL_BYTES = SOCKADDR_LENGTH - SOCKADDR;
     static final long SCRATCH_BYTES = 256;
 
     private static final int CHUNK_SHIFT = 8;
@@ -113,6 +126,13 @@ final class OperationTable {
         busy[slot >>> 6] |= 1L << slot;
         inUse++;
         return UserData.encode(slot, kind, generations[slot]);
+    }
+
+    /** Takes a slot for an operation of {@code kind} on {@code socket}, which counts it as in flight. */
+    long acquireFor(int kind, UringSocket socket) {
+        long id = acquire(kind, socket.key, socket);
+        socket.inFlight++;
+        return id;
     }
 
     /**

@@ -26,7 +26,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * Drives an {@link IoUringPort}'s ring on the owner thread: enters the kernel to submit what is
  * staged and to wait for completions, and routes each CQE that comes back to the operation it
- * completes (the wake-up, a stream receive, a datagram, a splice step, a close held back, a
+ * completes (the wake-up, a stream receive, a datagram, a descriptor message, a splice step, a close held back, a
  * zero-copy send's two completions, an accept); and, when the port closes, cancels everything
  * and reaps until it has all completed.
  *
@@ -51,6 +51,7 @@ final class RingDriver {
     private final SpliceSends splices;
     private final SendSubmissions sends;
     private final DatagramSubmissions datagrams;
+    private final DescriptorMessages descriptors;
     private final Waker waker;
     private final PostQueue posts;
     private final SocketCloses closes;
@@ -68,8 +69,8 @@ final class RingDriver {
     private InetSocketAddress lastAcceptedPeer;
 
     RingDriver(IoUringPort port, Ring ring, OperationTable operations, SpliceSends splices, SendSubmissions sends,
-               DatagramSubmissions datagrams, Waker waker, PostQueue posts, SocketCloses closes,
-               UnadoptedAccepts unadopted, PortMetricsRecorder metrics, StreamReceives streams,
+               DatagramSubmissions datagrams, DescriptorMessages descriptors, Waker waker, PostQueue posts,
+               SocketCloses closes, UnadoptedAccepts unadopted, PortMetricsRecorder metrics, StreamReceives streams,
                MemorySegment waitArgument) {
         this.port = port;
         this.ring = ring;
@@ -79,6 +80,7 @@ final class RingDriver {
         this.splices = splices;
         this.sends = sends;
         this.datagrams = datagrams;
+        this.descriptors = descriptors;
         this.waker = waker;
         this.posts = posts;
         this.closes = closes;
@@ -275,6 +277,9 @@ final class RingDriver {
         }
         if (DatagramSubmissions.isDatagramKind(kind)) {
             return datagrams.completed(userData, kind, result, cqeFlags, port.isClosed(), handler);
+        }
+        if (DescriptorMessages.isDescriptorKind(kind)) {
+            return descriptors.completed(userData, kind, result, cqeFlags, handler);
         }
         if (kind >= UserData.KIND_SPLICE_IN && kind <= UserData.KIND_SPLICE_DONE) {
             result = splices.stepCompleted(userData, kind, result);

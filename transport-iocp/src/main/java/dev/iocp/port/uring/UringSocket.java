@@ -184,6 +184,13 @@ class UringSocket implements PortSocket {
         }
     }
 
+    /** Refuses another receive beside the stream receive, which would take its data. */
+    void ensureNoStream() {
+        if (streamId != 0) {
+            throw new IllegalStateException(this + " has a stream receive in flight: no other receive beside it");
+        }
+    }
+
     boolean isUnixDomain() {
         return domain == LinuxConstants.AF_UNIX;
     }
@@ -438,10 +445,18 @@ class UringSocket implements PortSocket {
     @Override
     public void shutdown(ShutdownMode mode) throws IOException {
         ensureOpen();
-        int rc = Syscalls.shutdown(fd, IoUringPort.shutdownHow(mode));
+        int rc = Syscalls.shutdown(fd, shutdownHow(mode));
         if (rc < 0) {
             throw new PortException("shutdown(" + mode + ", fd " + fd + "): " + Errno.describe(rc), rc);
         }
+    }
+
+    static int shutdownHow(ShutdownMode mode) {
+        return switch (mode) {
+            case INPUT -> LinuxConstants.SHUT_RD;
+            case OUTPUT -> LinuxConstants.SHUT_WR;
+            case BOTH -> LinuxConstants.SHUT_RDWR;
+        };
     }
 
     @Override

@@ -314,6 +314,21 @@ public final class FaultInjectingPort implements CompletionPort {
     }
 
     @Override
+    public long submitSendDescriptors(PortSocket socket, int... descriptors) {
+        return delegate.submitSendDescriptors(socket, descriptors);
+    }
+
+    @Override
+    public long submitReceiveDescriptors(PortSocket socket) {
+        return delegate.submitReceiveDescriptors(socket);
+    }
+
+    @Override
+    public int[] adoptReceivedDescriptors() {
+        return delegate.adoptReceivedDescriptors();
+    }
+
+    @Override
     public boolean watchesPeerClosure() {
         return delegate.watchesPeerClosure();
     }

@@ -157,6 +157,12 @@ public final class LinuxConstants {
     public static final int MSG_NOSIGNAL = 0x4000;
     /** In a received msghdr's {@code msg_flags}: the datagram was longer than the buffers. */
     public static final int MSG_TRUNC = 0x20;
+    /** In a received msghdr's {@code msg_flags}: control data (descriptors) did not fit the buffer. */
+    public static final int MSG_CTRUNC = 0x8;
+    /** A receive's flag: descriptors received with {@code SCM_RIGHTS} are made close-on-exec. */
+    public static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    /** A control message of level {@link #SOL_SOCKET} carrying descriptors ({@code unix(7)}). */
+    public static final int SCM_RIGHTS = 1;
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;

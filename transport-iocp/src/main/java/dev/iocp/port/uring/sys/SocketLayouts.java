@@ -9,7 +9,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The socket structures datagram sockets hand the kernel, as {@link StructLayout}s with their
  * offsets derived by name (x86-64 and aarch64 agree on all of them):
- * {@code struct msghdr} ({@code sendmsg(2)}/{@code recvmsg(2)}), {@code struct ip_mreqn}
+ * {@code struct msghdr} ({@code sendmsg(2)}/{@code recvmsg(2)}) and the {@code struct cmsghdr}
+ * of its control messages ({@code cmsg(3)}), {@code struct ip_mreqn}
  * ({@code IP_MULTICAST_IF}) and RFC 3678's {@code struct group_req}/{@code group_source_req}
  * ({@code MCAST_JOIN_GROUP} and friends, {@code ip(7)}, {@code ipv6(7)}).
  */
@@ -28,6 +29,31 @@ public final class SocketLayouts {
     public static final long MSG_CONTROL = IoUringLayouts.offset(MSGHDR, "msg_control");
     public static final long MSG_CONTROLLEN = IoUringLayouts.offset(MSGHDR, "msg_controllen");
     public static final long MSG_FLAGS = IoUringLayouts.offset(MSGHDR, "msg_flags");
+
+    /**
+     * {@code struct cmsghdr} (16 bytes): the header of a control message, whose data follows it
+     * ({@code CMSG_DATA}); messages follow one another {@code CMSG_ALIGN}ed to 8 bytes.
+     */
+    public static final StructLayout CMSGHDR = MemoryLayout.structLayout(
+            JAVA_LONG.withName("cmsg_len"), JAVA_INT.withName("cmsg_level"), JAVA_INT.withName("cmsg_type"));
+    public static final long CMSG_LEN = IoUringLayouts.offset(CMSGHDR, "cmsg_len");
+    public static final long CMSG_LEVEL = IoUringLayouts.offset(CMSGHDR, "cmsg_level");
+    public static final long CMSG_TYPE = IoUringLayouts.offset(CMSGHDR, "cmsg_type");
+
+    /** {@code CMSG_ALIGN}: control messages and their data start at multiples of 8. */
+    public static long cmsgAlign(long length) {
+        return (length + 7) & ~7L;
+    }
+
+    /** {@code CMSG_LEN(dataBytes)}: the {@code cmsg_len} of a message with that much data. */
+    public static long cmsgLength(long dataBytes) {
+        return cmsgAlign(CMSGHDR.byteSize()) + dataBytes;
+    }
+
+    /** {@code CMSG_SPACE(dataBytes)}: the room a message with that much data takes, padding included. */
+    public static long cmsgSpace(long dataBytes) {
+        return cmsgAlign(CMSGHDR.byteSize()) + cmsgAlign(dataBytes);
+    }
 
     /** {@code struct ip_mreqn} (12 bytes): group, local address, interface index. */
     public static final StructLayout IP_MREQN = MemoryLayout.structLayout(

@@ -1,0 +1,140 @@
+package dev.iocp.channel;
+
+import dev.iocp.port.Errno;
+import dev.iocp.port.SubmissionChecks;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.unix.DomainSocketReadMode;
+
+import java.io.IOException;
+
+/**
+ * The reads of an {@link IocpDomainSocketChannel} in {@link DomainSocketReadMode#FILE_DESCRIPTORS}:
+ * instead of the armed stream receive, one descriptor receive at a time
+ * ({@link IocpIoRegistration#submitReceiveDescriptors()}), re-armed as it completes while the
+ * channel reads, and each descriptor that arrives fired as an {@link IocpFileDescriptor}, in the
+ * order sent, one message each, counted by the {@link RecvByteBufAllocator} handle as the stream's
+ * reads are; the batch ends with channelReadComplete where the stream's would.
+ *
+ * <p>The data bytes a descriptor receive takes are not delivered, as on epoll: each descriptor
+ * message's carrying byte, and bytes sent without descriptors before it (a receive takes them
+ * with the next descriptors, or alone). The end of input and errors end the input as they do in
+ * the byte mode (the input side's {@code readEnded}).
+ *
+ * <p><b>Switching modes.</b> A change takes effect on the next read: the receive armed for the
+ * other mode is cancelled ({@link #readModeChanged}), and the next is of the new mode. What the
+ * armed one took before its cancellation took effect is still delivered as that mode delivers it,
+ * so with auto-read on a switch races with what the peer is sending; with auto-read off, switched
+ * between reads, nothing is armed to race.
+ *
+ * <p><b>Ownership.</b> Received descriptors are the port's until this class adopts them, which it
+ * does only to fire them at once: a completion that comes while the channel is closing or
+ * deregistered leaves them to the port, which closes them. Once fired they are the application's
+ * (see {@link IocpFileDescriptor}); one adopted but not fired (the channel closed from an earlier
+ * descriptor's channelRead) is closed here.
+ */
+final class DescriptorReads {
+    private final AbstractIocpStreamInputChannel channel;
+    /** The descriptor receive in flight, or 0. */
+    private long receiveId;
+
+    DescriptorReads(AbstractIocpStreamInputChannel channel) {
+        this.channel = channel;
+    }
+
+    /** Whether the channel's reads take descriptors now (the mode may change from any thread). */
+    boolean readsNow() {
+        return ((IocpDomainSocketChannel) channel).config().getReadMode() == DomainSocketReadMode.FILE_DESCRIPTORS;
+    }
+
+    /** Whether the read the channel has armed is a descriptor receive. */
+    boolean receiving() {
+        return receiveId != 0;
+    }
+
+    /** Arms a descriptor receive; returns its id, the channel's read in flight. */
+    long submitReceive(IocpIoRegistration registration) {
+        receiveId = registration.submitReceiveDescriptors();
+        return receiveId;
+    }
+
+    /**
+     * The read mode changed (on the channel's loop): the read armed for the other mode, if any,
+     * is stopped; its final completion arms the next read, of the new mode, if the channel reads.
+     */
+    void readModeChanged(AbstractIocpStreamInputChannel.StreamInputUnsafe unsafe) {
+        IocpIoRegistration registration = channel.registration;
+        if (channel.readId == 0 || channel.closing || registration == null || !registration.isValid()
+                || receiving() == readsNow()) {
+            return;
+        }
+        if (receiving()) {
+            registration.submitCancel(receiveId);
+        } else {
+            unsafe.stopStream();
+        }
+    }
+
+    /** The descriptor receive completed with {@code result} data bytes (0: the end of input) or -errno. */
+    void received(AbstractIocpStreamInputChannel.StreamInputUnsafe unsafe, int result, int flags) {
+        receiveId = 0;
+        channel.readId = 0;
+        IocpIoRegistration registration = channel.registration;
+        if (!registration.isValid() || channel.closing) {
+            return; // nothing is read after close() or deregister(); the port closes what came
+        }
+        if (result == -Errno.EMSGSIZE) {
+            // An IOException: it ends the input, as any receive error does.
+            unsafe.readFailed(new IOException("a message carried more descriptors than a receive takes ("
+                    + SubmissionChecks.MAX_PASSED_DESCRIPTORS + "): the port closed those that arrived",
+                    channel.failure("receive descriptors", result)));
+            return;
+        }
+        if (result <= 0) {
+            unsafe.readEnded(result); // cancelled (a mode change, back-pressure), the end, an error
+            return;
+        }
+        deliver(unsafe, registration, registration.adoptReceivedDescriptors(), result, flags);
+        if (unsafe.wantsData()) {
+            unsafe.scheduleRead();
+        }
+    }
+
+    private void deliver(AbstractIocpStreamInputChannel.StreamInputUnsafe unsafe, IocpIoRegistration registration,
+                         int[] descriptors, int bytes, int flags) {
+        if (descriptors.length == 0) {
+            return; // bytes sent without a descriptor: not delivered in this mode
+        }
+        RecvByteBufAllocator.Handle handle = unsafe.recvBufAllocHandle();
+        ChannelPipeline pipeline = channel.pipeline();
+        int fired = 0;
+        try {
+            unsafe.startBatch(handle);
+            handle.attemptedBytesRead(bytes);
+            handle.lastBytesRead(bytes);
+            while (fired < descriptors.length) {
+                IocpFileDescriptor descriptor = new IocpFileDescriptor(descriptors[fired], registration.port().backend());
+                fired++;
+                unsafe.fireMessage(handle, pipeline, descriptor);
+                if (channel.closing || !registration.isValid()) {
+                    unsafe.endBatch(handle, pipeline); // the rest is dropped, as after close() in NIO's loop
+                    return;
+                }
+            }
+            unsafe.arrivalDelivered(handle, pipeline, flags);
+        } finally {
+            closeUnfired(registration, descriptors, fired);
+        }
+    }
+
+    /** Closes the adopted descriptors from {@code fired} on: this channel owns them and will not deliver them. */
+    private static void closeUnfired(IocpIoRegistration registration, int[] descriptors, int fired) {
+        for (int i = fired; i < descriptors.length; i++) {
+            try {
+                registration.port().backend().closeDescriptor(descriptors[i]);
+            } catch (IOException e) {
+                // Not open (EBADF): nothing is left to leak.
+            }
+        }
+    }
+}
