@@ -4,17 +4,20 @@ import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
+import dev.iocp.port.PortMetricsRecorder;
 import dev.iocp.port.uring.sys.Sockaddr;
 import dev.iocp.port.uring.sys.SocketLayouts;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
 
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_CQE_F_SOCK_NONEMPTY;
+import static dev.iocp.port.uring.sys.LinuxConstants.IOSQE_IO_LINK;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_RECVMSG;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_SENDMSG;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_RECVSEND_POLL_FIRST;
@@ -42,27 +45,97 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * re-armed here, in its slot and under its id, so that it completes with a datagram or a real
  * error only ({@link #rearm}); one the caller asked to cancel meanwhile, or whose socket is
  * closing, completes as cancelled instead.
+ *
+ * <p><b>Batches of sends</b> ({@link #sendChain}) are one {@code IOSQE_IO_LINK} chain: the kernel
+ * starts each SENDMSG once the one before it has completed, so a send that finds the send buffer
+ * full waits (its poll armed) with the rest of the chain behind it, and the datagrams leave in
+ * order; independent sends waiting together would be woken newest first. A link that does not
+ * succeed (an error, or an {@code EAGAIN} re-armed here, which goes alone) ends the chain: the
+ * kernel completes the sends after it with {@code -ECANCELED}, unsent, and the caller sends them
+ * again once the whole batch is in. A cancellation finds only the send under way (one waiting
+ * for its turn is in no list the kernel searches), and ends the rest with it; so does a socket's
+ * close, which cancels everything of its descriptor. The kernel looks a linked request's
+ * descriptor up only when the request's turn comes, so a socket with chained sends in flight
+ * ({@link UringSocket#linkedSends}) hands its CLOSE to the kernel only once they have all
+ * completed ({@link SocketCloses}): else the later ones would find the number closed
+ * ({@code EBADF}), or naming another socket.
  */
 final class DatagramSubmissions {
     private final SubmissionQueue submissions;
     private final OperationTable operations;
     /** Tells the socket's close that one of its operations has completed ({@link SocketCloses}). */
     private final Consumer<UringSocket> operationDone;
+    private final PortMetricsRecorder metrics;
     /** The sender of the receive completion being delivered; null outside its handler. */
     private InetSocketAddress receivedFrom;
     /** The last sender decoded: the next shares its objects where it is the same peer. */
     private InetSocketAddress lastSender;
     /** Receives the caller asked to cancel that have not completed yet: they are not re-armed. */
     private final Set<Long> cancelAsked = new HashSet<>();
+    /** The slots of sends submitted in a chain that have not completed yet ({@link UringSocket#linkedSends}). */
+    private final BitSet linkedSlots = new BitSet();
 
-    DatagramSubmissions(SubmissionQueue submissions, OperationTable operations, Consumer<UringSocket> operationDone) {
+    DatagramSubmissions(SubmissionQueue submissions, OperationTable operations, PortMetricsRecorder metrics,
+                        Consumer<UringSocket> operationDone) {
         this.submissions = submissions;
         this.operations = operations;
+        this.metrics = metrics;
         this.operationDone = operationDone;
     }
 
+    /**
+     * Submits a send-to whose arguments the port has checked. {@code linked}: the next entry
+     * prepared waits for this one's result ({@code IOSQE_IO_LINK}).
+     */
+    long sendTo(UringSocket socket, ByteBuffer buffer, InetSocketAddress target, boolean linked) {
+        long id = begin(UserData.KIND_SEND_TO, socket);
+        operations.pin(UserData.slot(id), buffer);
+        prepareSendTo(socket, id, buffer, target);
+        if (linked) {
+            submissions.flags(IOSQE_IO_LINK);
+        }
+        return id;
+    }
+
+    /**
+     * Submits checked send-tos as one link chain (see the class comment), as many as the ring
+     * holds ({@link SubmissionQueue#canLink}): a chain cut across two submissions would run as
+     * two.
+     *
+     * @return how many were submitted, their ids in {@code ids}
+     */
+    int sendChain(UringSocket socket, ByteBuffer[] buffers, InetSocketAddress[] targets, int count, long[] ids) {
+        int length = Math.min(count, submissions.capacity());
+        if (length > 1) {
+            submissions.beginChain(length);
+        }
+        for (int i = 0; i < length; i++) {
+            ids[i] = sendTo(socket, buffers[i], targets[i], i < length - 1);
+            if (length > 1) {
+                linkedSlots.set(UserData.slot(ids[i]));
+                socket.linkedSends++;
+            }
+        }
+        return length;
+    }
+
+    /** Submits a receive-from whose arguments the port has checked. */
+    long receiveFrom(UringSocket socket, ByteBuffer buffer) {
+        long id = begin(UserData.KIND_RECEIVE_FROM, socket);
+        operations.pin(UserData.slot(id), buffer);
+        prepareReceiveFrom(socket, id, buffer);
+        return id;
+    }
+
+    private long begin(int kind, UringSocket socket) {
+        metrics.submitted();
+        long id = operations.acquire(kind, socket.key, socket);
+        socket.inFlight++;
+        return id;
+    }
+
     /** The SENDMSG of a datagram of {@code buffer}'s remaining bytes to {@code target} (null: the peer). */
-    void prepareSendTo(UringSocket socket, long id, ByteBuffer buffer, InetSocketAddress target) {
+    private void prepareSendTo(UringSocket socket, long id, ByteBuffer buffer, InetSocketAddress target) {
         int slot = UserData.slot(id);
         long msghdr = writeMessage(slot, buffer);
         if (target != null) {
@@ -77,7 +150,7 @@ final class DatagramSubmissions {
     }
 
     /** The RECVMSG of one datagram into {@code buffer}'s remaining bytes, its sender into the slot. */
-    void prepareReceiveFrom(UringSocket socket, long id, ByteBuffer buffer) {
+    private void prepareReceiveFrom(UringSocket socket, long id, ByteBuffer buffer) {
         int slot = UserData.slot(id);
         long msghdr = writeMessage(slot, buffer);
         MemorySegment scratch = operations.scratch(slot);
@@ -158,6 +231,10 @@ final class DatagramSubmissions {
             result = -Errno.ECANCELED; // it was asked to stop, and had not started
         }
         if (kind == UserData.KIND_SEND_TO) {
+            if (linkedSlots.get(slot)) {
+                linkedSlots.clear(slot);
+                socket.linkedSends--;
+            }
             operations.release(slot);
             operationDone.accept(socket);
             handler.onCompletion(key, Operation.SEND, result, 0, userData);

@@ -117,7 +117,7 @@ public final class IoUringPort implements CompletionPort {
         this.streams = new StreamReceives(arena, r.fd, submissions, operations, metrics, receiveSettings,
                 closes::operationDone);
         this.sends = new SendSubmissions(submissions, operations, IoUringProbe.RESULT.zeroCopySends());
-        this.datagrams = new DatagramSubmissions(submissions, operations, closes::operationDone);
+        this.datagrams = new DatagramSubmissions(submissions, operations, metrics, closes::operationDone);
         this.driver = new RingDriver(this, r, operations, splices, sends, datagrams, w, posts, closes, unadopted, metrics,
                 streams, waitArgument);
         metrics.opened();
@@ -407,12 +407,17 @@ public final class IoUringPort implements CompletionPort {
         SubmissionChecks.sendBuffer(buffer);
         SubmissionChecks.sendTarget(s, target);
         DirectBuffers.requireDirect(buffer);
-        metrics.submitted();
-        long id = operations.acquire(UserData.KIND_SEND_TO, s.key, s);
-        s.inFlight++;
-        operations.pin(UserData.slot(id), buffer);
-        datagrams.prepareSendTo(s, id, buffer, target);
-        return id;
+        return datagrams.sendTo(s, buffer, target, false);
+    }
+
+    /** SENDMSGs linked into one chain, as long as the ring holds ({@link DatagramSubmissions#sendChain}). */
+    @Override
+    public int submitSendsTo(PortSocket socket, ByteBuffer[] buffers, InetSocketAddress[] targets, int count, long[] ids) {
+        SubmissionChecks.datagramSocket(socket);
+        UringSocket s = own(socket);
+        SubmissionChecks.sendsTo(s, buffers, targets, count, ids);
+        DirectBuffers.requireDirect(buffers, count);
+        return datagrams.sendChain(s, buffers, targets, count, ids);
     }
 
     /** A RECVMSG whose sender and truncation the completion reads back ({@link DatagramSubmissions}). */
@@ -422,12 +427,7 @@ public final class IoUringPort implements CompletionPort {
         UringSocket s = own(socket);
         SubmissionChecks.receiveBuffer(buffer);
         DirectBuffers.requireDirect(buffer);
-        metrics.submitted();
-        long id = operations.acquire(UserData.KIND_RECEIVE_FROM, s.key, s);
-        s.inFlight++;
-        operations.pin(UserData.slot(id), buffer);
-        datagrams.prepareReceiveFrom(s, id, buffer);
-        return id;
+        return datagrams.receiveFrom(s, buffer);
     }
 
     @Override
