@@ -16,7 +16,10 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import static dev.iocp.port.uring.sys.LinuxConstants.IORING_ASYNC_CANCEL_ALL;
+import static dev.iocp.port.uring.sys.LinuxConstants.IORING_ASYNC_CANCEL_FD;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_CQE_F_SOCK_NONEMPTY;
+import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_ASYNC_CANCEL;
 import static dev.iocp.port.uring.sys.LinuxConstants.IOSQE_IO_LINK;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_RECVMSG;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_SENDMSG;
@@ -58,9 +61,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * descriptor up only when the request's turn comes, so a socket with chained sends in flight
  * ({@link UringSocket#linkedSends}) hands its CLOSE to the kernel only once they have all
  * completed ({@link SocketCloses}): else the later ones would find the number closed
- * ({@code EBADF}), or naming another socket.
+ * ({@code EBADF}), or naming another socket. Meanwhile each send of the chain that goes
+ * cancels the socket's operations again, so that the next one, which the close's cancellation
+ * could not find, ends the chain as soon as it starts.
  */
 final class DatagramSubmissions {
+    private static final long INTERNAL_CANCEL = UserData.encode(0, UserData.KIND_INTERNAL_CANCEL, 0);
     private final SubmissionQueue submissions;
     private final OperationTable operations;
     /** Tells the socket's close that one of its operations has completed ({@link SocketCloses}). */
@@ -233,7 +239,12 @@ final class DatagramSubmissions {
         if (kind == UserData.KIND_SEND_TO) {
             if (linkedSlots.get(slot)) {
                 linkedSlots.clear(slot);
-                socket.linkedSends--;
+                if (--socket.linkedSends > 0 && result >= 0 && socket.state == UringSocket.State.CLOSING) {
+                    // The chain goes on, and its next send starts only now, after the close's
+                    // cancellation: cancel again (the descriptor is open until the chain is done).
+                    submissions.prepare(IORING_OP_ASYNC_CANCEL, socket.fd, INTERNAL_CANCEL)
+                            .opFlags(IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL);
+                }
             }
             operations.release(slot);
             operationDone.accept(socket);
