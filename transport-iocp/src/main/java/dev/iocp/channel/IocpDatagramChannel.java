@@ -294,7 +294,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     }
 
     private IOException receiveError(int result) {
-        return DatagramErrors.ofReceive((PortException) failure("recvmsg", result));
+        return DatagramErrors.of((PortException) failure("recvmsg", result));
     }
 
     private Throwable sendFailure(int result) {
