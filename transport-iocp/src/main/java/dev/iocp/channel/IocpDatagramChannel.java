@@ -192,10 +192,10 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
 
     /**
      * Submits the flushed messages not yet in flight. Where the port {@linkplain
-     * IocpIoRegistration#keepsDatagramSendOrder keeps a socket's sends in order}, as many as
-     * {@link DatagramSends#MAX_IN_FLIGHT} are in flight, each going as one before it completes;
-     * else (io_uring: sends that wait for room in the send buffer are woken newest first) they go
-     * as one ordered batch while nothing is in flight ({@link DatagramSendBatch}).
+     * IocpIoRegistration#keepsDatagramSendOrder keeps a socket's sends in order}, up to
+     * {@link DatagramSends#MAX_IN_FLIGHT} are in flight, another going as each completes; else
+     * (io_uring: sends that wait for room in the send buffer are woken newest first) they go as
+     * one ordered batch when nothing is in flight ({@link DatagramSendBatch}).
      */
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {

@@ -20,10 +20,10 @@ import static dev.iocp.port.uring.sys.LinuxConstants.IORING_ASYNC_CANCEL_ALL;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_ASYNC_CANCEL_FD;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_CQE_F_SOCK_NONEMPTY;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_ASYNC_CANCEL;
-import static dev.iocp.port.uring.sys.LinuxConstants.IOSQE_IO_LINK;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_RECVMSG;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_SENDMSG;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_RECVSEND_POLL_FIRST;
+import static dev.iocp.port.uring.sys.LinuxConstants.IOSQE_IO_LINK;
 import static dev.iocp.port.uring.sys.LinuxConstants.MSG_NOSIGNAL;
 import static dev.iocp.port.uring.sys.LinuxConstants.MSG_TRUNC;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -62,11 +62,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * ({@link UringSocket#linkedSends}) hands its CLOSE to the kernel only once they have all
  * completed ({@link SocketCloses}): else the later ones would find the number closed
  * ({@code EBADF}), or naming another socket. Meanwhile each send of the chain that goes
- * cancels the socket's operations again, so that the next one, which the close's cancellation
- * could not find, ends the chain as soon as it starts.
+ * cancels the socket's operations again (also while the port closes), so that the next one,
+ * which the close's cancellation could not find, ends the chain as soon as it starts.
  */
 final class DatagramSubmissions {
     private static final long INTERNAL_CANCEL = UserData.encode(0, UserData.KIND_INTERNAL_CANCEL, 0);
+
     private final SubmissionQueue submissions;
     private final OperationTable operations;
     /** Tells the socket's close that one of its operations has completed ({@link SocketCloses}). */
@@ -239,7 +240,8 @@ final class DatagramSubmissions {
         if (kind == UserData.KIND_SEND_TO) {
             if (linkedSlots.get(slot)) {
                 linkedSlots.clear(slot);
-                if (--socket.linkedSends > 0 && result >= 0 && socket.state == UringSocket.State.CLOSING) {
+                if (--socket.linkedSends > 0 && result >= 0
+                        && (socket.state == UringSocket.State.CLOSING || portClosing)) {
                     // The chain goes on, and its next send starts only now, after the close's
                     // cancellation: cancel again (the descriptor is open until the chain is done).
                     submissions.prepare(IORING_OP_ASYNC_CANCEL, socket.fd, INTERNAL_CANCEL)
