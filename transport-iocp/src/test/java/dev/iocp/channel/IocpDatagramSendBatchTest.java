@@ -12,7 +12,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.CharsetUtil;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,48 +152,56 @@ class IocpDatagramSendBatchTest {
         return null;
     }
 
-    /** A member of {@code groupAddress} on {@code on}, with a receive buffer large enough to miss nothing. */
-    private static java.nio.channels.DatagramChannel member(InetAddress groupAddress, NetworkInterface on)
-            throws IOException {
-        java.nio.channels.DatagramChannel member = java.nio.channels.DatagramChannel.open(StandardProtocolFamily.INET);
-        member.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        member.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
-        member.bind(new InetSocketAddress(0));
-        member.join(groupAddress, on);
-        return member;
-    }
+    /**
+     * A member of a multicast group on a real interface, with a receive buffer large enough to
+     * miss nothing, and a sender to it with the smallest send buffer: its sends wait for the
+     * interface, and their copies looped back to the member show the order they left in.
+     */
+    private record GroupSend(java.nio.channels.DatagramChannel member, InetSocketAddress to, DatagramChannel sender)
+            implements AutoCloseable {
 
-    /** A sender to groups on {@code on} with the smallest send buffer: its sends wait for the interface. */
-    private static DatagramChannel smallBufferSender(NetworkInterface on) throws InterruptedException {
-        return (DatagramChannel) new Bootstrap().group(group)
-                .channelFactory(() -> new IocpDatagramChannel(StandardProtocolFamily.INET))
-                .option(ChannelOption.SO_SNDBUF, 1).option(ChannelOption.IP_MULTICAST_IF, on)
-                .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false)
-                .handler(new ChannelInboundHandlerAdapter()).bind(new InetSocketAddress(0)).sync().channel();
+        /** Skips the test where no interface takes multicast (see {@link #multicastInterface}). */
+        static GroupSend open(String multicastGroup) throws Exception {
+            NetworkInterface on = multicastInterface();
+            InetAddress groupAddress = InetAddress.getByName(multicastGroup);
+            java.nio.channels.DatagramChannel member = java.nio.channels.DatagramChannel.open(StandardProtocolFamily.INET);
+            member.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            member.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
+            member.bind(new InetSocketAddress(0));
+            member.join(groupAddress, on);
+            InetSocketAddress to = new InetSocketAddress(groupAddress, ((InetSocketAddress) member.getLocalAddress()).getPort());
+            DatagramChannel sender = (DatagramChannel) new Bootstrap().group(group)
+                    .channelFactory(() -> new IocpDatagramChannel(StandardProtocolFamily.INET))
+                    .option(ChannelOption.SO_SNDBUF, 1).option(ChannelOption.IP_MULTICAST_IF, on)
+                    .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false)
+                    .handler(new ChannelInboundHandlerAdapter()).bind(new InetSocketAddress(0)).sync().channel();
+            return new GroupSend(member, to, sender);
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                sender.close().sync();
+            } finally {
+                member.close();
+            }
+        }
     }
 
     // ---- order --------------------------------------------------------------------------------
 
     @Test
     void aFlushOfDatagramsThatWaitForRoomInTheSendBufferLeavesInWriteOrder() throws Exception {
-        NetworkInterface on = multicastInterface();
-        InetAddress groupAddress = InetAddress.getByName("239.255.41.9");
-        try (java.nio.channels.DatagramChannel member = member(groupAddress, on)) {
-            InetSocketAddress to = new InetSocketAddress(groupAddress, ((InetSocketAddress) member.getLocalAddress()).getPort());
-            DatagramChannel sender = smallBufferSender(on);
-            try {
-                int count = 2000;
-                Flush flush = flushNumbered(sender, to, count, -1, false);
-                List<Integer> received = receiveNumbers(member, count);
-                flush.awaitInOrder();
-                for (ChannelFuture write : flush.writes()) {
-                    assertTrue(write.isSuccess(), () -> String.valueOf(write.cause()));
-                }
-                assertIncreasing(received);
-                assertEquals(count, received.size(), "none lost: the member's buffer holds them all");
-            } finally {
-                sender.close().sync();
+        try (GroupSend send = GroupSend.open("239.255.41.9")) {
+            int count = 2000;
+            Flush flush = flushNumbered(send.sender(), send.to(), count, -1, false);
+            List<Integer> received = receiveNumbers(send.member(), count);
+            flush.awaitInOrder();
+            for (ChannelFuture write : flush.writes()) {
+                assertTrue(write.isSuccess(), () -> String.valueOf(write.cause()));
             }
+            assertIncreasing(received);
+            assertEquals(count, received.size(), "none lost: the member's buffer holds them all");
         }
     }
 
@@ -320,15 +327,11 @@ class IocpDatagramSendBatchTest {
 
     @Test
     void closingWithABatchWaitingForRoomCompletesEveryPromiseAndLeaksNothing() throws Exception {
-        NetworkInterface on = multicastInterface();
-        InetAddress groupAddress = InetAddress.getByName("239.255.41.10");
-        try (java.nio.channels.DatagramChannel member = member(groupAddress, on)) {
-            InetSocketAddress to = new InetSocketAddress(groupAddress, ((InetSocketAddress) member.getLocalAddress()).getPort());
-            DatagramChannel sender = smallBufferSender(on);
-            Flush flush = flushNumbered(sender, to, 2000, -1, true);
-            assertTrue(sender.closeFuture().await(30, TimeUnit.SECONDS), "closed");
+        try (GroupSend send = GroupSend.open("239.255.41.10")) {
+            Flush flush = flushNumbered(send.sender(), send.to(), 2000, -1, true);
+            assertTrue(send.sender().closeFuture().await(30, TimeUnit.SECONDS), "closed");
             assertSentThenClosed(flush);
-            List<Integer> received = receiveNumbers(member, 2000);
+            List<Integer> received = receiveNumbers(send.member(), 2000);
             assertIncreasing(received);
             assertTrue(received.size() < 2000, "the close stopped sends in flight or queued: " + received.size());
         }
