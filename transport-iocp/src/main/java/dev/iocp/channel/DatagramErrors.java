@@ -18,12 +18,13 @@ final class DatagramErrors {
     }
 
     /**
-     * A failed receive's error as the exception NIO's datagram channel would surface: the JDK's
-     * classes for what it maps ({@code ECONNREFUSED} on a receive is {@link PortUnreachableException},
+     * A failed receive's or send's error as the exception NIO's datagram channel would surface:
+     * the JDK's classes for what it maps ({@code ECONNREFUSED} is {@link PortUnreachableException},
      * {@code EHOSTUNREACH} {@link NoRouteToHostException}, {@code EPROTO} {@link ProtocolException}),
-     * else a {@link SocketException}; the message names the errno, and the cause carries it.
+     * else a {@link SocketException} ({@code EMSGSIZE}, a datagram too large, among them); the
+     * message names the errno, and the cause carries it.
      */
-    static IOException ofReceive(PortException cause) {
+    static IOException of(PortException cause) {
         IOException error = switch (cause.errno()) {
             case Errno.ECONNREFUSED -> new PortUnreachableException(cause.getMessage());
             case Errno.EHOSTUNREACH -> new NoRouteToHostException(cause.getMessage());
@@ -34,17 +35,17 @@ final class DatagramErrors {
         return error;
     }
 
-    /** What a failed send's promise fails with ({@code result}, described by {@code failure}): as NIO's datagram channel. */
+    /**
+     * What a failed send's promise fails with ({@code result}, described by {@code failure}): as
+     * NIO's datagram channel, the error's exception as {@link #of} maps it.
+     */
     static Throwable ofSend(int result, PortException failure) {
-        if (result == -Errno.ECONNREFUSED) {
-            return new PortUnreachableException(failure.getMessage());
-        }
         if (result == -Errno.EDESTADDRREQ) {
             return new NotYetConnectedException(); // a bare buffer after a disconnect, as NIO fails it
         }
         if (result == -Errno.ECANCELED) {
             return new ClosedChannelException();
         }
-        return failure;
+        return of(failure);
     }
 }

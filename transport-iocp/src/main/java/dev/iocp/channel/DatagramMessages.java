@@ -12,6 +12,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.StringUtil;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.UnresolvedAddressException;
 
@@ -73,6 +74,18 @@ final class DatagramMessages {
         direct.writeBytes(content, content.readerIndex(), readable);
         ReferenceCountUtil.safeRelease(message);
         return direct;
+    }
+
+    /** The bytes a {@linkplain #sendable sendable} message carries, as the buffer the port sends from. */
+    static ByteBuffer payload(Object sendable) {
+        ByteBuf content = sendable instanceof AddressedEnvelope<?, ?> envelope ? (ByteBuf) envelope.content()
+                : (ByteBuf) sendable;
+        return content.nioBuffer(content.readerIndex(), content.readableBytes());
+    }
+
+    /** Where a {@linkplain #sendable sendable} message goes: its recipient, or null (the connected peer) for a bare buffer. */
+    static InetSocketAddress recipient(Object sendable) {
+        return sendable instanceof AddressedEnvelope<?, ?> envelope ? (InetSocketAddress) envelope.recipient() : null;
     }
 
     static boolean isSingleDirect(ByteBuf buffer) {

@@ -1,5 +1,7 @@
 package dev.iocp.channel;
 
+import dev.iocp.port.Errno;
+
 import java.util.function.LongConsumer;
 
 /**
@@ -10,6 +12,10 @@ import java.util.function.LongConsumer;
  * cancelled entries (passed over, never sent) before it, and those are told apart by identity.
  * A message that could not even be submitted is kept here too, already done, with the failure
  * its promise fails with, so that promises still complete in write order.
+ *
+ * <p>A send that completes with {@code -ECANCELED} without the channel having asked to cancel
+ * it was never sent: the port ended its batch at an earlier send ({@link DatagramSendBatch}).
+ * It is {@linkplain #headUnsent unsent}, not failed: its message goes again.
  */
 final class DatagramSends {
     /** The most sends one channel keeps in flight; a larger flush submits the rest as these complete. */
@@ -20,6 +26,8 @@ final class DatagramSends {
     private final Throwable[] failures = new Throwable[MAX_IN_FLIGHT];
     private final int[] results = new int[MAX_IN_FLIGHT];
     private final boolean[] done = new boolean[MAX_IN_FLIGHT];
+    /** Whether the channel asked to cancel the send: its -ECANCELED is then the cancellation's. */
+    private final boolean[] cancelAsked = new boolean[MAX_IN_FLIGHT];
     /** Ring positions: the oldest send in flight, and how many are. */
     private int head;
     private int count;
@@ -30,11 +38,6 @@ final class DatagramSends {
 
     boolean isFull() {
         return count == MAX_IN_FLIGHT;
-    }
-
-    /** Whether {@code limit} sends (at most {@link #MAX_IN_FLIGHT}) are in flight. */
-    boolean isFull(int limit) {
-        return count >= Math.min(limit, MAX_IN_FLIGHT);
     }
 
     /** A send was submitted for the flushed {@code message} after those in flight. */
@@ -62,6 +65,7 @@ final class DatagramSends {
         int at = (head + count) % MAX_IN_FLIGHT;
         messages[at] = message;
         failures[at] = null;
+        cancelAsked[at] = false;
         count++;
         return at;
     }
@@ -112,6 +116,14 @@ final class DatagramSends {
     }
 
     /**
+     * Whether the oldest send has its result, and it is that the send was cancelled without the
+     * channel asking: it was never sent (see the class comment), and its message is to go again.
+     */
+    boolean headUnsent() {
+        return headDone() && failures[head] == null && results[head] == -Errno.ECANCELED && !cancelAsked[head];
+    }
+
+    /**
      * Takes the oldest send's result off (meaningless for one that {@linkplain #failed failed at
      * submission}: read {@link #headFailure()} first); {@link #headDone()} must be true.
      */
@@ -127,11 +139,12 @@ final class DatagramSends {
         return result;
     }
 
-    /** Calls {@code action} with the id of each send still waiting for its result (to cancel them). */
-    void forEachPending(LongConsumer action) {
+    /** Cancels each send still waiting for its result: calls {@code action} with its id. */
+    void cancelPending(LongConsumer action) {
         for (int i = 0; i < count; i++) {
             int at = (head + i) % MAX_IN_FLIGHT;
             if (!done[at]) {
+                cancelAsked[at] = true;
                 action.accept(ids[at]);
             }
         }

@@ -45,10 +45,10 @@ import java.net.StandardProtocolFamily;
  * <p><b>Sends.</b> Datagrams leave in write order, as NIO's and epoll's do. Where the port keeps
  * a socket's sends in order (nio) a flush submits every flushed datagram at once (up to
  * {@link DatagramSends#MAX_IN_FLIGHT}, the rest as those complete); where it does not (io_uring)
- * one send is in flight at a time, the next submitted from the previous one's completion. Each
- * write's promise completes with its own send's result, in order. A failed send fails its message
- * only, as NIO's datagram channel continues after a write error: the channel may be writing to
- * many peers.
+ * they go in ordered batches of up to as many ({@link DatagramSendBatch}), the next once every
+ * result of the one before is in. Each write's promise completes with its own send's result, in
+ * order. A failed send fails its message only, as NIO's datagram channel continues after a write
+ * error: the channel may be writing to many peers.
  *
  * <p><b>Errors.</b> A connected channel whose peer's side answers with an ICMP error hears of it
  * as NIO does: a receive fires the error through {@code exceptionCaught}
@@ -65,6 +65,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     private final DatagramPortSocket datagramSocket;
     private final DatagramReceives receives = new DatagramReceives();
     private final DatagramSends sends = new DatagramSends();
+    private final DatagramSendBatch batch = new DatagramSendBatch();
     /** Whether the read batch under way delivered a datagram (and so owes a channelReadComplete). */
     private boolean readInBatch;
     /** Whether the loop will call {@code completionBatchEnded()} at the end of its batch. */
@@ -190,11 +191,11 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     }
 
     /**
-     * Submits the flushed messages not yet in flight, as many as the port lets be in flight at
-     * once: {@link DatagramSends#MAX_IN_FLIGHT} where it {@linkplain
-     * IocpIoRegistration#keepsDatagramSendOrder keeps a socket's sends in order}, else one, the
-     * next going from the previous one's completion (io_uring: sends that wait for room in the
-     * send buffer are woken newest first, and so would leave out of order).
+     * Submits the flushed messages not yet in flight. Where the port {@linkplain
+     * IocpIoRegistration#keepsDatagramSendOrder keeps a socket's sends in order}, up to
+     * {@link DatagramSends#MAX_IN_FLIGHT} are in flight, another going as each completes; else
+     * (io_uring: sends that wait for room in the send buffer are woken newest first) they go as
+     * one ordered batch when nothing is in flight ({@link DatagramSendBatch}).
      */
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
@@ -205,20 +206,21 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
             if (sends.inFlight() == 0) {
                 removeCancelledHead(in); // flushed after the last send: nothing completes them else
             }
-            if (sends.isFull(sendsInFlightLimit())) {
-                return;
+            if (registration.keepsDatagramSendOrder()) {
+                if (sends.isFull()) {
+                    return;
+                }
+                in.forEachFlushedMessage(this::submitSend);
+            } else if (sends.inFlight() > 0) {
+                return; // the next batch goes once this one's results are all in
+            } else if (batch.submit(in, registration, sends)) {
+                active = true; // see submitSend
             }
-            in.forEachFlushedMessage(this::submitSend);
             if (!sends.headDone()) {
                 return;
             }
             takeCompletedSends(in); // messages that failed at submission, in their turn
         }
-    }
-
-    /** How many sends may be in flight at once: see {@link #doWrite}. */
-    private int sendsInFlightLimit() {
-        return registration.keepsDatagramSendOrder() ? DatagramSends.MAX_IN_FLIGHT : 1;
     }
 
     /**
@@ -230,21 +232,12 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         if (sends.holds(msg)) {
             return true;
         }
-        if (sends.isFull(sendsInFlightLimit())) {
+        if (sends.isFull()) {
             return false;
-        }
-        ByteBuf content;
-        InetSocketAddress target;
-        if (msg instanceof AddressedEnvelope<?, ?> envelope) {
-            content = (ByteBuf) envelope.content();
-            target = (InetSocketAddress) envelope.recipient();
-        } else {
-            content = (ByteBuf) msg;
-            target = null; // the connected peer
         }
         long id;
         try {
-            id = registration.submitSendTo(content.nioBuffer(content.readerIndex(), content.readableBytes()), target);
+            id = registration.submitSendTo(DatagramMessages.payload(msg), DatagramMessages.recipient(msg));
         } catch (Throwable t) {
             sends.failed(msg, t);
             return true;
@@ -258,15 +251,17 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
 
     /**
      * Takes the sends whose results are in off the outbound buffer, oldest first, each with its
-     * own message: cancelled entries before it (never sent) are removed on the way.
+     * own message: cancelled entries before it (never sent) are removed on the way. A send the
+     * port left {@linkplain DatagramSends#headUnsent unsent} keeps its message queued, to go again.
      */
     private void takeCompletedSends(ChannelOutboundBuffer in) {
         while (sends.headDone()) {
             Object message = sends.headMessage();
             Throwable refused = sends.headFailure();
+            boolean unsent = sends.headUnsent();
             int sent = sends.takeHead();
-            if (in == null) {
-                continue; // the close has failed what was queued
+            if (in == null || unsent) {
+                continue; // the close has failed what was queued; or it goes with the next batch
             }
             removeCancelledHead(in);
             if (in.current() != message) {
@@ -294,7 +289,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     }
 
     private IOException receiveError(int result) {
-        return DatagramErrors.ofReceive((PortException) failure("recvmsg", result));
+        return DatagramErrors.of((PortException) failure("recvmsg", result));
     }
 
     private Throwable sendFailure(int result) {
@@ -452,7 +447,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     void cancelInFlight() {
         if (registration != null && socket.isOpen()) {
             receives.forEachId(registration::submitCancel);
-            sends.forEachPending(registration::submitCancel);
+            sends.cancelPending(registration::submitCancel);
         }
     }
 

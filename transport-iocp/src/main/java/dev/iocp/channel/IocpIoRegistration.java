@@ -107,6 +107,17 @@ public final class IocpIoRegistration implements IoRegistration {
         return id;
     }
 
+    /**
+     * See {@link CompletionPort#submitSendsTo}: datagrams sent one after another, in order.
+     *
+     * @return how many the port took, their ids in {@code ids}
+     */
+    public int submitSendsTo(ByteBuffer[] buffers, InetSocketAddress[] targets, int count, long[] ids) {
+        int taken = port().submitSendsTo(requireSocket(), buffers, targets, count, ids);
+        inFlight += taken;
+        return taken;
+    }
+
     /** See {@link CompletionPort#submitReceiveFrom}: one datagram, its sender in {@link #receivedFrom()}. */
     public long submitReceiveFrom(ByteBuffer buffer) {
         long id = port().submitReceiveFrom(requireSocket(), buffer);

@@ -285,7 +285,8 @@ public interface CompletionPort extends AutoCloseable {
      * socket's send buffer. nio's do: each socket's sends wait in one queue, oldest first. io_uring
      * gives no such order: sends that find the send buffer full each wait on an internal poll, and
      * the socket's wait queue wakes the newest first; so a caller that needs the order (a datagram
-     * channel, as NIO's and epoll's keep it) keeps one send in flight where this is false.
+     * channel, as NIO's and epoll's keep it) submits its sends as one batch where this is false
+     * ({@link #submitSendsTo}), or one at a time.
      *
      * <p>False unless a port says otherwise: it is the safe answer.
      */
@@ -306,6 +307,40 @@ public interface CompletionPort extends AutoCloseable {
      *                                  unresolved target or one of another family than the socket's
      */
     long submitSendTo(PortSocket socket, ByteBuffer buffer, InetSocketAddress target);
+
+    /**
+     * Sends datagrams from one {@link DatagramPortSocket} one after another, in the order given:
+     * datagram {@code i} is the remaining bytes of {@code buffers[i]}, to {@code targets[i]} (null:
+     * the connected peer), for {@code i} from 0 to {@code count - 1}. Each is an operation of its
+     * own, whose id is written to {@code ids[i]} and which completes as {@link #submitSendTo}'s
+     * does; but one starts only once the one before it has its result, so they leave in order
+     * also where {@link #keepsDatagramSendOrder()} is false. io_uring links their requests into
+     * one {@code IOSQE_IO_LINK} chain; nio queues them as it queues any socket's sends.
+     *
+     * <p>The port may take only the first of them: io_uring takes as many as its submission queue
+     * holds (a chain reaches the kernel whole or not at all), nio takes all. The caller submits
+     * the rest once the completions of those taken are in. Sends submitted on the socket apart
+     * from a batch, or in another batch, are not ordered with it.
+     *
+     * <p><b>A send that cannot go in its turn ends the batch.</b> Where one fails, or the port has
+     * to submit it again (on io_uring, a send woken 128 times without finding room in the send
+     * buffer: the port re-arms it, alone), those after it may complete with {@code -ECANCELED}
+     * without having been sent: io_uring cancels the rest of a chain whose link did not succeed.
+     * Such a send was not sent at all; a caller that wants it sent submits it again, after every
+     * completion of the batch is in, since the send that ended the batch may still go after
+     * them. nio never cancels a batch this way. As for any operation, {@code -ECANCELED} also
+     * follows {@link #submitCancel} or a close of the socket. Cancelling the send of a batch
+     * under way ends the sends after it too; on io_uring a send that has not started yet cannot
+     * be cancelled alone (the cancellation finds nothing, {@code -ENOENT}), so a caller stopping
+     * a batch cancels all of it.
+     *
+     * @return how many sends were taken, from 1 to {@code count}: {@code ids[0 .. taken)} are theirs
+     * @throws NullPointerException      for a null array, or a null buffer among the first {@code count}
+     * @throws IndexOutOfBoundsException for a {@code count} beyond the length of an array
+     * @throws IllegalArgumentException  for a {@code count} below 1, or as {@link #submitSendTo}
+     *                                   for any one of the sends (naming it); nothing is sent then
+     */
+    int submitSendsTo(PortSocket socket, ByteBuffer[] buffers, InetSocketAddress[] targets, int count, long[] ids);
 
     /**
      * Receives one datagram from a {@link DatagramPortSocket} into {@code buffer}, from its

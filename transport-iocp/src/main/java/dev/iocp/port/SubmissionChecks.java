@@ -91,6 +91,38 @@ public final class SubmissionChecks {
         }
     }
 
+    /**
+     * A batch of send-tos ({@link CompletionPort#submitSendsTo}): 1 or more, within each array,
+     * each buffer present and each target as {@link #sendTarget} takes it.
+     *
+     * @throws NullPointerException      for a null array, or a null buffer among the first {@code count}
+     * @throws IndexOutOfBoundsException for a {@code count} beyond the length of an array
+     * @throws IllegalArgumentException  for a {@code count} below 1, or a target {@link #sendTarget}
+     *                                   refuses (the message names its index)
+     */
+    public static void sendsTo(PortSocket socket, ByteBuffer[] buffers, InetSocketAddress[] targets, int count,
+                               long[] ids) {
+        Objects.requireNonNull(buffers, "buffers");
+        Objects.requireNonNull(targets, "targets");
+        Objects.requireNonNull(ids, "ids");
+        if (count < 1) {
+            throw new IllegalArgumentException("a batch of sends takes 1 or more datagrams, not " + count);
+        }
+        Objects.checkFromIndexSize(0, count, buffers.length);
+        Objects.checkFromIndexSize(0, count, targets.length);
+        Objects.checkFromIndexSize(0, count, ids.length);
+        for (int i = 0; i < count; i++) {
+            if (buffers[i] == null) {
+                throw new NullPointerException("buffers[" + i + "]");
+            }
+            try {
+                sendTarget(socket, targets[i]);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("targets[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+    }
+
     private static void address(PortSocket socket, InetSocketAddress remote) {
         if (remote.isUnresolved()) {
             throw new IllegalArgumentException("unresolved address: " + remote);

@@ -1,5 +1,6 @@
 package dev.iocp.channel;
 
+import dev.iocp.port.Errno;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -58,11 +59,33 @@ class DatagramSendsTest {
         sends.submitted(3, new Object());
         sends.completed(2, 0);
         List<Long> pending = new ArrayList<>();
-        sends.forEachPending(pending::add);
+        sends.cancelPending(pending::add);
         assertEquals(List.of(1L, 3L), pending);
         assertFalse(sends.completed(99, 0));
         assertFalse(sends.completed(2, 0), "a result is taken once");
         assertThrows(IllegalStateException.class, sends::takeHead, "1 has no result yet");
+    }
+
+    @Test
+    void aSendCancelledWithoutTheChannelAskingIsUnsentAndOneItCancelledIsNot() {
+        DatagramSends sends = new DatagramSends();
+        sends.submitted(1, new Object());
+        sends.submitted(2, new Object());
+        sends.submitted(3, new Object());
+        sends.failed(new Object(), new IllegalStateException("refused"));
+        assertTrue(sends.completed(1, -Errno.EMSGSIZE));
+        assertTrue(sends.completed(2, -Errno.ECANCELED)); // the port ended the batch at 1
+        sends.cancelPending(id -> { }); // the close cancels 3
+        assertTrue(sends.completed(3, -Errno.ECANCELED));
+        assertFalse(sends.headUnsent(), "1 failed");
+        sends.takeHead();
+        assertTrue(sends.headUnsent(), "2 was never sent, and the channel did not cancel it");
+        assertEquals(-Errno.ECANCELED, sends.takeHead());
+        assertFalse(sends.headUnsent(), "3 was cancelled by the channel");
+        sends.takeHead();
+        assertFalse(sends.headUnsent(), "one that failed at submission is failed");
+        sends.takeHead();
+        assertFalse(sends.headUnsent(), "nothing left");
     }
 
     @Test
@@ -77,11 +100,10 @@ class DatagramSendsTest {
         sends.submitted(3, c);
         assertTrue(sends.holds(b));
         assertFalse(sends.holds(new Object()));
-        assertTrue(sends.isFull(3));
-        assertFalse(sends.isFull(4));
+        assertEquals(3, sends.inFlight());
         assertFalse(sends.headDone(), "a has no result yet");
         List<Long> pending = new ArrayList<>();
-        sends.forEachPending(pending::add);
+        sends.cancelPending(pending::add);
         assertEquals(List.of(1L, 3L), pending, "one that failed at submission is not cancelled");
         assertTrue(sends.completed(1, 5));
         assertSame(a, sends.headMessage());

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -291,6 +292,168 @@ public abstract class DatagramContract extends PortFixture {
         long receive = port.submitReceiveFrom(a, ByteBuffer.allocateDirect(16));
         assertEquals(5, await(port.submitSendTo(a, datagram("knock"), null)).completion().result());
         assertEquals(-Errno.ECONNREFUSED, await(receive).completion().result());
+    }
+
+    // ---- batches ----------------------------------------------------------------------------
+
+    /** Receives on {@code socket}, one at a time, until {@code last} arrives; returns the texts in arrival order. */
+    protected List<String> receiveUntil(DatagramPortSocket socket, String last) throws IOException {
+        List<String> got = new ArrayList<>();
+        ByteBuffer into = ByteBuffer.allocateDirect(64);
+        while (got.isEmpty() || !got.getLast().equals(last)) {
+            Received received = await(port.submitReceiveFrom(socket, into));
+            got.add(text(into, received.completion().result()));
+        }
+        return got;
+    }
+
+    /** A batch of datagrams (see {@link #datagram}), all to {@code target}; a text of "BIG" is a datagram too large to send. */
+    protected static ByteBuffer[] batch(String... texts) {
+        ByteBuffer[] buffers = new ByteBuffer[texts.length];
+        for (int i = 0; i < texts.length; i++) {
+            buffers[i] = texts[i].equals("BIG") ? ByteBuffer.allocateDirect(70_000) : datagram(texts[i]);
+        }
+        return buffers;
+    }
+
+    protected static InetSocketAddress[] to(InetSocketAddress target, int count) {
+        InetSocketAddress[] targets = new InetSocketAddress[count];
+        java.util.Arrays.fill(targets, target);
+        return targets;
+    }
+
+    @Test
+    void aBatchOfSendsLeavesInOrderEachAnOperationOfItsOwn() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        DatagramPortSocket c = bound(StandardProtocolFamily.INET, LOOPBACK4, 3);
+        int count = 40;
+        String[] texts = new String[count];
+        InetSocketAddress[] targets = new InetSocketAddress[count];
+        for (int i = 0; i < count; i++) {
+            texts[i] = "d" + i;
+            targets[i] = i % 4 == 3 ? c.localAddress() : b.localAddress();
+        }
+        long[] ids = new long[count + 2]; // longer arrays are fine: count says how many
+        assertEquals(count, port.submitSendsTo(a, batch(texts), targets, count, ids), "the whole batch taken");
+        assertEquals(count, a.pendingOperations());
+        Set<Long> distinct = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            assertTrue(ids[i] != 0 && distinct.add(ids[i]), "an id of its own");
+            Completion sent = await(ids[i]).completion();
+            assertEquals(Operation.SEND, sent.operation());
+            assertEquals(1, sent.key());
+            assertEquals(texts[i].length(), sent.result(), texts[i]);
+        }
+        assertEquals(0, ids[count], "nothing written past count");
+        List<String> toB = new ArrayList<>();
+        List<String> toC = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            (i % 4 == 3 ? toC : toB).add(texts[i]);
+        }
+        assertEquals(toB, receiveUntil(b, toB.getLast()));
+        assertEquals(toC, receiveUntil(c, toC.getLast()));
+        assertEquals(0, port.pendingOperations());
+    }
+
+    /**
+     * A send that fails ends the batch on io_uring (those after it cancelled, unsent) and not on
+     * nio; either way nothing after it leaves before it, and each send completes once.
+     */
+    @Test
+    void aBatchWithASendThatFailsNeverSendsOutOfOrderAndCompletesEachOnce() throws IOException {
+        batchWithATooLargeDatagramInTheMiddle();
+    }
+
+    /**
+     * Sends the batch d0, d1, a datagram too large (EMSGSIZE), d3, d4, and checks what every
+     * backend keeps: d0 and d1 sent, the large one failed, d3 and d4 each sent or cancelled (and
+     * once cancelled, the rest too), and the receiver gets exactly those sent, in order.
+     *
+     * @return the results of d3 and d4
+     */
+    protected int[] batchWithATooLargeDatagramInTheMiddle() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        String[] texts = {"d0", "d1", "BIG", "d3", "d4"};
+        long[] ids = new long[texts.length];
+        assertEquals(texts.length, port.submitSendsTo(a, batch(texts), to(b.localAddress(), texts.length),
+                texts.length, ids));
+        assertEquals(2, await(ids[0]).completion().result());
+        assertEquals(2, await(ids[1]).completion().result());
+        assertEquals(-Errno.EMSGSIZE, await(ids[2]).completion().result());
+        List<String> sent = new ArrayList<>(List.of("d0", "d1"));
+        int[] after = new int[2];
+        boolean ended = false;
+        for (int i = 3; i < texts.length; i++) {
+            int result = await(ids[i]).completion().result();
+            after[i - 3] = result;
+            if (result == -Errno.ECANCELED) {
+                ended = true;
+            } else {
+                assertFalse(ended, "a batch once ended stays ended");
+                assertEquals(2, result);
+                sent.add(texts[i]);
+            }
+        }
+        assertEquals(2, await(port.submitSendTo(a, datagram("e!"), b.localAddress())).completion().result());
+        sent.add("e!");
+        assertEquals(sent, receiveUntil(b, "e!"), "those sent, in order, and no other");
+        assertEquals(0, port.pendingOperations());
+        return after;
+    }
+
+    @Test
+    void aBatchIsRefusedWholeWhenOneOfItsSendsWouldBe() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        PortSocket stream = open(StandardProtocolFamily.INET, 3);
+        InetSocketAddress b = new InetSocketAddress(LOOPBACK4, 9);
+        ByteBuffer[] buffers = batch("x", "y", "z");
+        long[] ids = new long[3];
+        InetSocketAddress[] targets = {b, b, InetSocketAddress.createUnresolved("example.invalid", 9)};
+        IllegalArgumentException unresolved = assertThrows(IllegalArgumentException.class,
+                () -> port.submitSendsTo(a, buffers, targets, 3, ids));
+        assertTrue(unresolved.getMessage().startsWith("targets[2]: unresolved address"), unresolved.getMessage());
+        InetSocketAddress[] six = {b, new InetSocketAddress(InetAddress.getByName("::1"), 9), b};
+        IllegalArgumentException family = assertThrows(IllegalArgumentException.class,
+                () -> port.submitSendsTo(a, buffers, six, 3, ids));
+        assertTrue(family.getMessage().startsWith("targets[1]: cannot reach the IPv6 address"), family.getMessage());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> port.submitSendsTo(a, buffers, to(b, 3), 0, ids));
+        assertEquals("a batch of sends takes 1 or more datagrams, not 0", empty.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> port.submitSendsTo(a, buffers, to(b, 3), 3, new long[2]));
+        assertThrows(IndexOutOfBoundsException.class, () -> port.submitSendsTo(a, buffers, to(b, 2), 3, ids));
+        NullPointerException missing = assertThrows(NullPointerException.class,
+                () -> port.submitSendsTo(a, new ByteBuffer[] {datagram("x"), null}, to(b, 2), 2, ids));
+        assertEquals("buffers[1]", missing.getMessage());
+        assertThrows(NullPointerException.class, () -> port.submitSendsTo(a, null, to(b, 1), 1, ids));
+        assertThrows(NullPointerException.class, () -> port.submitSendsTo(a, buffers, null, 1, ids));
+        assertThrows(NullPointerException.class, () -> port.submitSendsTo(a, buffers, to(b, 1), 1, null));
+        IllegalArgumentException onStream = assertThrows(IllegalArgumentException.class,
+                () -> port.submitSendsTo(stream, buffers, to(b, 3), 3, ids));
+        assertTrue(onStream.getMessage().startsWith("datagrams are sent and received on a DatagramPortSocket"),
+                onStream.getMessage());
+        assertEquals(0, port.pendingOperations(), "refusals leave nothing behind");
+        assertArrayEquals(new long[3], ids, "no id handed out");
+    }
+
+    @Test
+    void closingASocketRightAfterABatchCompletesEveryOneOfItsSendsBeforeTheClose() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        int count = 16;
+        long[] ids = new long[count];
+        String[] texts = new String[count];
+        java.util.Arrays.setAll(texts, i -> "c" + i);
+        int taken = port.submitSendsTo(a, batch(texts), to(b.localAddress(), count), count, ids);
+        long close = port.submitClose(a);
+        assertEquals(0, await(close).completion().result());
+        for (int i = 0; i < taken; i++) {
+            assertTrue(done.containsKey(ids[i]), "completed before the close");
+            int result = done.get(ids[i]).completion().result();
+            assertTrue(result == 2 || result == 3 || result == -Errno.ECANCELED, "sent or cancelled: " + result);
+        }
+        assertEquals(0, port.pendingOperations(), "no slot left behind");
     }
 
     // ---- close ------------------------------------------------------------------------------

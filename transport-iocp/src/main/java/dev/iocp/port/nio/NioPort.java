@@ -371,6 +371,17 @@ public final class NioPort implements CompletionPort {
         return enqueue(Operation.SEND, s, id);
     }
 
+    /** Each its own send-to: they wait in the socket's one queue, oldest first, and none is cancelled by another's failure. */
+    @Override
+    public int submitSendsTo(PortSocket socket, ByteBuffer[] buffers, InetSocketAddress[] targets, int count, long[] ids) {
+        SubmissionChecks.datagramSocket(socket);
+        SubmissionChecks.sendsTo(own(socket), buffers, targets, count, ids);
+        for (int i = 0; i < count; i++) {
+            ids[i] = submitSendTo(socket, buffers[i], targets[i]); // checked: cannot be refused now
+        }
+        return count;
+    }
+
     /** Each socket's sends wait in one queue and leave oldest first ({@link DatagramOperations}). */
     @Override
     public boolean keepsDatagramSendOrder() {

@@ -4,6 +4,7 @@ import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
+import dev.iocp.port.SubmissionChecks;
 import dev.iocp.port.PortMetricsRecorder;
 import dev.iocp.port.uring.sys.Sockaddr;
 import dev.iocp.port.uring.sys.SocketLayouts;
@@ -11,14 +12,19 @@ import dev.iocp.port.uring.sys.SocketLayouts;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import static dev.iocp.port.uring.sys.LinuxConstants.IORING_ASYNC_CANCEL_ALL;
+import static dev.iocp.port.uring.sys.LinuxConstants.IORING_ASYNC_CANCEL_FD;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_CQE_F_SOCK_NONEMPTY;
+import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_ASYNC_CANCEL;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_RECVMSG;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_SENDMSG;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_RECVSEND_POLL_FIRST;
+import static dev.iocp.port.uring.sys.LinuxConstants.IOSQE_IO_LINK;
 import static dev.iocp.port.uring.sys.LinuxConstants.MSG_NOSIGNAL;
 import static dev.iocp.port.uring.sys.LinuxConstants.MSG_TRUNC;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -43,8 +49,26 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * re-armed here, in its slot and under its id, so that it completes with a datagram or a real
  * error only ({@link #rearm}); one the caller asked to cancel meanwhile, or whose socket is
  * closing, completes as cancelled instead.
+ *
+ * <p><b>Batches of sends</b> ({@link #sendChain}) are one {@code IOSQE_IO_LINK} chain: the kernel
+ * starts each SENDMSG once the one before it has completed, so a send that finds the send buffer
+ * full waits (its poll armed) with the rest of the chain behind it, and the datagrams leave in
+ * order; independent sends waiting together would be woken newest first. A link that does not
+ * succeed (an error, or an {@code EAGAIN} re-armed here, which goes alone) ends the chain: the
+ * kernel completes the sends after it with {@code -ECANCELED}, unsent, and the caller sends them
+ * again once the whole batch is in. A cancellation finds only the send under way (one waiting
+ * for its turn is in no list the kernel searches), and ends the rest with it; so does a socket's
+ * close, which cancels everything of its descriptor. The kernel looks a linked request's
+ * descriptor up only when the request's turn comes, so a socket with chained sends in flight
+ * ({@link UringSocket#linkedSends}) hands its CLOSE to the kernel only once they have all
+ * completed ({@link SocketCloses}): else the later ones would find the number closed
+ * ({@code EBADF}), or naming another socket. Meanwhile each send of the chain that goes
+ * cancels the socket's operations again (also while the port closes), so that the next one,
+ * which the close's cancellation could not find, ends the chain as soon as it starts.
  */
 final class DatagramSubmissions {
+    private static final long INTERNAL_CANCEL = UserData.encode(0, UserData.KIND_INTERNAL_CANCEL, 0);
+
     private final SubmissionQueue submissions;
     private final OperationTable operations;
     private final PortMetricsRecorder metrics;
@@ -56,6 +80,8 @@ final class DatagramSubmissions {
     private InetSocketAddress lastSender;
     /** Receives the caller asked to cancel that have not completed yet: they are not re-armed. */
     private final Set<Long> cancelAsked = new HashSet<>();
+    /** The slots of sends submitted in a chain that have not completed yet ({@link UringSocket#linkedSends}). */
+    private final BitSet linkedSlots = new BitSet();
 
     DatagramSubmissions(SubmissionQueue submissions, OperationTable operations, PortMetricsRecorder metrics,
                         Consumer<UringSocket> operationDone) {
@@ -63,6 +89,70 @@ final class DatagramSubmissions {
         this.operations = operations;
         this.metrics = metrics;
         this.operationDone = operationDone;
+    }
+
+    /** {@link dev.iocp.port.CompletionPort#submitSendTo} on a datagram socket of this port. */
+    long submitSendTo(UringSocket socket, ByteBuffer buffer, InetSocketAddress target) {
+        SubmissionChecks.sendBuffer(buffer);
+        SubmissionChecks.sendTarget(socket, target);
+        DirectBuffers.requireDirect(buffer);
+        return sendTo(socket, buffer, target, false);
+    }
+
+    /** {@link dev.iocp.port.CompletionPort#submitSendsTo} on a datagram socket of this port ({@link #sendChain}). */
+    int submitSendsTo(UringSocket socket, ByteBuffer[] buffers, InetSocketAddress[] targets, int count, long[] ids) {
+        SubmissionChecks.sendsTo(socket, buffers, targets, count, ids);
+        DirectBuffers.requireDirect(buffers, count);
+        return sendChain(socket, buffers, targets, count, ids);
+    }
+
+    /** {@link dev.iocp.port.CompletionPort#submitReceiveFrom} on a datagram socket of this port. */
+    long submitReceiveFrom(UringSocket socket, ByteBuffer buffer) {
+        SubmissionChecks.receiveBuffer(buffer);
+        DirectBuffers.requireDirect(buffer);
+        return receiveFrom(socket, buffer);
+    }
+
+    /**
+     * Submits a send-to whose arguments the port has checked. {@code linked}: the next entry
+     * prepared waits for this one's result ({@code IOSQE_IO_LINK}).
+     */
+    private long sendTo(UringSocket socket, ByteBuffer buffer, InetSocketAddress target, boolean linked) {
+        long id = begin(UserData.KIND_SEND_TO, socket, buffer);
+        prepareSendTo(socket, id, buffer, target);
+        if (linked) {
+            submissions.flags(IOSQE_IO_LINK);
+        }
+        return id;
+    }
+
+    /**
+     * Submits checked send-tos as one link chain (see the class comment), as many as the ring
+     * holds ({@link SubmissionQueue#canLink}): a chain cut across two submissions would run as
+     * two.
+     *
+     * @return how many were submitted, their ids in {@code ids}
+     */
+    private int sendChain(UringSocket socket, ByteBuffer[] buffers, InetSocketAddress[] targets, int count, long[] ids) {
+        int length = Math.min(count, submissions.capacity());
+        if (length > 1) {
+            submissions.beginChain(length);
+        }
+        for (int i = 0; i < length; i++) {
+            ids[i] = sendTo(socket, buffers[i], targets[i], i < length - 1);
+            if (length > 1) {
+                linkedSlots.set(UserData.slot(ids[i]));
+                socket.linkedSends++;
+            }
+        }
+        return length;
+    }
+
+    /** Submits a receive-from whose arguments the port has checked. */
+    private long receiveFrom(UringSocket socket, ByteBuffer buffer) {
+        long id = begin(UserData.KIND_RECEIVE_FROM, socket, buffer);
+        prepareReceiveFrom(socket, id, buffer);
+        return id;
     }
 
     /** Takes a slot for an operation of {@code kind} on {@code socket}, its buffer pinned to it. */
@@ -74,8 +164,7 @@ final class DatagramSubmissions {
     }
 
     /** The SENDMSG of a datagram of {@code buffer}'s remaining bytes to {@code target} (null: the peer). */
-    long submitSendTo(UringSocket socket, ByteBuffer buffer, InetSocketAddress target) {
-        long id = begin(UserData.KIND_SEND_TO, socket, buffer);
+    private void prepareSendTo(UringSocket socket, long id, ByteBuffer buffer, InetSocketAddress target) {
         int slot = UserData.slot(id);
         long msghdr = writeMessage(slot, buffer);
         if (target != null) {
@@ -87,12 +176,10 @@ final class DatagramSubmissions {
         }
         submissions.prepare(IORING_OP_SENDMSG, socket.fd, id)
                 .address(operations.scratch(slot).address() + msghdr).opFlags(MSG_NOSIGNAL);
-        return id;
     }
 
     /** The RECVMSG of one datagram into {@code buffer}'s remaining bytes, its sender into the slot. */
-    long submitReceiveFrom(UringSocket socket, ByteBuffer buffer) {
-        long id = begin(UserData.KIND_RECEIVE_FROM, socket, buffer);
+    private void prepareReceiveFrom(UringSocket socket, long id, ByteBuffer buffer) {
         int slot = UserData.slot(id);
         long msghdr = writeMessage(slot, buffer);
         MemorySegment scratch = operations.scratch(slot);
@@ -100,7 +187,6 @@ final class DatagramSubmissions {
         scratch.set(JAVA_LONG, msghdr + SocketLayouts.MSG_NAME, scratch.address() + name);
         scratch.set(JAVA_INT, msghdr + SocketLayouts.MSG_NAMELEN, Sockaddr.MAX_SIZE);
         submissions.prepare(IORING_OP_RECVMSG, socket.fd, id).address(scratch.address() + msghdr);
-        return id;
     }
 
     /** Whether a user_data kind is one of the operations here. */
@@ -174,6 +260,16 @@ final class DatagramSubmissions {
             result = -Errno.ECANCELED; // it was asked to stop, and had not started
         }
         if (kind == UserData.KIND_SEND_TO) {
+            if (linkedSlots.get(slot)) {
+                linkedSlots.clear(slot);
+                if (--socket.linkedSends > 0 && result >= 0
+                        && (socket.state == UringSocket.State.CLOSING || portClosing)) {
+                    // The chain goes on, and its next send starts only now, after the close's
+                    // cancellation: cancel again (the descriptor is open until the chain is done).
+                    submissions.prepare(IORING_OP_ASYNC_CANCEL, socket.fd, INTERNAL_CANCEL)
+                            .opFlags(IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL);
+                }
+            }
             operations.release(slot);
             operationDone.accept(socket);
             handler.onCompletion(key, Operation.SEND, result, 0, userData);

@@ -32,4 +32,18 @@ final class DirectBuffers {
                     + buffer);
         }
     }
+
+    /**
+     * Refuses a heap buffer among the first {@code count}, as {@link #requireDirect(ByteBuffer)}.
+     *
+     * @throws IllegalArgumentException for a heap buffer, its index named
+     */
+    static void requireDirect(ByteBuffer[] buffers, int count) {
+        for (int i = 0; i < count; i++) {
+            if (!buffers[i].isDirect()) {
+                throw new IllegalArgumentException("io_uring needs direct buffers (the kernel is handed their address); "
+                        + "got buffers[" + i + "] = " + buffers[i]);
+            }
+        }
+    }
 }

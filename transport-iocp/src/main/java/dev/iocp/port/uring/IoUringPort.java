@@ -49,10 +49,8 @@ public final class IoUringPort implements CompletionPort {
     private static final Logger LOG = Logger.getLogger(IoUringPort.class.getName());
 
     /**
-     * What ports closed before the kernel finished with them hold: their operation tables and
-     * stream receives. Their native memory is never freed (the arena is not closed), and the
-     * buffers they pin (the callers', the receive buffer source's) must not be collected either,
-     * since the kernel may still write into them.
+     * What ports closed before the kernel finished with them hold (operation tables, stream receives):
+     * the kernel may still write into their native memory (never freed) and the buffers they pin.
      */
     private static final Set<Object> NEVER_FREED = ConcurrentHashMap.newKeySet();
     /**
@@ -399,25 +397,27 @@ public final class IoUringPort implements CompletionPort {
         return id;
     }
 
-    /** A SENDMSG naming the target ({@link DatagramSubmissions}). */
+    /** A SENDMSG naming the target ({@link DatagramSubmissions#submitSendTo}). */
     @Override
     public long submitSendTo(PortSocket socket, ByteBuffer buffer, InetSocketAddress target) {
-        SubmissionChecks.datagramSocket(socket);
-        UringSocket s = own(socket);
-        SubmissionChecks.sendBuffer(buffer);
-        SubmissionChecks.sendTarget(s, target);
-        DirectBuffers.requireDirect(buffer);
-        return datagrams.submitSendTo(s, buffer, target);
+        return datagrams.submitSendTo(ownDatagram(socket), buffer, target);
+    }
+
+    /** SENDMSGs linked into one chain, as long as the ring holds ({@link DatagramSubmissions#sendChain}). */
+    @Override
+    public int submitSendsTo(PortSocket socket, ByteBuffer[] buffers, InetSocketAddress[] targets, int count, long[] ids) {
+        return datagrams.submitSendsTo(ownDatagram(socket), buffers, targets, count, ids);
     }
 
     /** A RECVMSG whose sender and truncation the completion reads back ({@link DatagramSubmissions}). */
     @Override
     public long submitReceiveFrom(PortSocket socket, ByteBuffer buffer) {
-        SubmissionChecks.datagramSocket(socket);
-        UringSocket s = own(socket);
-        SubmissionChecks.receiveBuffer(buffer);
-        DirectBuffers.requireDirect(buffer);
-        return datagrams.submitReceiveFrom(s, buffer);
+        return datagrams.submitReceiveFrom(ownDatagram(socket), buffer);
+    }
+
+    private UringSocket ownDatagram(PortSocket socket) {
+        SubmissionChecks.datagramSocket(socket); // before ownership: the wrong kind of socket says so
+        return own(socket);
     }
 
     @Override

@@ -53,9 +53,10 @@ final class SocketCloses {
             // in SQE order, so their completions are posted before the close's.
             submissions.prepare(IORING_OP_ASYNC_CANCEL, s.fd, INTERNAL_CANCEL)
                     .opFlags(IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL);
-            // A send-file's splices look the descriptor up only when io-wq runs them: closed
-            // under them, the number could already name another connection.
-            if (s.lingersOnClose || s.splicing > 0) {
+            // A send-file's splices look the descriptor up only when io-wq runs them, and a
+            // linked send only when its turn comes: closed under them, the number could
+            // already name another socket.
+            if (s.lingersOnClose || s.splicing > 0 || s.linkedSends > 0) {
                 s.deferredCloseId = id; // prepared in operationDone() once inFlight reaches 0
                 return;
             }

@@ -51,6 +51,11 @@ class UringSocket implements PortSocket {
      * when io-wq runs them, so its close waits for them as for a lingering close.
      */
     int splicing;
+    /**
+     * Sends of link chains in flight ({@link DatagramSubmissions#sendChain}): the kernel looks a
+     * linked request's descriptor up only when its turn comes, so the close waits for them too.
+     */
+    int linkedSends;
     /** Whether the last receive left data queued (IORING_CQE_F_SOCK_NONEMPTY). */
     boolean inputPending;
     /** The stream receive armed on this socket, or 0. */

@@ -284,11 +284,28 @@ public final class FaultInjectingPort implements CompletionPort {
 
     @Override
     public long submitSendTo(PortSocket socket, ByteBuffer buffer, InetSocketAddress target) {
-        if (injector.takeSendToRefusal()) {
+        if (injector.refusesSendTos(1)) {
             throw new IllegalStateException("send-to refused by fault injection");
         }
         injector.countSubmitted(Operation.SEND);
-        return delegate.submitSendTo(socket, buffer, target);
+        long id = delegate.submitSendTo(socket, buffer, target);
+        injector.sendTosSubmitted(1);
+        return id;
+    }
+
+    /** Refused whole when one of its sends is to be refused, as a port refuses a batch: nothing is sent. */
+    @Override
+    public int submitSendsTo(PortSocket socket, ByteBuffer[] buffers, InetSocketAddress[] targets, int count,
+                             long[] ids) {
+        if (injector.refusesSendTos(count)) {
+            throw new IllegalStateException("send-to refused by fault injection");
+        }
+        int taken = delegate.submitSendsTo(socket, buffers, targets, count, ids);
+        injector.sendTosSubmitted(taken);
+        for (int i = 0; i < taken; i++) {
+            injector.countSubmitted(Operation.SEND);
+        }
+        return taken;
     }
 
     @Override

@@ -104,17 +104,31 @@ public final class FaultInjector {
     }
 
     /**
-     * The {@code nth} datagram send submitted from now ({@code submitSendTo}, 1 for the next) is
-     * refused: the submission throws {@link IllegalStateException}, as a port does that cannot
-     * take it, and nothing is sent. 0 stops it.
+     * The {@code nth} datagram send submitted from now ({@code submitSendTo}, or one of a
+     * {@code submitSendsTo} batch; 1 for the next) is refused: the submission throws
+     * {@link IllegalStateException}, as a port does that cannot take it, and nothing is sent. A
+     * batch holding it is refused whole and the refusal stays for that send; submitted alone, it
+     * is refused once. 0 stops it.
      */
     public void refuseSendToSubmission(int nth) {
         sendToSubmissionsBeforeRefusal.set(nth);
     }
 
-    /** Whether the send-to being submitted is to be refused. */
-    boolean takeSendToRefusal() {
-        return sendToSubmissionsBeforeRefusal.getAndUpdate(n -> n > 0 ? n - 1 : 0) == 1;
+    /** Whether a submission of {@code count} send-tos is to be refused: the refused one is among them. */
+    boolean refusesSendTos(int count) {
+        int n = sendToSubmissionsBeforeRefusal.get();
+        if (n < 1 || n > count) {
+            return false;
+        }
+        if (count == 1) {
+            sendToSubmissionsBeforeRefusal.set(0); // refused alone: done
+        }
+        return true;
+    }
+
+    /** {@code count} send-tos were submitted: the one to refuse is that many nearer. */
+    void sendTosSubmitted(int count) {
+        sendToSubmissionsBeforeRefusal.getAndUpdate(n -> n > 0 ? Math.max(n - count, 0) : 0);
     }
 
     /** The errno the receive-from being submitted is to fail with, or 0. */

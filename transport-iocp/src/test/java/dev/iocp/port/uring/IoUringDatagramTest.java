@@ -3,13 +3,19 @@ package dev.iocp.port.uring;
 import dev.iocp.port.Backend;
 import dev.iocp.port.DatagramContract;
 import dev.iocp.port.DatagramPortSocket;
+import dev.iocp.port.Errno;
+import dev.iocp.port.PortConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The datagram contract on io_uring: SENDMSG and RECVMSG over each operation's msghdr. */
 class IoUringDatagramTest extends DatagramContract {
@@ -17,6 +23,48 @@ class IoUringDatagramTest extends DatagramContract {
     @Override
     protected Backend backend() {
         return IoUringBackend.INSTANCE;
+    }
+
+    /** The batch is one link chain: the link that fails ends it, and the kernel cancels the rest, unsent. */
+    @Test
+    void theSendsAfterAFailedOneOfABatchAreCancelledUnsent() throws IOException {
+        assertArrayEquals(new int[] {-Errno.ECANCELED, -Errno.ECANCELED}, batchWithATooLargeDatagramInTheMiddle());
+    }
+
+    @Test
+    void aBatchIsTakenAsFarAsOneChainFitsTheRingAndAFullRingDefersAChainWhole() throws IOException {
+        port.close();
+        port = backend().openPort(new PortConfig(4, 16));
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        DatagramPortSocket b = bound(StandardProtocolFamily.INET, LOOPBACK4, 2);
+        long[] ids = new long[10];
+        assertEquals(4, port.submitSendsTo(a, batch("a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9"),
+                to(b.localAddress(), 10), 10, ids), "a chain reaches the kernel whole: no longer than the ring");
+        // The ring is full: this chain waits outside it, whole, and reaches the kernel after the first.
+        long[] more = new long[3];
+        assertEquals(3, port.submitSendsTo(a, batch("b0", "b1", "b2"), to(b.localAddress(), 3), 3, more));
+        for (long id : new long[] {ids[0], ids[1], ids[2], ids[3], more[0], more[1], more[2]}) {
+            assertEquals(2, await(id).completion().result());
+        }
+        // Each chain in order; two chains are not ordered with each other (a link starts from
+        // the kernel's task work, between the requests of other chains).
+        List<String> got = receiveUntil(b, "b2");
+        while (got.size() < 7) {
+            got.addAll(receiveUntil(b, "a3"));
+        }
+        assertEquals(List.of("a0", "a1", "a2", "a3"), got.stream().filter(t -> t.startsWith("a")).toList());
+        assertEquals(List.of("b0", "b1", "b2"), got.stream().filter(t -> t.startsWith("b")).toList());
+        assertEquals(0, port.pendingOperations());
+    }
+
+    @Test
+    void aBatchWithAHeapBufferIsRefusedWhole() throws IOException {
+        DatagramPortSocket a = bound(StandardProtocolFamily.INET, LOOPBACK4, 1);
+        ByteBuffer[] buffers = {datagram("x"), ByteBuffer.wrap(new byte[] {'y'})};
+        IllegalArgumentException heap = assertThrows(IllegalArgumentException.class,
+                () -> port.submitSendsTo(a, buffers, to(a.localAddress(), 2), 2, new long[2]));
+        assertTrue(heap.getMessage().contains("got buffers[1]"), heap.getMessage());
+        assertEquals(0, port.pendingOperations());
     }
 
     /** sendmsg(2) takes a target other than a connected socket's peer (java.nio would refuse it). */
