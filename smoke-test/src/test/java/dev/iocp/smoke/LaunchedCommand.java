@@ -70,11 +70,18 @@ final class LaunchedCommand implements AutoCloseable {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
-    /** The last {@code lines} lines of {@link #output()}, for a failure message. */
+    /**
+     * The last {@code lines} lines of {@link #output()} worth reading in a failure message:
+     * without colour codes (Maven colours its output even into a file) and without stack-trace
+     * frames, which would crowd out the program's own message.
+     */
     String outputTail(int lines) {
         try {
-            List<String> all = output().lines().toList();
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+            List<String> readable = output().lines()
+                    .map(line -> line.replaceAll("\u001B\\[[0-9;]*m", ""))
+                    .filter(line -> !line.matches("\\s+at .*|\\s*\\.\\.\\. \\d+ more|\\[ERROR\\]\\s*"))
+                    .toList();
+            return String.join("\n", readable.subList(Math.max(0, readable.size() - lines), readable.size()));
         } catch (IOException e) {
             return "(log " + log + " unreadable: " + e + ")";
         }

@@ -59,8 +59,9 @@ final class SmokePlan {
             } else if (built != null) {
                 steps.add(new Build(command, built));
             } else {
-                unchecked.add(command + ": no check for this command; teach " + ReadmeCommandsSmokeTest.class.getSimpleName()
-                        + " how to see it work, or list it as skipped with the reason");
+                unchecked.add(command + ": no check for this command (not a build of a known jar, nor an example this"
+                        + " test knows run with options it can probe: a misspelt name?); teach "
+                        + ReadmeCommandsSmokeTest.class.getSimpleName() + " how to see it work, or list it as skipped with the reason");
             }
         }
         for (Client client : clients) {
