@@ -22,7 +22,7 @@ import java.util.Map;
  * An HTTP/1.1 client over a plain {@link Socket}, for what {@code java.net.http.HttpClient}
  * will not do: send malformed or pipelined requests byte for byte, and see exactly when the
  * server closes the connection. Understands only responses with a {@code Content-Length}, which
- * is all the example servers send.
+ * is all the example servers send (a 304's is the length a 200 would have had: it has no body).
  */
 final class RawHttpConnection implements AutoCloseable {
     private static final int TIMEOUT_MILLIS = 10_000;
@@ -97,8 +97,9 @@ final class RawHttpConnection implements AutoCloseable {
         if (length == null) {
             throw new IOException("response without Content-Length: " + statusLine + " " + headers);
         }
-        byte[] body = head ? new byte[0] : in.readNBytes(Integer.parseInt(length));
-        if (body.length != (head ? 0 : Integer.parseInt(length))) {
+        boolean bodyless = head || status == 304;
+        byte[] body = bodyless ? new byte[0] : in.readNBytes(Integer.parseInt(length));
+        if (body.length != (bodyless ? 0 : Integer.parseInt(length))) {
             throw new EOFException("connection closed after " + body.length + " of " + length + " body bytes");
         }
         return new Response(status, headers, body);
