@@ -207,7 +207,7 @@ leaks=$(status_field leaks "$final")
 unexpected=$(status_field unexpected "$final")
 resets=$(status_field resets "$final")
 truncated=$(status_field truncated "$final")
-closed_after_reset=$(status_field closed_after_reset "$final")
+closed_after_peer_gone=$(status_field closed_after_peer_gone "$final")
 warnings=$(status_field warnings "$final")
 
 failures=$(cat "$out"/driver-*.log 2>/dev/null | grep -c '^driver-failure' || true)
@@ -229,7 +229,7 @@ echo "RSS:          start $(mib "$rss_start") (t>=${warm_mark}s), at ${mem_mark}
 echo "descriptors:  idle before load $fds_idle_start, start $fds_start (t>=${warm_mark}s, with connections), max $fds_max, end of load $fds_end_load, end with no connection $fds_end"
 echo "connections:  accepted $accepted, still open at the end $live_end"
 echo "server:       leak reports $leaks, unexpected exceptions $unexpected, logged warnings $warnings, exit status $server_rc;" \
-     "expected: resets/broken pipes $resets, queued writes failed by the close after a reset ${closed_after_reset:-0}, requests cut short $truncated"
+     "expected: resets/broken pipes $resets, queued writes failed by the close after the peer went ${closed_after_peer_gone:-0}, requests cut short $truncated"
 echo "drivers:      $drivers processes, $kills killed with SIGKILL, $crashes crashed; verification failures $failures"
 echo "verified:     ${totals:-nothing}(sessions by scenario; lower bounds: a killed driver's last 2 s are not counted)"
 grep '^soak-kind' "$out/server.log" | head -n 12 | sed 's/^/  /' || true

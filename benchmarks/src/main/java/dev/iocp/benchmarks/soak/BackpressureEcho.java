@@ -50,6 +50,7 @@ final class BackpressureEcho extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == ChannelInputShutdownEvent.INSTANCE) {
+            ctx.channel().attr(ExceptionTally.PEER_GOING).set(Boolean.TRUE);
             // Completes after every earlier write, so the close cannot cut the echo short.
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }

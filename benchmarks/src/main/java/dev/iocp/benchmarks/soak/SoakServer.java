@@ -114,7 +114,7 @@ public final class SoakServer {
             System.out.println("soak-final load_s=" + loadSeconds + " fds_idle_start=" + idleFds
                     + " fds_end=" + end.fds() + " live_end=" + end.live() + " accepted=" + connections.accepted()
                     + " leaks=" + LeakCounter.reports() + " unexpected=" + exceptions.unexpected()
-                    + " resets=" + exceptions.resets() + " closed_after_reset=" + exceptions.closedAfterReset()
+                    + " resets=" + exceptions.resets() + " closed_after_peer_gone=" + exceptions.closedAfterPeerGone()
                     + " truncated=" + exceptions.truncated()
                     + " warnings=" + WarningCounter.warnings()
                     + " rss_kib_end=" + end.rssKib() + " pooled_direct_kib_end=" + end.pooledDirectKib());
