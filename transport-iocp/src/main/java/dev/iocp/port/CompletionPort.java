@@ -27,7 +27,7 @@ import java.nio.channels.FileChannel;
  * {@link NullPointerException} for a null argument, {@link IllegalArgumentException} for one
  * the operation cannot take (an unresolved address or one of another family than the socket's,
  * a read-only buffer to receive into, a heap buffer where the backend needs direct memory, a
- * gathering send of 0 or more than {@link SubmissionChecks#MAX_GATHERED_BUFFERS} buffers or
+ * gathering send of 0 or more than {@link #MAX_GATHERED_BUFFERS} buffers or
  * segments, a segment of negative length, a closed file or a bad range to send from, a stream
  * operation on a {@link DatagramPortSocket} or a datagram operation on any other socket),
  * {@link IndexOutOfBoundsException} for a range outside its array, and
@@ -40,6 +40,18 @@ import java.nio.channels.FileChannel;
  * the submit call only, and its memory is the caller's to keep alive until the completion.
  */
 public interface CompletionPort extends AutoCloseable {
+
+    /**
+     * Buffers, or {@link SendSegments}, one gathering send takes at most, on every backend:
+     * Linux's {@code IOV_MAX}.
+     */
+    int MAX_GATHERED_BUFFERS = 1024;
+
+    /**
+     * Descriptors one message carries at most, sent or received: what a receive's control buffer
+     * (the {@code SCM_RIGHTS} message, {@code CMSG_SPACE} of 8 ints) holds.
+     */
+    int MAX_PASSED_DESCRIPTORS = 8;
 
     /** The backend that runs this port. */
     Backend backend();
@@ -242,7 +254,7 @@ public interface CompletionPort extends AutoCloseable {
      * copies the numbers during this call; the descriptors stay the caller's (the peer receives
      * duplicates of them), and must stay open until the completion.
      *
-     * @param descriptors 1 to {@link SubmissionChecks#MAX_PASSED_DESCRIPTORS}, none negative
+     * @param descriptors 1 to {@link #MAX_PASSED_DESCRIPTORS}, none negative
      * @throws UnsupportedOperationException where {@link #passesDescriptors()} is false
      * @throws IllegalArgumentException      for a socket that is not a Unix-domain stream socket, or
      *                                       descriptors out of those bounds
@@ -255,7 +267,7 @@ public interface CompletionPort extends AutoCloseable {
      * with the count of data bytes taken (up to 64: each descriptor message's carrying byte, and
      * bytes sent before it without descriptors; the port does not hand them on), 0 at the end of
      * input, or {@code -errno}. The descriptors are {@linkplain #adoptReceivedDescriptors adopted}
-     * from the handler. A message with more than {@link SubmissionChecks#MAX_PASSED_DESCRIPTORS}
+     * from the handler. A message with more than {@link #MAX_PASSED_DESCRIPTORS}
      * (the kernel says {@code MSG_CTRUNC}) completes with {@code -EMSGSIZE}, and the port has
      * closed every descriptor of it that arrived. Refused, as {@link #submitReceive} is, while a
      * {@linkplain #submitReceiveStream stream receive} is in flight: it would take the messages

@@ -22,7 +22,7 @@ import java.nio.ByteBuffer;
  */
 public interface SendSegments {
 
-    /** How many segments there are: 1 to {@link SubmissionChecks#MAX_GATHERED_BUFFERS}. */
+    /** How many segments there are: 1 to {@link CompletionPort#MAX_GATHERED_BUFFERS}. */
     int count();
 
     /** The length in bytes of segment {@code index}; not negative. */
