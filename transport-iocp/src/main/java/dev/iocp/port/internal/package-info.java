@@ -1,7 +1,7 @@
 /**
- * Shared by the backends ({@code dev.iocp.port.uring}, {@code dev.iocp.port.nio}) and the Netty
- * layer ({@code dev.iocp.channel}): the one-owner rule, the queue of posted completions, the
- * wake-up protocol, the metrics recorder and the submission checks every backend applies.
+ * Shared by the backends (the io_uring and nio sub-packages of {@code dev.iocp.port}) and the
+ * Netty layer ({@code dev.iocp.channel}): the one-owner rule, the queue of posted completions,
+ * the wake-up protocol, the metrics recorder and the submission checks every backend applies.
  *
  * <p><b>Not API.</b> These types are public only because Java has no access level between
  * package and public that reaches sub-packages. Applications must not use them: they change
