@@ -7,9 +7,10 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
- * The metrics recorders of every open port in this JVM, which the {@code dev.iocp.PortStatistics} JFR
- * event reports. A port joins when it is built and leaves when it closes; the set holds ports
- * weakly, so one dropped without being closed does not stay here (or alive) either.
+ * The metrics recorders of every open port in this JVM, which the
+ * {@code dev.iocp.PortStatistics} JFR event reports. A port joins when it is built and leaves
+ * when it closes; the set holds ports weakly, so one dropped without being closed does not stay
+ * here (or alive) either.
  *
  * <p>The JFR event is registered the first time a port opens, and only where the {@code jdk.jfr}
  * module is present (a jlinked runtime may lack it).
