@@ -3,7 +3,7 @@ package dev.iocp.channel;
 import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.ShutdownMode;
-import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.internal.SubmissionChecks;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -1,7 +1,7 @@
 package dev.iocp.channel;
 
 import dev.iocp.port.Errno;
-import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.internal.SubmissionChecks;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.unix.DomainSocketReadMode;

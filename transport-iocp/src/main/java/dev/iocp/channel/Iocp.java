@@ -17,22 +17,41 @@ public final class Iocp {
     private Iocp() {
     }
 
-    /** The backend {@code -Ddev.iocp.backend} selects (default {@code auto}). */
+    /**
+     * The backend {@code -Ddev.iocp.backend} selects (default {@code auto}).
+     *
+     * @return the selected backend, available or not
+     * @throws IllegalArgumentException if the property names no backend
+     */
     public static Backend backend() {
         return Backends.selected();
     }
 
-    /** The name of the backend in use, e.g. {@code io_uring}. */
+    /**
+     * The name of the backend in use, e.g. {@code io_uring}.
+     *
+     * @return {@code io_uring} or {@code nio}
+     * @throws IllegalArgumentException if the property names no backend
+     */
     public static String backendName() {
         return backend().name();
     }
 
-    /** Whether channels of this transport can be used. */
+    /**
+     * Whether channels of this transport can be used.
+     *
+     * @return true if the selected backend can open ports here
+     */
     public static boolean isAvailable() {
         return unavailabilityCause() == null;
     }
 
-    /** Throws the reason the transport cannot run, if it cannot. */
+    /**
+     * Throws the reason the transport cannot run, if it cannot.
+     *
+     * @throws UnsatisfiedLinkError if the transport cannot run, caused by the reason (as Netty's
+     *                              native transports report theirs)
+     */
     public static void ensureAvailability() {
         Throwable cause = unavailabilityCause();
         if (cause != null) {
@@ -40,7 +59,12 @@ public final class Iocp {
         }
     }
 
-    /** Why the transport cannot run here, with what to change; {@code null} when it can. */
+    /**
+     * Why the transport cannot run here, with what to change; {@code null} when it can.
+     *
+     * @return the reason, or {@code null} when the transport can run; a
+     *         {@link dev.iocp.port.BackendUnavailableException} when the property names no backend
+     */
     public static Throwable unavailabilityCause() {
         try {
             return backend().unavailabilityCause();
@@ -61,7 +85,10 @@ public final class Iocp {
      * plain increments, whether or not anyone reads. After the loop has shut down the counters
      * keep their last values.
      *
+     * @param loop an event loop, e.g. {@code channel.eventLoop()}
+     * @return the live counters of the loop's port, the same object on every call
      * @throws IllegalArgumentException if {@code loop} is not driven by an {@link IocpIoHandler}
+     * @throws NullPointerException     if {@code loop} is null
      */
     public static PortMetrics metrics(EventExecutor loop) {
         Objects.requireNonNull(loop, "loop");

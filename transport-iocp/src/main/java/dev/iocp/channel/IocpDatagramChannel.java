@@ -87,7 +87,12 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         this(StandardProtocolFamily.INET6);
     }
 
-    /** A new socket of {@code family}: {@code INET} or {@code INET6}, as java.net's or Netty's {@link SocketProtocolFamily}. */
+    /**
+     * A new socket of {@code family}: {@code INET} or {@code INET6}, as java.net's or Netty's {@link SocketProtocolFamily}.
+     *
+     * @param family the socket's family
+     * @throws io.netty.channel.ChannelException if the socket cannot be opened
+     */
     public IocpDatagramChannel(ProtocolFamily family) {
         this(openSocket(family instanceof SocketProtocolFamily netty ? netty.toJdkFamily() : family));
     }

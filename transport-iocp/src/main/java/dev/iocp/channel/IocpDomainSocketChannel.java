@@ -149,6 +149,7 @@ public class IocpDomainSocketChannel extends AbstractIocpStreamChannel {
      * The process at the other end, as the kernel recorded it when the connection was made
      * ({@code SO_PEERCRED}).
      *
+     * @return the peer's process id, user id and group id, as the kernel recorded them at connect
      * @throws UnsupportedOperationException on the nio backend, whose JDK channels report no
      *                                       process id
      * @throws IOException                   if the socket is not connected or closed

@@ -84,21 +84,45 @@ public final class IocpDomainSocketChannelConfig extends DefaultChannelConfig
         return true;
     }
 
-    /** SO_RCVBUF: the most the kernel holds for this socket before the peer's sends wait. */
+    /**
+     * SO_RCVBUF: the most the kernel holds for this socket before the peer's sends wait.
+     *
+     * @return the size in bytes, as the kernel reports it (Linux doubles what was set)
+     * @throws io.netty.channel.ChannelException if the kernel refuses to tell
+     */
     public int getReceiveBufferSize() {
         return SocketOptionAccess.get(socket, StandardSocketOptions.SO_RCVBUF);
     }
 
+    /**
+     * Sets SO_RCVBUF.
+     *
+     * @param size the size in bytes; the kernel doubles it, within its limits
+     * @return this configuration
+     * @throws io.netty.channel.ChannelException if the kernel refuses it
+     */
     public IocpDomainSocketChannelConfig setReceiveBufferSize(int size) {
         SocketOptionAccess.set(socket, StandardSocketOptions.SO_RCVBUF, size);
         return this;
     }
 
-    /** SO_SNDBUF: on AF_UNIX, the bytes in flight to the peer that count against this socket. */
+    /**
+     * SO_SNDBUF: on AF_UNIX, the bytes in flight to the peer that count against this socket.
+     *
+     * @return the size in bytes, as the kernel reports it (Linux doubles what was set)
+     * @throws io.netty.channel.ChannelException if the kernel refuses to tell
+     */
     public int getSendBufferSize() {
         return SocketOptionAccess.get(socket, StandardSocketOptions.SO_SNDBUF);
     }
 
+    /**
+     * Sets SO_SNDBUF.
+     *
+     * @param size the size in bytes; the kernel doubles it, within its limits
+     * @return this configuration
+     * @throws io.netty.channel.ChannelException if the kernel refuses it
+     */
     public IocpDomainSocketChannelConfig setSendBufferSize(int size) {
         SocketOptionAccess.set(socket, StandardSocketOptions.SO_SNDBUF, size);
         return this;

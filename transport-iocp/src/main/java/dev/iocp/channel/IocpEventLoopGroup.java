@@ -16,14 +16,31 @@ public class IocpEventLoopGroup extends MultiThreadIoEventLoopGroup {
         this(0);
     }
 
+    /**
+     * A group of {@code threads} event loops, with Netty's default thread factory.
+     *
+     * @param threads how many event loops; 0 for Netty's default
+     */
     public IocpEventLoopGroup(int threads) {
         super(threads, IocpIoHandler.newFactory());
     }
 
+    /**
+     * A group of {@code threads} event loops whose threads {@code threadFactory} makes.
+     *
+     * @param threads       how many event loops; 0 for Netty's default
+     * @param threadFactory makes each loop's thread, or null for Netty's default
+     */
     public IocpEventLoopGroup(int threads, ThreadFactory threadFactory) {
         super(threads, threadFactory, IocpIoHandler.newFactory());
     }
 
+    /**
+     * A group of {@code threads} event loops, each run by a task handed to {@code executor}.
+     *
+     * @param threads  how many event loops; 0 for Netty's default
+     * @param executor runs each loop (for as long as the loop lives), or null for Netty's default
+     */
     public IocpEventLoopGroup(int threads, Executor executor) {
         super(threads, executor, IocpIoHandler.newFactory());
     }

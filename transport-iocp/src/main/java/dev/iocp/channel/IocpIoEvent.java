@@ -13,6 +13,10 @@ public final class IocpIoEvent implements IoEvent {
     private int flags;
     private long operationId;
 
+    /** Made by the handler, which fills it in for each completion. */
+    IocpIoEvent() {
+    }
+
     IocpIoEvent update(Operation operation, int result, int flags, long operationId) {
         this.operation = operation;
         this.result = result;
@@ -21,22 +25,38 @@ public final class IocpIoEvent implements IoEvent {
         return this;
     }
 
-    /** The kind of operation that completed. */
+    /**
+     * The kind of operation that completed.
+     *
+     * @return the operation, as its submission named it
+     */
     public Operation operation() {
         return operation;
     }
 
-    /** Bytes transferred, an accept handle, 0, or {@code -errno}. */
+    /**
+     * Bytes transferred, an accept handle, 0, or {@code -errno}.
+     *
+     * @return the completion's result: bytes, a handle, 0, or a negative error number
+     */
     public int result() {
         return result;
     }
 
-    /** {@link dev.iocp.port.CompletionFlags} bits. */
+    /**
+     * {@link dev.iocp.port.CompletionFlags} bits.
+     *
+     * @return the flags, 0 when none
+     */
     public int flags() {
         return flags;
     }
 
-    /** The id its submission returned. */
+    /**
+     * The id its submission returned.
+     *
+     * @return the id, non-zero
+     */
     public long operationId() {
         return operationId;
     }

@@ -11,6 +11,8 @@ public interface IocpIoHandle extends IoHandle {
     /**
      * Closes without waiting for anything: what an {@link IocpIoHandler} calls when its loop shuts
      * down and a {@linkplain #close() graceful close} has not finished in time.
+     *
+     * @throws Exception if closing fails; the handler logs it and goes on
      */
     default void abort() throws Exception {
         close();
@@ -19,6 +21,8 @@ public interface IocpIoHandle extends IoHandle {
     /**
      * Whether a close is under way that waits only for the completions of the operations it
      * cancelled: what an {@link IocpIoHandler} shutting down waits for before it lets its loop end.
+     *
+     * @return true while such a close is under way
      */
     default boolean isCancellingForClose() {
         return false;

@@ -84,12 +84,23 @@ public final class IocpIoHandler implements IoHandler {
         EventLoopPorts.add(executor, port.metrics());
     }
 
-    /** A factory for handlers with the default port sizes. */
+    /**
+     * A factory for handlers with the default port sizes.
+     *
+     * @return a factory for {@code MultiThreadIoEventLoopGroup}; each handler opens its port on the
+     *         selected backend, with {@link PortConfig#DEFAULT}
+     */
     public static IoHandlerFactory newFactory() {
         return newFactory(PortConfig.DEFAULT);
     }
 
-    /** A factory for handlers whose ports have the given sizes. */
+    /**
+     * A factory for handlers whose ports have the given sizes.
+     *
+     * @param config the sizes of each handler's port
+     * @return a factory for {@code MultiThreadIoEventLoopGroup}; a handler that cannot open its port
+     *         throws {@link IllegalStateException} from its creation
+     */
     public static IoHandlerFactory newFactory(PortConfig config) {
         return newFactory(config, UnaryOperator.identity());
     }

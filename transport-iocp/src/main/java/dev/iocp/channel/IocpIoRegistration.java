@@ -44,12 +44,22 @@ public final class IocpIoRegistration implements IoRegistration {
         return handle;
     }
 
-    /** The port the handler owns. */
+    /**
+     * The port the handler owns.
+     *
+     * @return the handler's port, on which this registration's operations run
+     */
     public CompletionPort port() {
         return handler.port();
     }
 
-    /** Registers the handle's socket on the port, so its completions come to this registration. */
+    /**
+     * Registers the handle's socket on the port, so its completions come to this registration.
+     *
+     * @param socket a socket of the port's backend, not registered yet
+     * @throws IllegalStateException when a socket is attached already, or as
+     *                               {@link CompletionPort#register}
+     */
     public void attach(PortSocket socket) {
         if (this.socket != null) {
             throw new IllegalStateException("a socket is attached already: " + this.socket);
@@ -58,7 +68,11 @@ public final class IocpIoRegistration implements IoRegistration {
         this.socket = socket;
     }
 
-    /** The attached socket, or null. */
+    /**
+     * The attached socket, or null.
+     *
+     * @return the socket {@link #attach} registered, or null before
+     */
     public PortSocket socket() {
         return socket;
     }
@@ -82,25 +96,57 @@ public final class IocpIoRegistration implements IoRegistration {
         return socket;
     }
 
+    /**
+     * Accepts a connection on the attached listening socket; see {@link CompletionPort#submitAccept}.
+     * The completion's result is the connection's handle for {@link CompletionPort#adoptAccepted}.
+     *
+     * @return the operation's id, which the {@link IocpIoEvent} of its completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     */
     public long submitAccept() {
         long id = port().submitAccept(requireSocket());
         inFlight++;
         return id;
     }
 
+    /**
+     * Connects the attached socket; see {@link CompletionPort#submitConnect}.
+     *
+     * @param remote the peer, of the socket's kind
+     * @return the operation's id, which the {@link IocpIoEvent} of its completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     */
     public long submitConnect(SocketAddress remote) {
         long id = port().submitConnect(requireSocket(), remote);
         inFlight++;
         return id;
     }
 
+    /**
+     * Receives into {@code buffer}, from its position; see {@link CompletionPort#submitReceive}.
+     *
+     * @param buffer a direct, writable buffer, which must stay untouched until the completion
+     * @return the operation's id, which the {@link IocpIoEvent} of its completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     */
     public long submitReceive(ByteBuffer buffer) {
         long id = port().submitReceive(requireSocket(), buffer);
         inFlight++;
         return id;
     }
 
-    /** See {@link CompletionPort#submitSendTo}: one datagram, to {@code target} or (null) the peer. */
+    /**
+     * See {@link CompletionPort#submitSendTo}: one datagram, to {@code target} or (null) the peer.
+     *
+     * @param buffer the datagram: its remaining bytes, untouched until the completion
+     * @param target where to send it, or null for the connected peer
+     * @return the operation's id, which the {@link IocpIoEvent} of its completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     */
     public long submitSendTo(ByteBuffer buffer, InetSocketAddress target) {
         long id = port().submitSendTo(requireSocket(), buffer, target);
         inFlight++;
@@ -110,7 +156,13 @@ public final class IocpIoRegistration implements IoRegistration {
     /**
      * See {@link CompletionPort#submitSendsTo}: datagrams sent one after another, in order.
      *
+     * @param buffers the datagrams, each its buffer's remaining bytes
+     * @param targets where each goes; null elements for the connected peer
+     * @param count   how many of the arrays' first elements to send, 1 or more
+     * @param ids     receives the operation id of each send taken
      * @return how many the port took, their ids in {@code ids}
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
      */
     public int submitSendsTo(ByteBuffer[] buffers, InetSocketAddress[] targets, int count, long[] ids) {
         int taken = port().submitSendsTo(requireSocket(), buffers, targets, count, ids);
@@ -118,14 +170,26 @@ public final class IocpIoRegistration implements IoRegistration {
         return taken;
     }
 
-    /** See {@link CompletionPort#submitReceiveFrom}: one datagram, its sender in {@link #receivedFrom()}. */
+    /**
+     * See {@link CompletionPort#submitReceiveFrom}: one datagram, its sender in {@link #receivedFrom()}.
+     *
+     * @param buffer a direct, writable buffer, untouched until the completion
+     * @return the operation's id, which the {@link IocpIoEvent} of its completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     */
     public long submitReceiveFrom(ByteBuffer buffer) {
         long id = port().submitReceiveFrom(requireSocket(), buffer);
         inFlight++;
         return id;
     }
 
-    /** The sender of the datagram receive completion being handled (see {@link CompletionPort#receivedFrom()}). */
+    /**
+     * The sender of the datagram receive completion being handled (see {@link CompletionPort#receivedFrom()}).
+     *
+     * @return the sender's address
+     * @throws IllegalStateException when no successful receive-from completion is being handled
+     */
     public InetSocketAddress receivedFrom() {
         return port().receivedFrom();
     }
@@ -135,12 +199,22 @@ public final class IocpIoRegistration implements IoRegistration {
         return handler.outboundSegments();
     }
 
-    /** Asks for {@link IocpIoHandle#completionBatchEnded()} when the loop's current batch of completions ends. */
+    /**
+     * Asks for {@link IocpIoHandle#completionBatchEnded()} when the loop's current batch of completions ends.
+     *
+     * @param handle the handle to call, usually the caller itself
+     */
     public void endBatchLater(IocpIoHandle handle) {
         handler.endBatchLater(handle);
     }
 
-    /** A stream receive: it counts as one operation in flight until its final completion. */
+    /**
+     * A stream receive: it counts as one operation in flight until its final completion.
+     *
+     * @return the operation's id, which the {@link IocpIoEvent} of each of its completions carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     */
     public long submitReceiveStream() {
         long id = port().submitReceiveStream(requireSocket());
         inFlight++;
@@ -157,7 +231,12 @@ public final class IocpIoRegistration implements IoRegistration {
         return handler.receivesWithoutCopy(allocator);
     }
 
-    /** The bytes of the stream receive completion being handled (see {@link dev.iocp.port.CompletionPort#receivedBytes()}). */
+    /**
+     * The bytes of the stream receive completion being handled (see {@link dev.iocp.port.CompletionPort#receivedBytes()}).
+     *
+     * @return a view of the arrived bytes, valid while the completion is handled
+     * @throws IllegalStateException when no stream receive completion is being handled
+     */
     public ByteBuffer receivedBytes() {
         return port().receivedBytes();
     }
@@ -170,68 +249,149 @@ public final class IocpIoRegistration implements IoRegistration {
         return port().takeReceived();
     }
 
+    /**
+     * Sends the remaining bytes of {@code buffers[offset .. offset+length)}; see
+     * {@link CompletionPort#submitSend(PortSocket, ByteBuffer[], int, int)}.
+     *
+     * @param buffers the buffers, which must stay untouched until the completion
+     * @param offset  the index of the first buffer to send
+     * @param length  how many buffers, 1 to {@link CompletionPort#MAX_GATHERED_BUFFERS}
+     * @return the operation's id, which the {@link IocpIoEvent} of its completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     */
     public long submitSend(ByteBuffer[] buffers, int offset, int length) {
         long id = port().submitSend(requireSocket(), buffers, offset, length);
         inFlight++;
         return id;
     }
 
-    /** See {@link CompletionPort#submitSend(PortSocket, SendSegments)}. */
+    /**
+     * See {@link CompletionPort#submitSend(PortSocket, SendSegments)}.
+     *
+     * @param segments the data, read during this call; its memory stays untouched until the
+     *                 completion
+     * @return the operation's id, which the {@link IocpIoEvent} of its completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     */
     public long submitSend(SendSegments segments) {
         long id = port().submitSend(requireSocket(), segments);
         inFlight++;
         return id;
     }
 
-    /** See {@link CompletionPort#submitZeroCopySend(PortSocket, SendSegments)}. */
+    /**
+     * See {@link CompletionPort#submitZeroCopySend(PortSocket, SendSegments)}.
+     *
+     * @param segments the data, read during this call; its memory stays untouched until the send's
+     *                 last completion
+     * @return the operation's id, which the {@link IocpIoEvent} of its completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     */
     public long submitZeroCopySend(SendSegments segments) {
         long id = port().submitZeroCopySend(requireSocket(), segments);
         inFlight++;
         return id;
     }
 
+    /**
+     * Sends part of a file without copying it through Java memory; see
+     * {@link CompletionPort#submitSendFile}.
+     *
+     * @param file     an open file
+     * @param position where in the file to start, 0 or more
+     * @param count    how many bytes to send at most, 1 or more
+     * @return the operation's id, which the {@link IocpIoEvent} of its completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     */
     public long submitSendFile(FileChannel file, long position, int count) {
         long id = port().submitSendFile(requireSocket(), file, position, count);
         inFlight++;
         return id;
     }
 
+    /**
+     * Shuts down directions of the attached socket; see {@link CompletionPort#submitShutdown}.
+     *
+     * @param mode which directions
+     * @return the operation's id, which the {@link IocpIoEvent} of its completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     */
     public long submitShutdown(ShutdownMode mode) {
         long id = port().submitShutdown(requireSocket(), mode);
         inFlight++;
         return id;
     }
 
-    /** See {@link CompletionPort#keepsDatagramSendOrder()}. */
+    /**
+     * See {@link CompletionPort#keepsDatagramSendOrder()}.
+     *
+     * @return whether datagram sends in flight together leave in submission order
+     */
     public boolean keepsDatagramSendOrder() {
         return port().keepsDatagramSendOrder();
     }
 
-    /** See {@link CompletionPort#watchesPeerClosure()}. */
+    /**
+     * See {@link CompletionPort#watchesPeerClosure()}.
+     *
+     * @return whether {@link #submitPeerClosureWatch()} works on this port
+     */
     public boolean watchesPeerClosure() {
         return port().watchesPeerClosure();
     }
 
-    /** See {@link CompletionPort#submitPeerClosureWatch(PortSocket)}. */
+    /**
+     * See {@link CompletionPort#submitPeerClosureWatch(PortSocket)}.
+     *
+     * @return the operation's id, which the {@link IocpIoEvent} of its completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     * @throws UnsupportedOperationException where {@link #watchesPeerClosure()} is false
+     */
     public long submitPeerClosureWatch() {
         long id = port().submitPeerClosureWatch(requireSocket());
         inFlight++;
         return id;
     }
 
-    /** See {@link CompletionPort#passesDescriptors()}. */
+    /**
+     * See {@link CompletionPort#passesDescriptors()}.
+     *
+     * @return whether descriptors can be sent and received on this port
+     */
     public boolean passesDescriptors() {
         return port().passesDescriptors();
     }
 
-    /** See {@link CompletionPort#submitSendDescriptors}: the descriptors in one message. */
+    /**
+     * See {@link CompletionPort#submitSendDescriptors}: the descriptors in one message.
+     *
+     * @param descriptors 1 to {@link CompletionPort#MAX_PASSED_DESCRIPTORS} open descriptors, which
+     *                    stay the caller's
+     * @return the operation's id, which the {@link IocpIoEvent} of its completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     * @throws UnsupportedOperationException where {@link #passesDescriptors()} is false
+     */
     public long submitSendDescriptors(int... descriptors) {
         long id = port().submitSendDescriptors(requireSocket(), descriptors);
         inFlight++;
         return id;
     }
 
-    /** See {@link CompletionPort#submitReceiveDescriptors}: one message and its descriptors. */
+    /**
+     * See {@link CompletionPort#submitReceiveDescriptors}: one message and its descriptors.
+     *
+     * @return the operation's id, which the {@link IocpIoEvent} of its completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was
+     *                               cancelled or unregistered
+     * @throws UnsupportedOperationException where {@link #passesDescriptors()} is false
+     */
     public long submitReceiveDescriptors() {
         long id = port().submitReceiveDescriptors(requireSocket());
         inFlight++;
@@ -241,19 +401,36 @@ public final class IocpIoRegistration implements IoRegistration {
     /**
      * The descriptors of the descriptor receive completion being handled, now the caller's (see
      * {@link CompletionPort#adoptReceivedDescriptors()}).
+     *
+     * @return the descriptors, which the caller now closes or hands on; empty when the message
+     *         carried none
+     * @throws IllegalStateException when no successful descriptor receive is being handled, or its
+     *                               descriptors were adopted already
      */
     public int[] adoptReceivedDescriptors() {
         return port().adoptReceivedDescriptors();
     }
 
-    /** Cancels an operation; allowed after {@link #cancel()}, whose operations may still be in flight. */
+    /**
+     * Cancels an operation; allowed after {@link #cancel()}, whose operations may still be in flight.
+     *
+     * @param operationId the id of the operation to cancel
+     * @return this request's own operation id; the target completes too, usually with
+     *         {@code -ECANCELED}
+     * @throws IllegalStateException when no socket is attached, or the registration was unregistered
+     */
     public long submitCancel(long operationId) {
         long id = port().submitCancel(attachedSocket(), operationId);
         inFlight++;
         return id;
     }
 
-    /** Closes the socket; allowed after {@link #cancel()}, so a handle can close while deregistering. */
+    /**
+     * Closes the socket; allowed after {@link #cancel()}, so a handle can close while deregistering.
+     *
+     * @return the operation's id, which the {@link IocpIoEvent} of the close completion carries
+     * @throws IllegalStateException when no socket is attached, or the registration was unregistered
+     */
     public long submitClose() {
         long id = port().submitClose(attachedSocket());
         inFlight++;

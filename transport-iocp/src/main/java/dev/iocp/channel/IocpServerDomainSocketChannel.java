@@ -32,6 +32,11 @@ public class IocpServerDomainSocketChannel extends AbstractIocpServerChannel {
     /** The socket file this channel's bind created, removed when it closes; null if none. */
     private volatile Path socketFile;
 
+    /**
+     * A new Unix-domain listening socket, not bound yet.
+     *
+     * @throws io.netty.channel.ChannelException if the socket cannot be opened
+     */
     public IocpServerDomainSocketChannel() {
         super(IocpSocketChannel.openSocket(StandardProtocolFamily.UNIX));
         this.config = new IocpServerDomainSocketChannelConfig(this, socket);

@@ -65,10 +65,22 @@ public final class IocpServerDomainSocketChannelConfig extends DefaultChannelCon
         return true;
     }
 
+    /**
+     * The accept backlog the channel's bind passes to {@code listen}.
+     *
+     * @return the backlog; by default Netty's {@code NetUtil.SOMAXCONN}
+     */
     public int getBacklog() {
         return backlog;
     }
 
+    /**
+     * Sets the accept backlog; a channel bound already keeps the one it was bound with.
+     *
+     * @param backlog how many connections the kernel queues before they are accepted, 0 or more
+     * @return this configuration
+     * @throws IllegalArgumentException for a negative backlog
+     */
     public IocpServerDomainSocketChannelConfig setBacklog(int backlog) {
         if (backlog < 0) {
             throw new IllegalArgumentException("backlog must not be negative: " + backlog);
@@ -77,10 +89,23 @@ public final class IocpServerDomainSocketChannelConfig extends DefaultChannelCon
         return this;
     }
 
+    /**
+     * SO_RCVBUF of the listening socket.
+     *
+     * @return the size in bytes, as the kernel reports it
+     * @throws io.netty.channel.ChannelException if the kernel refuses to tell
+     */
     public int getReceiveBufferSize() {
         return SocketOptionAccess.get(socket, StandardSocketOptions.SO_RCVBUF);
     }
 
+    /**
+     * Sets SO_RCVBUF of the listening socket.
+     *
+     * @param size the size in bytes; the kernel doubles it, within its limits
+     * @return this configuration
+     * @throws io.netty.channel.ChannelException if the kernel refuses it
+     */
     public IocpServerDomainSocketChannelConfig setReceiveBufferSize(int size) {
         SocketOptionAccess.set(socket, StandardSocketOptions.SO_RCVBUF, size);
         return this;

@@ -20,6 +20,14 @@ public class IocpServerSocketChannel extends AbstractIocpServerChannel implement
         this(StandardProtocolFamily.INET6);
     }
 
+    /**
+     * A new listening socket of the given family.
+     *
+     * @param family {@code INET} or {@code INET6}
+     * @throws IllegalArgumentException          for {@code UNIX}: use
+     *                                           {@link IocpServerDomainSocketChannel}
+     * @throws io.netty.channel.ChannelException if the socket cannot be opened
+     */
     public IocpServerSocketChannel(ProtocolFamily family) {
         super(IocpSocketChannel.openSocket(IocpSocketChannel.checkTcp(family)));
         this.config = new IocpServerSocketChannelConfig(this, socket);

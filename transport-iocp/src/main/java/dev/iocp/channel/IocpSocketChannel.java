@@ -27,7 +27,13 @@ public class IocpSocketChannel extends AbstractIocpStreamChannel implements Sock
         this(StandardProtocolFamily.INET6);
     }
 
-    /** A new, unconnected socket of the given family. */
+    /**
+     * A new, unconnected socket of the given family.
+     *
+     * @param family {@code INET} or {@code INET6}
+     * @throws IllegalArgumentException          for {@code UNIX}: use {@link IocpDomainSocketChannel}
+     * @throws io.netty.channel.ChannelException if the socket cannot be opened
+     */
     public IocpSocketChannel(ProtocolFamily family) {
         this(openSocket(checkTcp(family)));
     }
@@ -74,6 +80,7 @@ public class IocpSocketChannel extends AbstractIocpStreamChannel implements Sock
      * round-trip time, retransmissions, congestion window and the rest of {@link TcpInfo}. Each
      * call asks the kernel ({@code getsockopt(TCP_INFO)}); any thread may call it.
      *
+     * @return the kernel's numbers for this connection, read now
      * @throws UnsupportedOperationException on a backend that cannot read TCP_INFO: the nio
      *         backend, as java.nio has no way to
      * @throws ChannelException if the channel is closed, or the kernel refuses

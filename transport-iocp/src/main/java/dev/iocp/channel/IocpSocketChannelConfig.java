@@ -181,7 +181,11 @@ public final class IocpSocketChannelConfig extends DefaultChannelConfig implemen
         return this;
     }
 
-    /** {@link IocpChannelOption#SEND_ZEROCOPY_THRESHOLD}: -1 when off. */
+    /**
+     * {@link IocpChannelOption#SEND_ZEROCOPY_THRESHOLD}: -1 when off.
+     *
+     * @return the threshold in bytes, or -1
+     */
     public int getSendZeroCopyThreshold() {
         return sendZeroCopyThreshold;
     }
@@ -190,6 +194,8 @@ public final class IocpSocketChannelConfig extends DefaultChannelConfig implemen
      * Sets {@link IocpChannelOption#SEND_ZEROCOPY_THRESHOLD}: sends of at least this many bytes
      * go out zero-copy; -1 turns it off, 0 makes every send zero-copy.
      *
+     * @param threshold the smallest send, in bytes, that goes out zero-copy; -1 for none
+     * @return this configuration
      * @throws IllegalArgumentException for a value below -1
      */
     public IocpSocketChannelConfig setSendZeroCopyThreshold(int threshold) {

@@ -1,7 +1,7 @@
 package dev.iocp.channel;
 
 import dev.iocp.port.SendSegments;
-import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.internal.SubmissionChecks;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
 

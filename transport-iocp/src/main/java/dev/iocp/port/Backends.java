@@ -34,13 +34,22 @@ public final class Backends {
      * unavailable, so that opening a port reports its {@link Backend#unavailabilityCause() cause}
      * rather than silently running something else.
      *
+     * @return the backend named by the system property {@code dev.iocp.backend}, or, for
+     *         {@code auto} or no property, the automatically chosen one
      * @throws IllegalArgumentException for an unknown name
      */
     public static Backend selected() {
         return byName(System.getProperty(PROPERTY, "auto"));
     }
 
-    /** The backend of the given name; see {@link #selected()}. */
+    /**
+     * The backend of the given name; see {@link #selected()}.
+     *
+     * @param name {@code auto}, {@code io_uring} (also {@code iouring} or {@code io-uring}) or
+     *             {@code nio}, in any case and with surrounding blanks ignored
+     * @return the backend of that name; for {@code auto}, io_uring where it is available, else nio
+     * @throws IllegalArgumentException for an unknown name
+     */
     public static Backend byName(String name) {
         return switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "auto" -> automatic();

@@ -27,7 +27,7 @@ import java.nio.channels.FileChannel;
  * {@link NullPointerException} for a null argument, {@link IllegalArgumentException} for one
  * the operation cannot take (an unresolved address or one of another family than the socket's,
  * a read-only buffer to receive into, a heap buffer where the backend needs direct memory, a
- * gathering send of 0 or more than {@link SubmissionChecks#MAX_GATHERED_BUFFERS} buffers or
+ * gathering send of 0 or more than {@link #MAX_GATHERED_BUFFERS} buffers or
  * segments, a segment of negative length, a closed file or a bad range to send from, a stream
  * operation on a {@link DatagramPortSocket} or a datagram operation on any other socket),
  * {@link IndexOutOfBoundsException} for a range outside its array, and
@@ -41,7 +41,23 @@ import java.nio.channels.FileChannel;
  */
 public interface CompletionPort extends AutoCloseable {
 
-    /** The backend that runs this port. */
+    /**
+     * Buffers, or {@link SendSegments}, one gathering send takes at most, on every backend:
+     * Linux's {@code IOV_MAX}.
+     */
+    int MAX_GATHERED_BUFFERS = 1024;
+
+    /**
+     * Descriptors one message carries at most, sent or received: what a receive's control buffer
+     * (the {@code SCM_RIGHTS} message, {@code CMSG_SPACE} of 8 ints) holds.
+     */
+    int MAX_PASSED_DESCRIPTORS = 8;
+
+    /**
+     * The backend that runs this port.
+     *
+     * @return the backend that opened this port, whose sockets it takes
+     */
     Backend backend();
 
     /**
@@ -49,6 +65,12 @@ public interface CompletionPort extends AutoCloseable {
      * operations carries, as {@code CreateIoCompletionPort} associates a handle with a completion
      * key. A socket can be registered once; from then on the port owns it and closes it when the
      * port closes.
+     *
+     * @param socket a socket opened by this port's backend, not registered yet
+     * @param key    the value every completion of the socket's operations carries, any value
+     * @throws IllegalArgumentException for a socket of another backend
+     * @throws IllegalStateException    for a socket registered already (with this port or another),
+     *                                  a closed port, or a call from another thread than the owner
      */
     void register(PortSocket socket, long key);
 
@@ -61,6 +83,15 @@ public interface CompletionPort extends AutoCloseable {
      * returned: it never fails and is never null, also for a connection the peer reset before
      * it was accepted (where {@code getpeername} would say ENOTCONN). Such a connection's first
      * receive completes with {@code -ECONNRESET} (or 0).
+     *
+     * @param listener     the listening socket the accept was submitted on
+     * @param acceptResult the accept completion's {@code result} (positive)
+     * @return the accepted connection, open and not registered: the caller registers it on a port
+     *         of this backend, or closes it
+     * @throws IllegalArgumentException for a result that is not that of an accept completion being
+     *                                  handled
+     * @throws IOException              where a backend cannot build the socket; neither io_uring
+     *                                  nor nio throws it
      */
     PortSocket adoptAccepted(PortSocket listener, int acceptResult) throws IOException;
 
@@ -69,16 +100,40 @@ public interface CompletionPort extends AutoCloseable {
      * {@link CompletionFlags#INPUT_PENDING} when more connections were waiting in the accept
      * queue after this one, so a caller can accept again at once; its absence does not mean the
      * queue is empty (see {@link CompletionFlags#INPUT_PENDING} for where it is never set).
+     *
+     * @param listener a bound, listening stream socket registered on this port
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         takes; the completion's result is the new connection's handle for {@link #adoptAccepted},
+     *         or {@code -errno}
      */
     long submitAccept(PortSocket listener);
 
     /**
      * Connects to a remote address of the socket's kind: a resolved {@code InetSocketAddress}
      * for TCP, a Unix-domain address for a {@code UNIX} socket (see {@link PortSocket}).
+     *
+     * @param socket a socket registered on this port
+     * @param remote the peer to connect to
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         takes; the completion's result is 0 once connected, or {@code -errno}
+     * @throws IllegalArgumentException for an address of another kind or family than the socket's,
+     *                                  an unresolved one, or a datagram socket (it connects with
+     *                                  {@link DatagramPortSocket#connect})
      */
     long submitConnect(PortSocket socket, SocketAddress remote);
 
-    /** Receives up to {@code buffer.remaining()} bytes into {@code buffer}, from its position. */
+    /**
+     * Receives up to {@code buffer.remaining()} bytes into {@code buffer}, from its position.
+     *
+     * @param socket a socket registered on this port
+     * @param buffer a direct, writable buffer, kept by the port until the completion
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         takes; the completion's result is the count of bytes received, 0 at the end of input, or
+     *         {@code -errno}
+     * @throws IllegalArgumentException for a read-only buffer, or a datagram socket
+     * @throws IllegalStateException    while a {@linkplain #submitReceiveStream stream receive} is in
+     *                                  flight on the socket
+     */
     long submitReceive(PortSocket socket, ByteBuffer buffer);
 
     /**
@@ -105,6 +160,12 @@ public interface CompletionPort extends AutoCloseable {
      * refused with {@link IllegalStateException} while a receive of either kind is in flight on
      * the socket, and {@link #submitReceive} is refused while a stream receive is (until its
      * final completion has been delivered).
+     *
+     * @param socket a socket registered on this port
+     * @return the operation's id, non-zero, which each of its completions carries and
+     *         {@link #submitCancel} takes
+     * @throws IllegalArgumentException for a datagram socket
+     * @throws IllegalStateException    while a receive of either kind is in flight on the socket
      */
     long submitReceiveStream(PortSocket socket);
 
@@ -114,6 +175,7 @@ public interface CompletionPort extends AutoCloseable {
      * handler returns: the port reuses the memory afterwards, so a caller that keeps the data
      * copies it. The buffer is read-only in spirit: writing to it or keeping it is a bug.
      *
+     * @return a view of the arrived bytes, valid while the handler runs
      * @throws IllegalStateException when no stream receive completion is being handled
      */
     ByteBuffer receivedBytes();
@@ -123,6 +185,7 @@ public interface CompletionPort extends AutoCloseable {
      * {@link #takeReceived()} can hand an arrival on without a copy. Must be called before the
      * port's first {@link #submitReceiveStream stream receive}, at most once.
      *
+     * @param source where the port takes the buffers its stream receives land in
      * @return whether the port took the source; false when its backend cannot use one (then
      *         {@link #takeReceived()} always returns null)
      * @throws NullPointerException for a null source
@@ -145,12 +208,33 @@ public interface CompletionPort extends AutoCloseable {
      */
     <B> B takeReceived();
 
-    /** Sends the remaining bytes of one buffer (possibly partially: see the result). */
+    /**
+     * Sends the remaining bytes of one buffer (possibly partially: see the result).
+     *
+     * @param socket a socket registered on this port
+     * @param buffer a buffer whose remaining bytes are sent; kept by the port until the completion
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         takes; the completion's result is the count of bytes sent, which may be fewer than offered,
+     *         or {@code -errno}
+     * @throws IllegalArgumentException for a heap buffer where the backend needs direct memory, or
+     *                                  a datagram socket
+     */
     long submitSend(PortSocket socket, ByteBuffer buffer);
 
     /**
      * Gathering send: the remaining bytes of {@code buffers[offset .. offset+length)} in one
      * operation, in order. The result may be fewer bytes than offered.
+     *
+     * @param socket a socket registered on this port
+     * @param buffers the buffers, of which {@code length} from {@code offset} on are sent; kept by
+     *                the port until the completion
+     * @param offset  the index of the first buffer to send
+     * @param length  how many buffers to send, 1 to {@link #MAX_GATHERED_BUFFERS}
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         takes; the completion's result is the count of bytes sent, or {@code -errno}
+     * @throws IndexOutOfBoundsException for a range outside the array
+     * @throws IllegalArgumentException  for a length outside 1 to {@link #MAX_GATHERED_BUFFERS}, or
+     *                                   a datagram socket
      */
     long submitSend(PortSocket socket, ByteBuffer[] buffers, int offset, int length);
 
@@ -171,6 +255,15 @@ public interface CompletionPort extends AutoCloseable {
      * channel's descriptor, else in this call. A result of {@code -EOPNOTSUPP} means the port
      * cannot send from this file at all (io_uring with neither the descriptor nor {@code /proc});
      * the caller then sends its bytes.
+     *
+     * @param socket a socket registered on this port
+     * @param file     an open file to send from
+     * @param position where in the file to start, 0 or more
+     * @param count    how many bytes to send at most, 1 or more
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         takes
+     * @throws IllegalArgumentException for a closed file, a negative position, a count below 1, a
+     *                                  range past {@link Long#MAX_VALUE}, or a datagram socket
      */
     long submitSendFile(PortSocket socket, FileChannel file, long position, int count);
 
@@ -179,6 +272,13 @@ public interface CompletionPort extends AutoCloseable {
      * may be fewer bytes than offered. The port reads the segments during this call only; their
      * memory is the caller's to keep unchanged until the completion is dequeued (see
      * {@link SendSegments}).
+     *
+     * @param socket a socket registered on this port
+     * @param segments 1 to {@link #MAX_GATHERED_BUFFERS} segments of memory, read during this call
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         takes; the completion's result is the count of bytes sent, or {@code -errno}
+     * @throws IllegalArgumentException for a segment count outside 1 to
+     *                                  {@link #MAX_GATHERED_BUFFERS}, a negative length, or a datagram socket
      */
     long submitSend(PortSocket socket, SendSegments segments);
 
@@ -196,6 +296,13 @@ public interface CompletionPort extends AutoCloseable {
      *
      * <p>It pays only for large sends to a network device (the kernel's MSG_ZEROCOPY notes say
      * from about 10 KB); to a local peer the kernel copies anyway, later.
+     *
+     * @param socket a socket registered on this port
+     * @param segments as for {@link #submitSend(PortSocket, SendSegments)}; their memory stays the
+     *                 kernel's until the send's last completion
+     * @return the operation's id, non-zero, which its completions carry and {@link #submitCancel}
+     *         takes
+     * @throws IllegalArgumentException as {@link #submitSend(PortSocket, SendSegments)}
      */
     long submitZeroCopySend(PortSocket socket, SendSegments segments);
 
@@ -204,6 +311,8 @@ public interface CompletionPort extends AutoCloseable {
      * without receiving. io_uring can (a poll for {@code POLLRDHUP}); nio cannot: java.nio tells
      * a socket is readable, and only a read tells whether that is data or the end of input, and
      * has no way to look without taking the data out ({@code MSG_PEEK}).
+     *
+     * @return true where {@link #submitPeerClosureWatch} works, false where it throws
      */
     boolean watchesPeerClosure();
 
@@ -220,6 +329,9 @@ public interface CompletionPort extends AutoCloseable {
      * <p>Each watch completes once; it holds no memory of the caller's, and may be armed beside
      * any other operation of the socket, receives included.
      *
+     * @param socket a connected stream socket registered on this port
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         takes
      * @throws UnsupportedOperationException where {@link #watchesPeerClosure()} is false
      */
     long submitPeerClosureWatch(PortSocket socket);
@@ -229,6 +341,9 @@ public interface CompletionPort extends AutoCloseable {
      * ({@link #submitSendDescriptors}, {@link #submitReceiveDescriptors}): io_uring can
      * ({@code SCM_RIGHTS} over {@code sendmsg}/{@code recvmsg}); nio cannot: the JDK's channels
      * have no way to send or receive a control message. The same as {@link Backend#passesDescriptors()}.
+     *
+     * @return true where {@link #submitSendDescriptors} and {@link #submitReceiveDescriptors} work,
+     *         false where they throw
      */
     default boolean passesDescriptors() {
         return backend().passesDescriptors();
@@ -242,7 +357,10 @@ public interface CompletionPort extends AutoCloseable {
      * copies the numbers during this call; the descriptors stay the caller's (the peer receives
      * duplicates of them), and must stay open until the completion.
      *
-     * @param descriptors 1 to {@link SubmissionChecks#MAX_PASSED_DESCRIPTORS}, none negative
+     * @param socket      a connected Unix-domain stream socket registered on this port
+     * @param descriptors 1 to {@link #MAX_PASSED_DESCRIPTORS}, none negative
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         takes
      * @throws UnsupportedOperationException where {@link #passesDescriptors()} is false
      * @throws IllegalArgumentException      for a socket that is not a Unix-domain stream socket, or
      *                                       descriptors out of those bounds
@@ -255,12 +373,15 @@ public interface CompletionPort extends AutoCloseable {
      * with the count of data bytes taken (up to 64: each descriptor message's carrying byte, and
      * bytes sent before it without descriptors; the port does not hand them on), 0 at the end of
      * input, or {@code -errno}. The descriptors are {@linkplain #adoptReceivedDescriptors adopted}
-     * from the handler. A message with more than {@link SubmissionChecks#MAX_PASSED_DESCRIPTORS}
+     * from the handler. A message with more than {@link #MAX_PASSED_DESCRIPTORS}
      * (the kernel says {@code MSG_CTRUNC}) completes with {@code -EMSGSIZE}, and the port has
      * closed every descriptor of it that arrived. Refused, as {@link #submitReceive} is, while a
      * {@linkplain #submitReceiveStream stream receive} is in flight: it would take the messages
      * and the kernel would drop their descriptors.
      *
+     * @param socket a connected Unix-domain stream socket registered on this port
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         takes
      * @throws UnsupportedOperationException where {@link #passesDescriptors()} is false
      * @throws IllegalArgumentException      for a socket that is not a Unix-domain stream socket
      */
@@ -289,6 +410,8 @@ public interface CompletionPort extends AutoCloseable {
      * ({@link #submitSendsTo}), or one at a time.
      *
      * <p>False unless a port says otherwise: it is the safe answer.
+     *
+     * @return true where datagram sends in flight together leave in submission order
      */
     default boolean keepsDatagramSendOrder() {
         return false;
@@ -303,6 +426,11 @@ public interface CompletionPort extends AutoCloseable {
      * without a target on a socket that is not connected, {@code -ECONNREFUSED} on a connected
      * socket whose peer answered an earlier datagram with an ICMP error.
      *
+     * @param socket a datagram socket registered on this port
+     * @param buffer the datagram: its remaining bytes; kept by the port until the completion
+     * @param target where to send it, or null for the connected peer
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         takes
      * @throws IllegalArgumentException for a socket that is not a datagram socket, or an
      *                                  unresolved target or one of another family than the socket's
      */
@@ -334,6 +462,12 @@ public interface CompletionPort extends AutoCloseable {
      * be cancelled alone (the cancellation finds nothing, {@code -ENOENT}), so a caller stopping
      * a batch cancels all of it.
      *
+     * @param socket  a datagram socket registered on this port
+     * @param buffers the datagrams, each its buffer's remaining bytes; kept by the port until each
+     *                one's completion
+     * @param targets where each goes; null elements for the connected peer
+     * @param count   how many of the arrays' first elements to send, 1 or more
+     * @param ids     receives the operation id of each send taken
      * @return how many sends were taken, from 1 to {@code count}: {@code ids[0 .. taken)} are theirs
      * @throws NullPointerException      for a null array, or a null buffer among the first {@code count}
      * @throws IndexOutOfBoundsException for a {@code count} beyond the length of an array
@@ -350,6 +484,10 @@ public interface CompletionPort extends AutoCloseable {
      * with {@code -errno}, e.g. {@code -ECONNREFUSED} on a connected socket after an ICMP error.
      * Several may be in flight on one socket: each takes the next datagram.
      *
+     * @param socket a datagram socket registered on this port
+     * @param buffer a direct, writable buffer, kept by the port until the completion
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         takes
      * @throws IllegalArgumentException for a socket that is not a datagram socket, or a read-only
      *                                  buffer
      */
@@ -359,11 +497,20 @@ public interface CompletionPort extends AutoCloseable {
      * The sender of the datagram whose {@link #submitReceiveFrom receive-from} completion is being
      * handled. Valid only while the handler runs.
      *
+     * @return the sender's address
      * @throws IllegalStateException when no successful receive-from completion is being handled
      */
     InetSocketAddress receivedFrom();
 
-    /** Shuts down one or both directions of a connected socket. */
+    /**
+     * Shuts down one or both directions of a connected socket.
+     *
+     * @param socket a connected stream socket registered on this port
+     * @param mode   which directions to shut down
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         takes; the completion's result is 0, or {@code -errno}
+     * @throws IllegalArgumentException for a datagram socket
+     */
     long submitShutdown(PortSocket socket, ShutdownMode mode);
 
     /**
@@ -376,6 +523,10 @@ public interface CompletionPort extends AutoCloseable {
      * lingering part runs elsewhere (an io-wq worker on io_uring, a daemon thread on nio) while
      * the owner goes on dequeuing. On io_uring the CLOSE completion comes when the descriptor is
      * released and the linger may go on after it; on nio it comes when the linger is over.
+     *
+     * @param socket a socket registered on this port
+     * @return the operation's id, non-zero, which its completion carries; its result is 0, or
+     *         {@code -errno}
      */
     long submitClose(PortSocket socket);
 
@@ -385,13 +536,29 @@ public interface CompletionPort extends AutoCloseable {
      * completes as {@link Operation#CANCEL}, with the socket's key (0 without a socket) and
      * result 0 if it found the target, {@code -ENOENT} if the target had already completed, or
      * {@code -EALREADY} if it was too far along to stop.
+     *
+     * @param socket      the socket the target was submitted on, or null for a timer or no-op
+     * @param operationId the id the target's submission returned
+     * @return this request's own operation id, non-zero
      */
     long submitCancel(PortSocket socket, long operationId);
 
-    /** A timer: completes as {@link Operation#TIMEOUT} with 0 after {@code nanos}, or -ECANCELED. */
+    /**
+     * A timer: completes as {@link Operation#TIMEOUT} with 0 after {@code nanos}, or -ECANCELED.
+     *
+     * @param key   the key the completion carries
+     * @param nanos how long to wait, in nanoseconds
+     * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
+     *         (with a null socket) takes
+     */
     long submitTimeout(long key, long nanos);
 
-    /** An operation that does nothing and completes with 0. */
+    /**
+     * An operation that does nothing and completes with 0.
+     *
+     * @param key the key the completion carries
+     * @return the operation's id, non-zero, which its completion carries
+     */
     long submitNop(long key);
 
     /**
@@ -401,13 +568,25 @@ public interface CompletionPort extends AutoCloseable {
      * {@code timeoutNanos}, forever when negative, not at all when 0. A {@link #wakeup()} or
      * {@link #post} from another thread ends the wait.
      *
+     * @param handler      what each completion is delivered to, on this thread, before this returns
+     * @param max          how many completions to deliver at most, 1 or more
+     * @param timeoutNanos how long to wait for a first completion, in nanoseconds: negative for no
+     *                     limit, 0 for not at all
      * @return how many completions were delivered (0 after a timeout or a wake-up)
+     * @throws IllegalArgumentException for a {@code max} below 1
+     * @throws IllegalStateException    for a closed port, a call from another thread than the owner,
+     *                                  or a call from within the handler
+     * @throws IOException              if the system call that hands operations to the kernel or
+     *                                  waits for completions fails
      */
     int dequeue(CompletionHandler handler, int max, long timeoutNanos) throws IOException;
 
     /**
      * Queues a completion ({@code key}, {@link Operation#POST}, {@code value}) from any thread,
      * like {@code PostQueuedCompletionStatus}, and wakes the owner if it waits.
+     *
+     * @param key   the key the completion carries
+     * @param value the completion's result
      */
     void post(long key, int value);
 
@@ -421,6 +600,9 @@ public interface CompletionPort extends AutoCloseable {
      * Operations submitted whose completion has not been delivered yet, over all sockets: a
      * CLOSE whose completion waits for its socket's cancelled operations counts until it is
      * delivered.
+     *
+     * @return how many operations are in flight, 0 or more; read from another thread than the
+     *         owner, a recent value
      */
     int pendingOperations();
 
@@ -429,6 +611,8 @@ public interface CompletionPort extends AutoCloseable {
      * submissions, wake-ups and more ({@link PortCounter}). The view is live and read-only, may be
      * read from any thread at any time, also after close, and costs the owner nothing but plain
      * increments.
+     *
+     * @return the live view of this port's counters, the same object on every call
      */
     PortMetrics metrics();
 

@@ -34,7 +34,9 @@ public interface DatagramPortSocket extends PortSocket {
      * Fixes the peer: sends without an address go to it, and only its datagrams are received.
      * An unbound socket is bound to the wildcard address and a free port first.
      *
+     * @param remote the peer
      * @throws IllegalArgumentException for an unresolved address, or an IPv6 one on an INET socket
+     * @throws IOException if the system refuses, e.g. with {@code ENETUNREACH}
      */
     void connect(InetSocketAddress remote) throws IOException;
 
@@ -43,6 +45,8 @@ public interface DatagramPortSocket extends PortSocket {
      * The socket stays bound to its port, also one the kernel chose (Linux unbinds such a socket
      * on disconnect; it is bound again to that port, as the JDK does); its address may become the
      * wildcard.
+     *
+     * @throws IOException if the system refuses
      */
     void disconnect() throws IOException;
 
@@ -50,11 +54,21 @@ public interface DatagramPortSocket extends PortSocket {
      * Joins a multicast group on an interface ({@code IP_ADD_MEMBERSHIP} / {@code IPV6_JOIN_GROUP}),
      * or, with a {@code source}, only that source's datagrams to the group (source-specific).
      *
+     * @param group            the multicast group's address
+     * @param networkInterface the interface to receive the group's datagrams on
      * @param source null for any source
      * @throws UnsupportedOperationException where the backend cannot filter by source
+     * @throws IOException if the system refuses, e.g. for a group joined already
      */
     void joinGroup(InetAddress group, NetworkInterface networkInterface, InetAddress source) throws IOException;
 
-    /** Leaves a group joined with the same arguments. */
+    /**
+     * Leaves a group joined with the same arguments.
+     *
+     * @param group            the group's address, as it was joined
+     * @param networkInterface the interface, as it was joined
+     * @param source           the source, as it was joined, or null
+     * @throws IOException if the system refuses, e.g. for a group not joined
+     */
     void leaveGroup(InetAddress group, NetworkInterface networkInterface, InetAddress source) throws IOException;
 }

@@ -6,43 +6,81 @@ package dev.iocp.port;
  * platform's errors into these numbers, as libuv translates Windows errors into its own.
  */
 public final class Errno {
+    /** Operation not permitted. */
     public static final int EPERM = 1;
+    /** No such file or directory. */
     public static final int ENOENT = 2;
+    /** Interrupted system call. */
     public static final int EINTR = 4;
+    /** Input/output error. */
     public static final int EIO = 5;
+    /** Bad file descriptor. */
     public static final int EBADF = 9;
+    /** Resource temporarily unavailable. */
     public static final int EAGAIN = 11;
+    /** Cannot allocate memory. */
     public static final int ENOMEM = 12;
+    /** Permission denied. */
     public static final int EACCES = 13;
+    /** Bad address. */
     public static final int EFAULT = 14;
+    /** Device or resource busy. */
     public static final int EBUSY = 16;
+    /** File exists. */
     public static final int EEXIST = 17;
+    /** Invalid argument. */
     public static final int EINVAL = 22;
+    /** Too many open files. */
     public static final int EMFILE = 24;
+    /** No space left on device. */
     public static final int ENOSPC = 28;
+    /** Broken pipe. */
     public static final int EPIPE = 32;
+    /** Function not implemented. */
     public static final int ENOSYS = 38;
+    /** Timer expired. */
     public static final int ETIME = 62;
+    /** Protocol error. */
     public static final int EPROTO = 71;
+    /** Socket operation on non-socket. */
     public static final int ENOTSOCK = 88;
+    /** Destination address required. */
     public static final int EDESTADDRREQ = 89;
+    /** Message too long. */
     public static final int EMSGSIZE = 90;
+    /** Operation not supported. */
     public static final int EOPNOTSUPP = 95;
+    /** Address family not supported by protocol. */
     public static final int EAFNOSUPPORT = 97;
+    /** Address already in use. */
     public static final int EADDRINUSE = 98;
+    /** Cannot assign requested address. */
     public static final int EADDRNOTAVAIL = 99;
+    /** Network is down. */
     public static final int ENETDOWN = 100;
+    /** Network is unreachable. */
     public static final int ENETUNREACH = 101;
+    /** Software caused connection abort. */
     public static final int ECONNABORTED = 103;
+    /** Connection reset by peer. */
     public static final int ECONNRESET = 104;
+    /** No buffer space available. */
     public static final int ENOBUFS = 105;
+    /** Transport endpoint is already connected. */
     public static final int EISCONN = 106;
+    /** Transport endpoint is not connected. */
     public static final int ENOTCONN = 107;
+    /** Connection timed out. */
     public static final int ETIMEDOUT = 110;
+    /** Connection refused. */
     public static final int ECONNREFUSED = 111;
+    /** No route to host. */
     public static final int EHOSTUNREACH = 113;
+    /** Operation already in progress. */
     public static final int EALREADY = 114;
+    /** Operation now in progress. */
     public static final int EINPROGRESS = 115;
+    /** Operation canceled. */
     public static final int ECANCELED = 125;
 
     private static final String[][] TABLE = new String[134][];
@@ -95,13 +133,23 @@ public final class Errno {
         TABLE[errno] = new String[] {name, description};
     }
 
-    /** The symbolic name, e.g. {@code ECONNREFUSED}; {@code errno 123} for numbers without one here. */
+    /**
+     * The symbolic name, e.g. {@code ECONNREFUSED}; {@code errno 123} for numbers without one here.
+     *
+     * @param errno an error number, positive or negated (a completion's result)
+     * @return the name
+     */
     public static String name(int errno) {
         String[] e = lookup(errno);
         return e != null ? e[0] : "errno " + Math.abs(errno);
     }
 
-    /** The name and its meaning, e.g. {@code ECONNREFUSED (Connection refused)}. */
+    /**
+     * The name and its meaning, e.g. {@code ECONNREFUSED (Connection refused)}.
+     *
+     * @param errno an error number, positive or negated (a completion's result)
+     * @return the name and meaning, or {@code errno 123} for numbers without a name here
+     */
     public static String describe(int errno) {
         String[] e = lookup(errno);
         return e != null ? e[0] + " (" + e[1] + ")" : "errno " + Math.abs(errno);

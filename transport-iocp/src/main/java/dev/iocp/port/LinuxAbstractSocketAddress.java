@@ -23,6 +23,9 @@ public final class LinuxAbstractSocketAddress extends SocketAddress {
     /** {@code sun_path} is 108 bytes; the leading NUL takes one. */
     public static final int MAX_NAME_BYTES = 107;
 
+    /**
+     * The name's bytes, without the leading NUL; never handed out, only copies.
+     */
     private final byte[] name;
 
     private LinuxAbstractSocketAddress(byte[] name) {
@@ -33,32 +36,63 @@ public final class LinuxAbstractSocketAddress extends SocketAddress {
         this.name = name;
     }
 
-    /** The abstract name made of {@code name}'s UTF-8 bytes (without the leading NUL). */
+    /**
+     * The abstract name made of {@code name}'s UTF-8 bytes (without the leading NUL).
+     *
+     * @param name the name; its UTF-8 encoding may have at most {@link #MAX_NAME_BYTES} bytes
+     * @return the address
+     * @throws IllegalArgumentException for a name longer than {@link #MAX_NAME_BYTES} bytes
+     */
     public static LinuxAbstractSocketAddress of(String name) {
         return of(name.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The abstract name made of these bytes (without the leading NUL). */
+    /**
+     * The abstract name made of these bytes (without the leading NUL).
+     *
+     * @param name the name's bytes, at most {@link #MAX_NAME_BYTES}; copied
+     * @return the address
+     * @throws NullPointerException     for a null array
+     * @throws IllegalArgumentException for more than {@link #MAX_NAME_BYTES} bytes
+     */
     public static LinuxAbstractSocketAddress of(byte[] name) {
         return new LinuxAbstractSocketAddress(Objects.requireNonNull(name, "name").clone());
     }
 
-    /** The name's bytes, without the leading NUL. */
+    /**
+     * The name's bytes, without the leading NUL.
+     *
+     * @return a copy of the bytes
+     */
     public byte[] name() {
         return name.clone();
     }
 
-    /** How many bytes the name has. */
+    /**
+     * How many bytes the name has.
+     *
+     * @return the byte count, 0 to {@link #MAX_NAME_BYTES}
+     */
     public int length() {
         return name.length;
     }
 
-    /** Byte {@code index} of the name. */
+    /**
+     * Byte {@code index} of the name.
+     *
+     * @param index from 0 to {@link #length()} - 1
+     * @return the byte
+     * @throws ArrayIndexOutOfBoundsException for an index outside the name
+     */
     public byte byteAt(int index) {
         return name[index];
     }
 
-    /** The name read as UTF-8 (bytes that are not become U+FFFD). */
+    /**
+     * The name read as UTF-8 (bytes that are not become U+FFFD).
+     *
+     * @return the decoded name, for display
+     */
     public String nameAsString() {
         return new String(name, StandardCharsets.UTF_8);
     }

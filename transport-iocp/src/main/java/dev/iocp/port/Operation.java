@@ -51,7 +51,13 @@ public enum Operation {
 
     private static final Operation[] VALUES = values();
 
-    /** The operation with the given ordinal; used by backends that pack the kind into a number. */
+    /**
+     * The operation with the given ordinal; used by backends that pack the kind into a number.
+     *
+     * @param ordinal an operation's {@link #ordinal()}
+     * @return the operation
+     * @throws ArrayIndexOutOfBoundsException for a number that is no operation's ordinal
+     */
     public static Operation ofOrdinal(int ordinal) {
         return VALUES[ordinal];
     }

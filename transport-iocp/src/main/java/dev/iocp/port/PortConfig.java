@@ -14,6 +14,13 @@ public record PortConfig(int submissionQueueEntries, int completionQueueEntries)
     /** 256 submission entries and 4096 completion entries, as Netty's io_uring transport uses. */
     public static final PortConfig DEFAULT = new PortConfig(256, 4096);
 
+    /**
+     * Checks the sizes.
+     *
+     * @throws IllegalArgumentException for a submission size that is not a power of two from 1 to
+     *                                  32768, a completion size that is not one from 1 to 65536, or a
+     *                                  completion size below the submission size
+     */
     public PortConfig {
         requirePowerOfTwo("submissionQueueEntries", submissionQueueEntries, 32768);
         requirePowerOfTwo("completionQueueEntries", completionQueueEntries, 65536);

@@ -11,8 +11,18 @@ import java.net.SocketAddress;
 public class PortException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The positive error number, in Linux numbering.
+     */
     private final int errno;
 
+    /**
+     * An exception with a message of its own; {@link #of} builds the usual one.
+     *
+     * @param message what failed, e.g. {@code connect(127.0.0.1:1): ECONNREFUSED (Connection refused)}
+     * @param errno   the error number in Linux numbering, positive or negated (a completion's
+     *                result): its absolute value is kept
+     */
     public PortException(String message, int errno) {
         super(message);
         this.errno = Math.abs(errno);
@@ -24,6 +34,7 @@ public class PortException extends IOException {
      * @param operation what was attempted, e.g. {@code connect}
      * @param address   the address it concerned, or {@code null}
      * @param result    the completion's negative result
+     * @return an exception whose message is {@code operation(address): NAME (description)}
      */
     public static PortException of(String operation, SocketAddress address, int result) {
         StringBuilder message = new StringBuilder(operation).append('(');
@@ -33,7 +44,15 @@ public class PortException extends IOException {
         return new PortException(message.append("): ").append(Errno.describe(result)).toString(), result);
     }
 
-    /** Like {@link #of(String, SocketAddress, int)}, naming the operation by its kind. */
+    /**
+     * Like {@link #of(String, SocketAddress, int)}, naming the operation by its kind.
+     *
+     * @param operation the completion's operation, named in lower case in the message
+     * @param address   the address it concerned, or {@code null}
+     * @param result    the completion's negative result
+     * @return an exception whose message is, e.g., {@code connect(127.0.0.1:1): ECONNREFUSED
+     *         (Connection refused)}
+     */
     public static PortException of(Operation operation, SocketAddress address, int result) {
         return of(operation.name().toLowerCase(java.util.Locale.ROOT), address, result);
     }
@@ -47,12 +66,21 @@ public class PortException extends IOException {
         return String.valueOf(address);
     }
 
-    /** The positive error number, in Linux numbering. */
+    /**
+     * The positive error number, in Linux numbering.
+     *
+     * @return the error number, e.g. 111 for {@code ECONNREFUSED}
+     */
     public int errno() {
         return errno;
     }
 
-    /** The symbolic name of {@link #errno()}. */
+    /**
+     * The symbolic name of {@link #errno()}.
+     *
+     * @return the name, e.g. {@code ECONNREFUSED}; {@code errno 123} for a number
+     *         {@link Errno} has no name for
+     */
     public String errnoName() {
         return Errno.name(errno);
     }

@@ -17,6 +17,14 @@ import java.util.Objects;
  */
 public record PortMetricsSnapshot(String backend, Map<PortCounter, Long> counters, List<Long> batchSizes) {
 
+    /**
+     * Copies the counters and buckets, so that the snapshot is immutable.
+     *
+     * @throws NullPointerException     for a null argument, or a null element of {@code batchSizes}
+     * @throws IllegalArgumentException for counters that do not include every {@link PortCounter},
+     *                                  or a number of buckets other than
+     *                                  {@link PortMetrics#BATCH_SIZE_BUCKETS}
+     */
     public PortMetricsSnapshot {
         Objects.requireNonNull(backend, "backend");
         EnumMap<PortCounter, Long> copy = new EnumMap<>(PortCounter.class);
@@ -55,12 +63,24 @@ public record PortMetricsSnapshot(String backend, Map<PortCounter, Long> counter
         return new PortMetricsSnapshot(metrics.backend(), counters, batchSizes);
     }
 
-    /** A counter's value. */
+    /**
+     * A counter's value.
+     *
+     * @param counter which counter
+     * @return its value when the snapshot was taken (or its difference, in one from {@link #since})
+     * @throws NullPointerException for a null counter
+     */
     public long get(PortCounter counter) {
         return counters.get(Objects.requireNonNull(counter, "counter"));
     }
 
-    /** How many dequeues delivered a number of completions in {@code bucket}. */
+    /**
+     * How many dequeues delivered a number of completions in {@code bucket}.
+     *
+     * @param bucket a bucket's index, from 0 to {@link PortMetrics#BATCH_SIZE_BUCKETS} - 1
+     * @return how many dequeues the bucket counted
+     * @throws IndexOutOfBoundsException for an index outside the buckets
+     */
     public long batchSizeCount(int bucket) {
         return batchSizes.get(bucket);
     }
@@ -68,6 +88,9 @@ public record PortMetricsSnapshot(String backend, Map<PortCounter, Long> counter
     /**
      * What happened between {@code earlier}, a snapshot of the same port, and this one: each
      * counter and bucket less its earlier value; gauges keep this snapshot's level.
+     *
+     * @param earlier a snapshot of the same port taken before this one
+     * @return the differences, as a snapshot of the same backend
      */
     public PortMetricsSnapshot since(PortMetricsSnapshot earlier) {
         Map<PortCounter, Long> difference = new EnumMap<>(PortCounter.class);

@@ -19,24 +19,46 @@ import java.nio.ByteBuffer;
  */
 public interface ReceiveBufferSource<B> {
 
-    /** A buffer of {@code capacity} bytes of native memory, owned by the port until it {@link #release}s it. */
+    /**
+     * A buffer of {@code capacity} bytes of native memory, owned by the port until it {@link #release}s it.
+     *
+     * @param capacity the size in bytes, positive
+     * @return a buffer of native memory whose {@link #address} the kernel may write to
+     */
     B allocate(int capacity);
 
-    /** The native address of {@code buffer}'s first byte. */
+    /**
+     * The native address of {@code buffer}'s first byte.
+     *
+     * @param buffer a buffer this source allocated
+     * @return the address, valid while the buffer is allocated
+     */
     long address(B buffer);
 
     /**
      * A {@link ByteBuffer} over {@code buffer}'s whole capacity, for reading an arrival in place:
      * the port sets its position and limit. Asked for once per buffer.
+     *
+     * @param buffer a buffer this source allocated
+     * @return a direct buffer over the same memory
      */
     ByteBuffer view(B buffer);
 
     /**
      * {@code length} bytes of {@code buffer} from {@code offset}, as a buffer of the caller's own
      * that shares the memory: {@code buffer} stays allocated until both are released.
+     *
+     * @param buffer a buffer this source allocated
+     * @param offset the first byte's index in {@code buffer}
+     * @param length the count of bytes, positive
+     * @return a buffer the caller owns and releases itself, over those bytes
      */
     B share(B buffer, int offset, int length);
 
-    /** Lets go of the port's own reference to {@code buffer}. */
+    /**
+     * Lets go of the port's own reference to {@code buffer}.
+     *
+     * @param buffer a buffer this source allocated, released once by the port
+     */
     void release(B buffer);
 }

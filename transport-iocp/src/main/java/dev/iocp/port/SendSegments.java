@@ -22,13 +22,27 @@ import java.nio.ByteBuffer;
  */
 public interface SendSegments {
 
-    /** How many segments there are: 1 to {@link SubmissionChecks#MAX_GATHERED_BUFFERS}. */
+    /**
+     * How many segments there are: 1 to {@link CompletionPort#MAX_GATHERED_BUFFERS}.
+     *
+     * @return the number of segments
+     */
     int count();
 
-    /** The length in bytes of segment {@code index}; not negative. */
+    /**
+     * The length in bytes of segment {@code index}; not negative.
+     *
+     * @param index the segment's index, from 0 to {@link #count()} - 1
+     * @return the segment's length in bytes
+     */
     int length(int index);
 
-    /** The native address of the first byte of segment {@code index}, in direct memory. */
+    /**
+     * The native address of the first byte of segment {@code index}, in direct memory.
+     *
+     * @param index the segment's index, from 0 to {@link #count()} - 1
+     * @return the address of the segment's first byte
+     */
     long address(int index);
 
     /**
@@ -36,6 +50,9 @@ public interface SendSegments {
      * records the window when it asks and leaves the buffer's position alone, but may do the
      * I/O later: one buffer object may stand for several segments of a send only with the same
      * window (a message written twice), and the send may then stop short before the repeat.
+     *
+     * @param index the segment's index, from 0 to {@link #count()} - 1
+     * @return a direct buffer whose position and limit bound the segment
      */
     ByteBuffer buffer(int index);
 }

@@ -1,6 +1,6 @@
 package dev.iocp.channel;
 
-import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.internal.SubmissionChecks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;

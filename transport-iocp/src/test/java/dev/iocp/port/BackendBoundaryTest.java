@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Linux-specific code stays behind the backend line: the core, the nio backend and the Netty
- * layer reach {@code dev.iocp.port.uring} only through backend selection ({@link Backends}).
+ * Linux-specific code stays behind the backend line: the core (its internal package too), the
+ * nio backend and the Netty layer reach {@code dev.iocp.port.uring} only through backend
+ * selection ({@link Backends}).
  */
 class BackendBoundaryTest {
     private static final Path SOURCES = Path.of("src/main/java/dev/iocp");
@@ -23,7 +24,8 @@ class BackendBoundaryTest {
     void onlyBackendSelectionNamesTheIoUringBackend() throws IOException {
         assertTrue(Files.isDirectory(SOURCES), "run from the transport-iocp module: " + SOURCES.toAbsolutePath());
         List<String> offenders = new ArrayList<>();
-        for (Path root : List.of(SOURCES.resolve("channel"), SOURCES.resolve("port/nio"), SOURCES.resolve("port"))) {
+        for (Path root : List.of(SOURCES.resolve("channel"), SOURCES.resolve("port/nio"),
+                SOURCES.resolve("port/internal"), SOURCES.resolve("port"))) {
             try (Stream<Path> files = Files.walk(root, root.endsWith("port") ? 1 : Integer.MAX_VALUE)) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     if (file.getFileName().toString().equals("Backends.java")) {

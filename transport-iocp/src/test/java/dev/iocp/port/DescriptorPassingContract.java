@@ -1,5 +1,6 @@
 package dev.iocp.port;
 
+import dev.iocp.port.internal.SubmissionChecks;
 import dev.iocp.testing.RawDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

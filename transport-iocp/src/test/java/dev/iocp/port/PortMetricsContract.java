@@ -1,5 +1,6 @@
 package dev.iocp.port;
 
+import dev.iocp.port.internal.PortMetricsRecorder;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingStream;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 public abstract class PortMetricsContract {
     private static final CompletionHandler IGNORE = (key, operation, result, flags, id) -> { };
+    /** The JFR event's name, as the README documents it. */
+    private static final String PORT_STATISTICS = "dev.iocp.PortStatistics";
     private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     protected CompletionPort port;
@@ -216,16 +219,16 @@ public abstract class PortMetricsContract {
         port.submitNop(1);
         port.submitNop(2);
         List<Integer> batches = dequeueUntil(2);
-        long open = port.metrics().portId();
+        long open = PortMetricsRecorder.portId(port.metrics());
         CompletionPort closedPort = openPort(PortConfig.DEFAULT);
-        long closed = closedPort.metrics().portId();
+        long closed = PortMetricsRecorder.portId(closedPort.metrics());
         closedPort.close();
 
         List<RecordedEvent> events = new CopyOnWriteArrayList<>();
         CompletableFuture<RecordedEvent> ours = new CompletableFuture<>();
         try (RecordingStream recording = new RecordingStream()) {
-            recording.enable(PortStatisticsEvent.NAME).withPeriod(Duration.ofMillis(100));
-            recording.onEvent(PortStatisticsEvent.NAME, event -> {
+            recording.enable(PORT_STATISTICS).withPeriod(Duration.ofMillis(100));
+            recording.onEvent(PORT_STATISTICS, event -> {
                 events.add(event);
                 if (event.getLong("portId") == open) {
                     ours.complete(event);

@@ -237,7 +237,7 @@ interface SendSegmentsContract {
         ByteBuffer memory = ByteBuffer.allocateDirect(16);
         WindowSegments none = new WindowSegments(memory);
         WindowSegments tooMany = new WindowSegments(memory);
-        for (int i = 0; i <= SubmissionChecks.MAX_GATHERED_BUFFERS; i++) {
+        for (int i = 0; i <= CompletionPort.MAX_GATHERED_BUFFERS; i++) {
             tooMany.add(0, 1);
         }
         WindowSegments negative = new WindowSegments(memory).add(0, 4).add(4, -1);

@@ -1,6 +1,6 @@
 package dev.iocp.port.nio;
 
-import dev.iocp.port.CoalescedWakeup;
+import dev.iocp.port.internal.CoalescedWakeup;
 
 import java.io.IOException;
 import java.nio.channels.SelectionKey;

@@ -4,7 +4,7 @@ import dev.iocp.port.DatagramPortSocket;
 import dev.iocp.port.Errno;
 import dev.iocp.port.PortException;
 import dev.iocp.port.ShutdownMode;
-import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.internal.SubmissionChecks;
 
 import java.io.IOException;
 import java.net.Inet6Address;

@@ -6,7 +6,7 @@ import dev.iocp.port.PeerCredentials;
 import dev.iocp.port.PortException;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.ShutdownMode;
-import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.internal.SubmissionChecks;
 
 import java.io.IOException;
 import java.net.Inet6Address;

@@ -1,7 +1,7 @@
 package dev.iocp.port.nio;
 
 import dev.iocp.port.SendSegments;
-import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.internal.SubmissionChecks;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package dev.iocp.port.nio;
 
-import dev.iocp.port.CoalescedWakeup;
-import dev.iocp.port.PortMetricsRecorder;
+import dev.iocp.port.internal.CoalescedWakeup;
+import dev.iocp.port.internal.PortMetricsRecorder;
 
 import java.nio.channels.Selector;
 

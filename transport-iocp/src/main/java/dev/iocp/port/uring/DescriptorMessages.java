@@ -4,8 +4,8 @@ import dev.iocp.port.CompletionFlags;
 import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
-import dev.iocp.port.PortMetricsRecorder;
-import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.internal.PortMetricsRecorder;
+import dev.iocp.port.internal.SubmissionChecks;
 import dev.iocp.port.uring.sys.SocketLayouts;
 import dev.iocp.port.uring.sys.Syscalls;
 

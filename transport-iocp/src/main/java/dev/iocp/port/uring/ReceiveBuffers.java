@@ -1,7 +1,7 @@
 package dev.iocp.port.uring;
 
 import dev.iocp.port.PortException;
-import dev.iocp.port.PortMetricsRecorder;
+import dev.iocp.port.internal.PortMetricsRecorder;
 import dev.iocp.port.ReceiveBufferSource;
 
 import java.lang.foreign.Arena;

@@ -5,8 +5,8 @@ import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
 import dev.iocp.port.PortException;
-import dev.iocp.port.PortMetricsRecorder;
-import dev.iocp.port.PostQueue;
+import dev.iocp.port.internal.PortMetricsRecorder;
+import dev.iocp.port.internal.PostQueue;
 import dev.iocp.port.uring.sys.IoUringLayouts;
 import dev.iocp.port.uring.sys.Syscalls;
 

@@ -1,7 +1,7 @@
 package dev.iocp.port.uring;
 
 import dev.iocp.port.SendSegments;
-import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.internal.SubmissionChecks;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;

@@ -5,7 +5,7 @@ import dev.iocp.port.CompletionHandler;
 import dev.iocp.port.Errno;
 import dev.iocp.port.Operation;
 import dev.iocp.port.PortException;
-import dev.iocp.port.PortMetricsRecorder;
+import dev.iocp.port.internal.PortMetricsRecorder;
 import dev.iocp.port.ReceiveBufferSource;
 
 import java.io.UncheckedIOException;

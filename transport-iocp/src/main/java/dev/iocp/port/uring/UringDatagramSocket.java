@@ -3,7 +3,7 @@ package dev.iocp.port.uring;
 import dev.iocp.port.DatagramPortSocket;
 import dev.iocp.port.Errno;
 import dev.iocp.port.PortException;
-import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.internal.SubmissionChecks;
 import dev.iocp.port.uring.sys.Sockaddr;
 import dev.iocp.port.uring.sys.SocketLayouts;
 import dev.iocp.port.uring.sys.Syscalls;

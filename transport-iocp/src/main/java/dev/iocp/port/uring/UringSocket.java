@@ -5,7 +5,7 @@ import dev.iocp.port.PeerCredentials;
 import dev.iocp.port.PortException;
 import dev.iocp.port.PortSocket;
 import dev.iocp.port.ShutdownMode;
-import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.internal.SubmissionChecks;
 import dev.iocp.port.TcpInfo;
 import dev.iocp.port.uring.sys.LinuxConstants;
 import dev.iocp.port.uring.sys.Sockaddr;

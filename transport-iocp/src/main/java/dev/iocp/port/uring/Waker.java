@@ -1,9 +1,9 @@
 package dev.iocp.port.uring;
 
-import dev.iocp.port.CoalescedWakeup;
+import dev.iocp.port.internal.CoalescedWakeup;
 import dev.iocp.port.Errno;
 import dev.iocp.port.PortException;
-import dev.iocp.port.PortMetricsRecorder;
+import dev.iocp.port.internal.PortMetricsRecorder;
 import dev.iocp.port.uring.sys.IoUringLayouts;
 import dev.iocp.port.uring.sys.LinuxConstants;
 import dev.iocp.port.uring.sys.Syscalls;

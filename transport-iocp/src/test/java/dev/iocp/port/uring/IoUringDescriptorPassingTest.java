@@ -3,7 +3,7 @@ package dev.iocp.port.uring;
 import dev.iocp.port.Backend;
 import dev.iocp.port.DescriptorPassingContract;
 import dev.iocp.port.Errno;
-import dev.iocp.port.SubmissionChecks;
+import dev.iocp.port.internal.SubmissionChecks;
 import dev.iocp.testing.RawDescriptors;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,6 @@
-package dev.iocp.port;
+package dev.iocp.port.internal;
+
+import dev.iocp.port.CompletionPort;
 
 import java.io.IOException;
 import java.util.Objects;

@@ -1,5 +1,8 @@
-package dev.iocp.port;
+package dev.iocp.port.internal;
 
+import dev.iocp.port.PortCounter;
+import dev.iocp.port.PortMetrics;
+import dev.iocp.port.PortMetricsSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.lang.ref.WeakReference;
@@ -80,9 +83,9 @@ class PortMetricsTest {
         assertEquals(1, metrics.get(PortCounter.PROVIDED_BUFFER_EXHAUSTIONS));
         assertEquals(4, metrics.get(PortCounter.OPERATIONS_IN_FLIGHT));
         assertEquals("test", metrics.backend());
-        assertNull(metrics.owner(), "nobody has used the port");
+        assertNull(recorder.owner(), "nobody has used the port");
         owner.claim();
-        assertEquals(Thread.currentThread(), metrics.owner());
+        assertEquals(Thread.currentThread(), recorder.owner());
     }
 
     @Test
@@ -124,14 +127,14 @@ class PortMetricsTest {
     @Test
     void anOpenedPortIsLiveUntilItCloses() {
         recorder.opened();
-        assertTrue(LivePorts.open().contains(metrics));
+        assertTrue(LivePorts.open().contains(recorder));
         recorder.closed();
-        assertFalse(LivePorts.open().contains(metrics));
+        assertFalse(LivePorts.open().contains(recorder));
     }
 
     @Test
     void theLivePortsDoNotKeepAPortThatWasDroppedOpen() throws InterruptedException {
-        WeakReference<PortMetrics> dropped = openAndDrop();
+        WeakReference<PortMetricsRecorder> dropped = openAndDrop();
         for (int i = 0; i < 50 && dropped.get() != null; i++) {
             System.gc();
             Thread.sleep(10);
@@ -139,9 +142,9 @@ class PortMetricsTest {
         assertNull(dropped.get(), "the live-port registry held a port nobody else did");
     }
 
-    private static WeakReference<PortMetrics> openAndDrop() {
+    private static WeakReference<PortMetricsRecorder> openAndDrop() {
         PortMetricsRecorder opened = new PortMetricsRecorder("test", new OwnerThread(), () -> 0);
         opened.opened();
-        return new WeakReference<>(opened.view());
+        return new WeakReference<>(opened);
     }
 }

@@ -1,4 +1,8 @@
-package dev.iocp.port;
+package dev.iocp.port.internal;
+
+import dev.iocp.port.CompletionHandler;
+import dev.iocp.port.CompletionPort;
+import dev.iocp.port.Operation;
 
 import java.util.Arrays;
 

@@ -1,4 +1,11 @@
-package dev.iocp.port;
+package dev.iocp.port.internal;
+
+import dev.iocp.port.CompletionPort;
+import dev.iocp.port.DatagramPortSocket;
+import dev.iocp.port.LinuxAbstractSocketAddress;
+import dev.iocp.port.PortSocket;
+import dev.iocp.port.SendSegments;
+import dev.iocp.port.ShutdownMode;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -18,13 +25,10 @@ import java.util.Objects;
  */
 public final class SubmissionChecks {
 
-    /** Buffers one gathering send takes at most: Linux's {@code IOV_MAX}. */
-    public static final int MAX_GATHERED_BUFFERS = 1024;
-    /**
-     * Descriptors one message carries at most, sent or received: what a receive's control buffer
-     * (the {@code SCM_RIGHTS} message, {@code CMSG_SPACE} of 8 ints) holds.
-     */
-    public static final int MAX_PASSED_DESCRIPTORS = 8;
+    /** {@link CompletionPort#MAX_GATHERED_BUFFERS}, the bound these checks keep. */
+    public static final int MAX_GATHERED_BUFFERS = CompletionPort.MAX_GATHERED_BUFFERS;
+    /** {@link CompletionPort#MAX_PASSED_DESCRIPTORS}, the bound these checks keep. */
+    public static final int MAX_PASSED_DESCRIPTORS = CompletionPort.MAX_PASSED_DESCRIPTORS;
 
     private SubmissionChecks() {
     }
@@ -128,8 +132,9 @@ public final class SubmissionChecks {
             throw new IllegalArgumentException("unresolved address: " + remote);
         }
         if (socket.family() == StandardProtocolFamily.INET && remote.getAddress() instanceof Inet6Address) {
-            throw new IllegalArgumentException("cannot reach the IPv6 address from an INET socket: "
-                    + PortException.format(remote) + "; open the socket as INET6");
+            // As PortException words an IPv6 address: bracketed, without the resolver's host name.
+            throw new IllegalArgumentException("cannot reach the IPv6 address from an INET socket: ["
+                    + remote.getAddress().getHostAddress() + "]:" + remote.getPort() + "; open the socket as INET6");
         }
     }
 

@@ -1,5 +1,7 @@
-package dev.iocp.port;
+package dev.iocp.port.internal;
 
+import dev.iocp.port.PortCounter;
+import dev.iocp.port.PortMetrics;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Enabled;
@@ -131,16 +133,16 @@ final class PortStatisticsEvent extends Event {
 
     /** The periodic hook: JFR calls it on its own thread, and only while a recording enables the event. */
     private static void emitForOpenPorts() {
-        for (PortMetrics metrics : LivePorts.open()) {
+        for (PortMetricsRecorder port : LivePorts.open()) {
             PortStatisticsEvent event = new PortStatisticsEvent();
-            event.portId = metrics.portId();
-            event.backend = metrics.backend();
-            event.owner = metrics.owner();
+            event.portId = port.id();
+            event.backend = port.backend();
+            event.owner = port.owner();
             for (PortCounter counter : PortCounter.values()) {
-                event.set(counter, metrics.get(counter));
+                event.set(counter, port.read(counter));
             }
             for (int bucket = 0; bucket < PortMetrics.BATCH_SIZE_BUCKETS; bucket++) {
-                event.setBatches(bucket, metrics.batchSizeCount(bucket));
+                event.setBatches(bucket, port.batchSizeCount(bucket));
             }
             event.commit();
         }

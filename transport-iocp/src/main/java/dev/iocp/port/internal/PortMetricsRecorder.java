@@ -1,4 +1,8 @@
-package dev.iocp.port;
+package dev.iocp.port.internal;
+
+import dev.iocp.port.CompletionPort;
+import dev.iocp.port.PortCounter;
+import dev.iocp.port.PortMetrics;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -64,7 +68,7 @@ public final class PortMetricsRecorder {
     private final IntSupplier operationsInFlight;
     private final long[] values = new long[BUCKETS + PortMetrics.BATCH_SIZE_BUCKETS + PAD];
     private final LongAdder wakeupsSignalled = new LongAdder();
-    private final PortMetrics view = new PortMetrics(this);
+    private final PortMetrics view = new View();
 
     /**
      * @param backend            the name of the port's backend, e.g. {@code io_uring}
@@ -156,12 +160,12 @@ public final class PortMetricsRecorder {
 
     /** The port is fully built: it reports to JFR from now on. Call once, last in its constructor. */
     public void opened() {
-        LivePorts.add(view);
+        LivePorts.add(this);
     }
 
     /** The port is closed: it no longer reports to JFR. Its counters stay readable. */
     public void closed() {
-        LivePorts.remove(view);
+        LivePorts.remove(this);
     }
 
     // ---- CoalescedWakeup --------------------------------------------------------------------
@@ -176,10 +180,24 @@ public final class PortMetricsRecorder {
         wakeupsSignalled.increment();
     }
 
-    // ---- reading (PortMetrics) -------------------------------------------------------------
+    // ---- reading (the view, the JFR event) -------------------------------------------------
 
+    /** Identifies the port among those of this JVM, for the JFR event. */
     long id() {
         return id;
+    }
+
+    /**
+     * The {@linkplain #id() id} under which the JFR event reports the port that handed out
+     * {@code metrics}, so that its events can be told from other ports'.
+     *
+     * @throws IllegalArgumentException for metrics that no recorder handed out
+     */
+    public static long portId(PortMetrics metrics) {
+        if (metrics instanceof View view) {
+            return view.recorder().id;
+        }
+        throw new IllegalArgumentException("not the metrics of a port of this transport: " + metrics);
     }
 
     String backend() {
@@ -201,7 +219,7 @@ public final class PortMetricsRecorder {
     }
 
     long batchSizeCount(int bucket) {
-        return (long) VALUES.getOpaque(values, BUCKETS + bucket);
+        return (long) VALUES.getOpaque(values, BUCKETS + Objects.checkIndex(bucket, PortMetrics.BATCH_SIZE_BUCKETS));
     }
 
     /** Every dequeue lands in one bucket, so the buckets' sum is the number of dequeues. */
@@ -211,5 +229,35 @@ public final class PortMetricsRecorder {
             sum += batchSizeCount(bucket);
         }
         return sum;
+    }
+
+    /**
+     * What {@link CompletionPort#metrics()} hands out: the reading methods only, so an
+     * application cannot reach the writing ones by a cast.
+     */
+    private final class View implements PortMetrics {
+        PortMetricsRecorder recorder() {
+            return PortMetricsRecorder.this;
+        }
+
+        @Override
+        public String backend() {
+            return backend;
+        }
+
+        @Override
+        public long get(PortCounter counter) {
+            return read(Objects.requireNonNull(counter, "counter"));
+        }
+
+        @Override
+        public long batchSizeCount(int bucket) {
+            return PortMetricsRecorder.this.batchSizeCount(bucket);
+        }
+
+        @Override
+        public String toString() {
+            return snapshot().toString();
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.iocp.port;
+package dev.iocp.port.internal;
 
 /**
  * The one-owner rule every backend's port keeps: the first thread to use the port owns it, and

@@ -1,5 +1,8 @@
-package dev.iocp.port;
+package dev.iocp.port.internal;
 
+import dev.iocp.port.PortCounter;
+import dev.iocp.port.PortException;
+import dev.iocp.port.PortMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

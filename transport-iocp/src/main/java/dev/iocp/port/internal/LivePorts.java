@@ -1,4 +1,4 @@
-package dev.iocp.port;
+package dev.iocp.port.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,16 +7,17 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
- * The metrics of every open port in this JVM, which the {@code dev.iocp.PortStatistics} JFR
- * event reports. A port joins when it is built and leaves when it closes; the set holds ports
- * weakly, so one dropped without being closed does not stay here (or alive) either.
+ * The metrics recorders of every open port in this JVM, which the
+ * {@code dev.iocp.PortStatistics} JFR event reports. A port joins when it is built and leaves
+ * when it closes; the set holds ports weakly, so one dropped without being closed does not stay
+ * here (or alive) either.
  *
  * <p>The JFR event is registered the first time a port opens, and only where the {@code jdk.jfr}
  * module is present (a jlinked runtime may lack it).
  */
 final class LivePorts {
     /** Guarded by itself. */
-    private static final Set<PortMetrics> OPEN = Collections.newSetFromMap(new WeakHashMap<>());
+    private static final Set<PortMetricsRecorder> OPEN = Collections.newSetFromMap(new WeakHashMap<>());
 
     static {
         if (ModuleLayer.boot().findModule("jdk.jfr").isPresent()) {
@@ -27,20 +28,20 @@ final class LivePorts {
     private LivePorts() {
     }
 
-    static void add(PortMetrics metrics) {
+    static void add(PortMetricsRecorder port) {
         synchronized (OPEN) {
-            OPEN.add(metrics);
+            OPEN.add(port);
         }
     }
 
-    static void remove(PortMetrics metrics) {
+    static void remove(PortMetricsRecorder port) {
         synchronized (OPEN) {
-            OPEN.remove(metrics);
+            OPEN.remove(port);
         }
     }
 
     /** The ports open now, copied so that the caller reads them without holding the lock. */
-    static List<PortMetrics> open() {
+    static List<PortMetricsRecorder> open() {
         synchronized (OPEN) {
             return new ArrayList<>(OPEN);
         }
