@@ -83,11 +83,9 @@ final class DescriptorReads {
         if (!registration.isValid() || channel.closing) {
             return; // nothing is read after close() or deregister(); the port closes what came
         }
-        if (result == -Errno.EMSGSIZE) {
+        if (result == -Errno.EMSGSIZE || result == -Errno.EMFILE) {
             // An IOException: it ends the input, as any receive error does.
-            unsafe.readFailed(new IOException("a message carried more descriptors than a receive takes ("
-                    + SubmissionChecks.MAX_PASSED_DESCRIPTORS + "): the port closed those that arrived",
-                    channel.failure("receive descriptors", result)));
+            unsafe.readFailed(new IOException(lostDescriptors(result), channel.failure("receive descriptors", result)));
             return;
         }
         if (result <= 0) {
@@ -98,6 +96,15 @@ final class DescriptorReads {
         if (unsafe.wantsData()) {
             unsafe.scheduleRead();
         }
+    }
+
+    /** Why a message's descriptors were lost ({@code MSG_CTRUNC}: see {@link dev.iocp.port.CompletionPort#submitReceiveDescriptors}). */
+    private static String lostDescriptors(int result) {
+        return result == -Errno.EMSGSIZE
+                ? "a message carried more descriptors than a receive takes (" + SubmissionChecks.MAX_PASSED_DESCRIPTORS
+                        + "): the port closed those that arrived"
+                : "the descriptors a message carried could not be installed in this process (out of descriptors, "
+                        + "or refused by a security module): the port closed those that arrived";
     }
 
     private void deliver(AbstractIocpStreamInputChannel.StreamInputUnsafe unsafe, IocpIoRegistration registration,

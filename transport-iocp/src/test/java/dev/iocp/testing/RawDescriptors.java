@@ -88,6 +88,19 @@ public final class RawDescriptors {
         return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
     }
 
+    /** How many of this process's descriptors refer to {@code target} (as {@link #target} names it). */
+    public static long openTo(String target) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().equals(target);
+                } catch (IOException closedMeanwhile) {
+                    return false; // the listing's own descriptor, or one closed since
+                }
+            }).count();
+        }
+    }
+
     /** This process's open descriptors. */
     public static long openCount() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
