@@ -250,8 +250,7 @@ public abstract class DescriptorPassingContract extends PortFixture {
     void aDescriptorNotOpenIsRefusedAtSubmissionAndNothingIsLeftOpen() throws IOException {
         Pair pair = passingPair();
         int open = openFile("open");
-        int closed = openFile("closed");
-        RawDescriptors.close(closed);
+        int closed = RawDescriptors.notOpen();
         long before = RawDescriptors.openCount();
         assertMessage(IllegalArgumentException.class, "descriptor " + closed + " is not open (EBADF)",
                 () -> port.submitSendDescriptors(pair.client(), open, closed));

@@ -101,6 +101,16 @@ public final class RawDescriptors {
         }
     }
 
+    /**
+     * A number no descriptor of this process has, nor will soon: well above the highest open one
+     * (a closed one's number would be taken by the next descriptor opened anywhere in the process).
+     */
+    public static int notOpen() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.mapToInt(fd -> Integer.parseInt(fd.getFileName().toString())).max().orElse(0) + 1000;
+        }
+    }
+
     /** This process's open descriptors. */
     public static long openCount() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
