@@ -23,9 +23,15 @@ import java.io.IOException;
  *
  * <p><b>Switching modes.</b> A change takes effect on the next read: the receive armed for the
  * other mode is cancelled ({@link #readModeChanged}), and the next is of the new mode. What the
- * armed one took before its cancellation took effect is still delivered as that mode delivers it,
- * so with auto-read on a switch races with what the peer is sending; with auto-read off, switched
- * between reads, nothing is armed to race.
+ * armed one takes before its cancellation reaches the kernel is handled as that mode handles it,
+ * and from BYTES that loses descriptors: the byte mode's stream receive stays armed between
+ * reads (also with auto-read off), has no room for control data, and a descriptor message it
+ * takes has its descriptors closed by the kernel and its carrying byte delivered as a ByteBuf.
+ * Nothing here can get them back, so the switch to FILE_DESCRIPTORS is safe only before the peer
+ * sends a descriptor: as an option at bootstrap, or with the peer waiting for a message written
+ * after the switch (the cancel is staged by then, and the kernel takes submissions in order).
+ * From FILE_DESCRIPTORS with auto-read off nothing is armed between reads; with it on, the
+ * armed receive may take up to 64 bytes, which this mode does not deliver.
  *
  * <p><b>Ownership.</b> Received descriptors are the port's until this class adopts them, which it
  * does only to fire them at once: a completion that comes while the channel is closing or
