@@ -263,9 +263,9 @@ public interface CompletionPort extends AutoCloseable {
      * {@code MSG_CTRUNC}) completes with {@code -EMSGSIZE} when it carried more than
      * {@link SubmissionChecks#MAX_PASSED_DESCRIPTORS}, with {@code -EMFILE} when the kernel could
      * not install one (this process or the system out of descriptors, a security module's
-     * refusal); either way the port has closed every descriptor of it that arrived. Refused, as {@link #submitReceive} is, while a
-     * {@linkplain #submitReceiveStream stream receive} is in flight: it would take the messages
-     * and the kernel would drop their descriptors.
+     * refusal); either way the port has closed every descriptor of it that arrived. Refused, as
+     * {@link #submitReceive} is, while a {@linkplain #submitReceiveStream stream receive} is in
+     * flight: it would take the messages and the kernel would drop their descriptors.
      *
      * @throws UnsupportedOperationException where {@link #passesDescriptors()} is false
      * @throws IllegalArgumentException      for a socket that is not a Unix-domain stream socket
