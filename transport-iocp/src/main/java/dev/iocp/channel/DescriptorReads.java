@@ -23,9 +23,15 @@ import java.io.IOException;
  *
  * <p><b>Switching modes.</b> A change takes effect on the next read: the receive armed for the
  * other mode is cancelled ({@link #readModeChanged}), and the next is of the new mode. What the
- * armed one took before its cancellation took effect is still delivered as that mode delivers it,
- * so with auto-read on a switch races with what the peer is sending; with auto-read off, switched
- * between reads, nothing is armed to race.
+ * armed one takes before its cancellation reaches the kernel is handled as that mode handles it,
+ * and from BYTES that loses descriptors: the byte mode's stream receive stays armed between
+ * reads (also with auto-read off), has no room for control data, and a descriptor message it
+ * takes has its descriptors closed by the kernel and its carrying byte delivered as a ByteBuf.
+ * Nothing here can get them back, so the switch to FILE_DESCRIPTORS is safe only before the peer
+ * sends a descriptor: as an option at bootstrap, or with the peer waiting for a message written
+ * after the switch (the cancel is staged by then, and the kernel takes submissions in order).
+ * From FILE_DESCRIPTORS with auto-read off nothing is armed between reads; with it on, the
+ * armed receive may take up to 64 bytes, which this mode does not deliver.
  *
  * <p><b>Ownership.</b> Received descriptors are the port's until this class adopts them, which it
  * does only to fire them at once: a completion that comes while the channel is closing or
@@ -83,11 +89,9 @@ final class DescriptorReads {
         if (!registration.isValid() || channel.closing) {
             return; // nothing is read after close() or deregister(); the port closes what came
         }
-        if (result == -Errno.EMSGSIZE) {
+        if (result == -Errno.EMSGSIZE || result == -Errno.EMFILE) {
             // An IOException: it ends the input, as any receive error does.
-            unsafe.readFailed(new IOException("a message carried more descriptors than a receive takes ("
-                    + SubmissionChecks.MAX_PASSED_DESCRIPTORS + "): the port closed those that arrived",
-                    channel.failure("receive descriptors", result)));
+            unsafe.readFailed(new IOException(lostDescriptors(result), channel.failure("receive descriptors", result)));
             return;
         }
         if (result <= 0) {
@@ -98,6 +102,15 @@ final class DescriptorReads {
         if (unsafe.wantsData()) {
             unsafe.scheduleRead();
         }
+    }
+
+    /** Why a message's descriptors were lost ({@code MSG_CTRUNC}: see {@link dev.iocp.port.CompletionPort#submitReceiveDescriptors}). */
+    private static String lostDescriptors(int result) {
+        return result == -Errno.EMSGSIZE
+                ? "a message carried more descriptors than a receive takes (" + SubmissionChecks.MAX_PASSED_DESCRIPTORS
+                        + "): the port closed those that arrived"
+                : "the descriptors a message carried could not be installed in this process (out of descriptors, "
+                        + "or refused by a security module): the port closed those that arrived";
     }
 
     private void deliver(AbstractIocpStreamInputChannel.StreamInputUnsafe unsafe, IocpIoRegistration registration,

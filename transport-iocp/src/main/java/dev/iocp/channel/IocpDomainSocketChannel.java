@@ -25,8 +25,9 @@ import java.nio.channels.ClosedChannelException;
  * <p><b>Passing descriptors</b> (io_uring backend only: the JDK's channels, which the nio backend
  * uses, have no {@code SCM_RIGHTS}). Writing any {@link FileDescriptor} (Netty's own, or an
  * {@link IocpFileDescriptor} received) sends its number in one message with one data byte, as
- * epoll does, in its place among the other writes; the write completes when the send does, and
- * the descriptor stays the writer's to close. In
+ * epoll does, in its place among the other writes; the write completes when the send does. The
+ * descriptor stays the writer's, who may close it as soon as write() has returned on the event
+ * loop (the port sends a duplicate made then). In
  * {@link DomainSocketReadMode#FILE_DESCRIPTORS} the channel's reads receive descriptors and fire
  * each as an {@link IocpFileDescriptor} ({@link DescriptorReads}). On nio the mode is refused and
  * a FileDescriptor write fails, with {@link UnsupportedOperationException}.

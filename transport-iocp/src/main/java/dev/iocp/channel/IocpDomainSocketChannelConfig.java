@@ -132,6 +132,10 @@ public final class IocpDomainSocketChannelConfig extends DefaultChannelConfig
      * {@link DomainSocketReadMode#BYTES} (the default) or, where the port passes descriptors (io_uring),
      * {@link DomainSocketReadMode#FILE_DESCRIPTORS}: the channel's reads then receive descriptors and
      * fire each as an {@link IocpFileDescriptor}. A change takes effect on the next read, as on epoll.
+     * Set FILE_DESCRIPTORS before the peer may send a descriptor (as an option at bootstrap): a
+     * change from BYTES cancels the byte mode's stream receive, which stays armed between reads,
+     * and a descriptor message it takes before that has its descriptors dropped by the kernel and
+     * its carrying byte delivered as a {@code ByteBuf} (see {@link DescriptorReads}).
      *
      * @throws UnsupportedOperationException for {@link DomainSocketReadMode#FILE_DESCRIPTORS} on the nio
      *                                       backend, whose JDK channels cannot receive descriptors

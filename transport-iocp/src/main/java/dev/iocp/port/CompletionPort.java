@@ -353,17 +353,21 @@ public interface CompletionPort extends AutoCloseable {
      * Sends descriptors to the peer of a Unix-domain stream socket in one message
      * ({@code SCM_RIGHTS}), with one data byte to carry them (a stream message cannot be empty;
      * the byte is 0, as Netty's epoll sends it). Completes as {@link Operation#SEND_DESCRIPTORS}
-     * with 1, or {@code -errno} ({@code -EBADF} for a descriptor that is not open). The port
-     * copies the numbers during this call; the descriptors stay the caller's (the peer receives
-     * duplicates of them), and must stay open until the completion.
+     * with 1, or {@code -errno}. The kernel reads the message only when the send runs, after this
+     * call, so the port sends duplicates made during this call, and closes them when the send
+     * completes: the descriptors stay the caller's, who may close them as soon as this returns
+     * (the peer receives new descriptors of the same open files).
      *
      * @param socket      a connected Unix-domain stream socket registered on this port
      * @param descriptors 1 to {@link #MAX_PASSED_DESCRIPTORS}, none negative
      * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}
      *         takes
      * @throws UnsupportedOperationException where {@link #passesDescriptors()} is false
-     * @throws IllegalArgumentException      for a socket that is not a Unix-domain stream socket, or
-     *                                       descriptors out of those bounds
+     * @throws IllegalArgumentException      for a socket that is not a Unix-domain stream socket,
+     *                                       descriptors out of those bounds, or one that is not
+     *                                       open (EBADF); nothing is submitted
+     * @throws java.io.UncheckedIOException  wrapping a {@link PortException} where a duplicate
+     *                                       cannot be made (EMFILE, ENFILE); nothing is submitted
      */
     long submitSendDescriptors(PortSocket socket, int... descriptors);
 
@@ -373,11 +377,13 @@ public interface CompletionPort extends AutoCloseable {
      * with the count of data bytes taken (up to 64: each descriptor message's carrying byte, and
      * bytes sent before it without descriptors; the port does not hand them on), 0 at the end of
      * input, or {@code -errno}. The descriptors are {@linkplain #adoptReceivedDescriptors adopted}
-     * from the handler. A message with more than {@link #MAX_PASSED_DESCRIPTORS}
-     * (the kernel says {@code MSG_CTRUNC}) completes with {@code -EMSGSIZE}, and the port has
-     * closed every descriptor of it that arrived. Refused, as {@link #submitReceive} is, while a
-     * {@linkplain #submitReceiveStream stream receive} is in flight: it would take the messages
-     * and the kernel would drop their descriptors.
+     * from the handler. A message whose descriptors did not all arrive (the kernel says
+     * {@code MSG_CTRUNC}) completes with {@code -EMSGSIZE} when it carried more than
+     * {@link #MAX_PASSED_DESCRIPTORS}, with {@code -EMFILE} when the kernel could
+     * not install one (this process or the system out of descriptors, a security module's
+     * refusal); either way the port has closed every descriptor of it that arrived. Refused, as
+     * {@link #submitReceive} is, while a {@linkplain #submitReceiveStream stream receive} is in
+     * flight: it would take the messages and the kernel would drop their descriptors.
      *
      * @param socket a connected Unix-domain stream socket registered on this port
      * @return the operation's id, non-zero, which its completion carries and {@link #submitCancel}

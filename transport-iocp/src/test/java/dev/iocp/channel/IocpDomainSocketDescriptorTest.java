@@ -175,8 +175,12 @@ class IocpDomainSocketDescriptorTest {
     }
 
     private static Channel client(Path file) throws Exception {
+        return client(file, new ChannelInboundHandlerAdapter());
+    }
+
+    private static Channel client(Path file, io.netty.channel.ChannelHandler handler) throws Exception {
         return new Bootstrap().group(group).channel(IocpDomainSocketChannel.class)
-                .handler(new ChannelInboundHandlerAdapter())
+                .handler(handler)
                 .connect(new DomainSocketAddress(file.toString())).sync().channel();
     }
 
@@ -318,14 +322,21 @@ class IocpDomainSocketDescriptorTest {
         closeAll(client, server, sent);
     }
 
-    /** As on epoll, a change of the read mode takes effect on the next read. */
+    /**
+     * As on epoll, a change of the read mode takes effect on the next read. From descriptors to
+     * bytes between reads with auto-read off nothing is armed; from bytes to descriptors the byte
+     * mode's stream receive is armed until the switch cancels it, so, as the README says, the
+     * peer must not send descriptors before then: here it waits for a message the channel writes
+     * after the switch, which the kernel gets after the cancel.
+     */
     @Test
     void switchingTheReadModeTakesEffectOnTheNextRead() throws Exception {
         assumeIoUring();
-        Connection connection = connect("switch.sock", DomainSocketReadMode.FILE_DESCRIPTORS, false);
-        Recorder recorder = connection.recorder();
-        Channel server = connection.server();
-        Channel client = connection.client();
+        Path file = directory.resolve("switch.sock");
+        Recorder recorder = new Recorder();
+        Channel server = server(file, recorder, DomainSocketReadMode.FILE_DESCRIPTORS, false);
+        Recorder clientRecorder = new Recorder();
+        Channel client = client(file, clientRecorder);
         IocpDomainSocketChannel child = (IocpDomainSocketChannel) recorder.channels.poll(30, TimeUnit.SECONDS);
         int fd = openFile("switch");
 
@@ -336,9 +347,9 @@ class IocpDomainSocketDescriptorTest {
         client.writeAndFlush(Unpooled.copiedBuffer("bytes", CharsetUtil.US_ASCII)).sync();
         child.read();
         assertEquals("bytes", recorder.text(5));
-        // The byte mode's stream receive stays armed between reads: the switch stops it.
         child.config().setReadMode(DomainSocketReadMode.FILE_DESCRIPTORS);
-        awaitNoReadArmed(child);
+        child.writeAndFlush(Unpooled.copiedBuffer("go", CharsetUtil.US_ASCII)).sync();
+        assertEquals("go", clientRecorder.text(2));
         client.writeAndFlush(new FileDescriptor(fd)).sync();
         child.read();
         IocpFileDescriptor again = recorder.descriptor();
@@ -347,12 +358,77 @@ class IocpDomainSocketDescriptorTest {
         closeAll(client, server, fd);
     }
 
-    private static void awaitNoReadArmed(IocpDomainSocketChannel channel) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (channel.eventLoop().submit(() -> channel.readId).get() != 0) {
-            assertTrue(System.nanoTime() < deadline, "the stream receive was not stopped by the mode change");
-            Thread.sleep(5);
+    /**
+     * Epoll code may close a descriptor as soon as its write returns ({@code sendFd} is
+     * synchronous): the port sends a duplicate made as the write is submitted. The number freed
+     * is reused at once here, and the peer still gets the file written.
+     */
+    @Test
+    void aDescriptorClosedInTheTaskThatWritesItStillArrives() throws Exception {
+        assumeIoUring();
+        Connection connection = connect("closed-at-once.sock", DomainSocketReadMode.FILE_DESCRIPTORS, true);
+        Channel client = connection.client();
+        int sent = openFile("written.txt");
+        String target = RawDescriptors.target(sent);
+        int[] reused = new int[1];
+        ChannelFuture write = client.eventLoop().submit(() -> {
+            ChannelFuture written = client.writeAndFlush(new FileDescriptor(sent));
+            RawDescriptors.close(sent);
+            reused[0] = openFile("reused.txt");
+            return written;
+        }).get();
+        write.sync();
+        IocpFileDescriptor received = connection.recorder().descriptor();
+        assertEquals(target, RawDescriptors.target(received.intValue()), "the file written, not the reuse");
+        received.close();
+        closeAll(client, connection.server(), reused[0]);
+    }
+
+    /**
+     * A descriptor closed behind its {@link FileDescriptor}'s back fails its own write with an
+     * IllegalArgumentException; the writes around it go out and the channel stays open. No
+     * duplicate the transport sent stays open, also when the connection closes with descriptor
+     * sends still in flight.
+     */
+    @Test
+    void aClosedDescriptorFailsItsOwnWriteOnlyAndNoDuplicateStaysOpen() throws Exception {
+        assumeIoUring();
+        int fd = openFile("kept");
+        int closed = RawDescriptors.notOpen();
+        Connection connection = connect("refused.sock", DomainSocketReadMode.FILE_DESCRIPTORS, false);
+        Channel client = connection.client();
+        Channel child = connection.recorder().channels.poll(30, TimeUnit.SECONDS);
+        ChannelFuture first = client.write(new FileDescriptor(fd));
+        ChannelFuture refused = client.write(new FileDescriptor(closed)); // open as far as Netty knows
+        ChannelFuture last = client.writeAndFlush(new FileDescriptor(fd));
+        Throwable cause = refused.await().cause();
+        assertInstanceOf(IllegalArgumentException.class, cause);
+        assertTrue(cause.getMessage().startsWith("descriptor " + closed + " is not open (EBADF)"), cause.getMessage());
+        first.sync();
+        last.sync();
+        for (int i = 0; i < 2; i++) {
+            child.read();
+            IocpFileDescriptor received = connection.recorder().descriptor();
+            assertEquals(RawDescriptors.target(fd), RawDescriptors.target(received.intValue()));
+            received.close();
         }
+        assertTrue(client.isActive(), "a refused descriptor fails its write, not the connection");
+
+        // The child reads no more (auto-read off): the sends end up waiting for room.
+        for (int i = 0; i < 600; i++) { // more than the send buffer holds (each message is a buffer of its own)
+            client.write(new FileDescriptor(fd));
+        }
+        client.flush();
+        client.close().sync(); // with sends in flight or queued
+        closeAll(child, connection.server());
+        // Counted by what they refer to: the process's other descriptors come and go with other tests.
+        String target = RawDescriptors.target(fd);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (RawDescriptors.openTo(target) != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, RawDescriptors.openTo(target), "only the writer's own descriptor of the file: no duplicate left");
+        RawDescriptors.close(fd);
     }
 
     @Test

@@ -36,9 +36,11 @@ public abstract class DescriptorPassingContract extends PortFixture {
     @TempDir
     protected Path directory;
 
+    private int pairs;
+
     /** A connected Unix-domain pair: client key 1, server key 2. */
     protected Pair unixPair() throws IOException {
-        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(directory.resolve("pass.sock"));
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(directory.resolve("pass-" + pairs++ + ".sock"));
         PortSocket listener = backend().openSocket(UNIX);
         listener.bind(address);
         listener.listen(4);
@@ -203,6 +205,8 @@ public abstract class DescriptorPassingContract extends PortFixture {
         List<Throwable> second = new ArrayList<>();
         int[][] adopted = new int[1][];
         driver.await(c -> c.id() == id, "the receive"); // dequeued without adopting: closed
+        assertEquals(1, RawDescriptors.openTo(RawDescriptors.target(sent)),
+                "only the sender's descriptor of the file is open: the one received and not adopted was closed");
         sendDescriptors(pair.client(), sent);
         long next = port.submitReceiveDescriptors(pair.server());
         while (adopted[0] == null) {
@@ -218,6 +222,100 @@ public abstract class DescriptorPassingContract extends PortFixture {
         assertTrue(RawDescriptors.isOpen(adopted[0][0]), "adopted: the port does not close it");
         backend().closeDescriptor(adopted[0][0]);
         RawDescriptors.close(sent);
+    }
+
+    /**
+     * Epoll code closes a descriptor once its write returns ({@code sendFd} is synchronous); the
+     * kernel reads a SENDMSG's descriptors only when it runs, so the port sends a duplicate.
+     */
+    @Test
+    void aDescriptorClosedAsSoonAsItsSendIsSubmittedStillArrives() throws IOException {
+        Pair pair = passingPair();
+        int sent = openFile("closed-at-once.txt");
+        String target = RawDescriptors.target(sent);
+        long id = port.submitSendDescriptors(pair.client(), sent);
+        RawDescriptors.close(sent); // before any io_uring_enter
+        int reused = openFile("reused.txt"); // takes the freed number: a send that read it late would carry this
+        try {
+            assertEquals(1, driver.await(c -> c.id() == id, "the descriptor send").result());
+            Received received = receive(pair.server(), true);
+            assertEquals(1, received.descriptors().length);
+            assertEquals(target, RawDescriptors.target(received.descriptors()[0]), "the file written, not the reuse");
+            backend().closeDescriptor(received.descriptors()[0]);
+        } finally {
+            RawDescriptors.close(reused);
+        }
+    }
+
+    @Test
+    void aDescriptorNotOpenIsRefusedAtSubmissionAndNothingIsLeftOpen() throws IOException {
+        Pair pair = passingPair();
+        int open = openFile("open");
+        int closed = RawDescriptors.notOpen();
+        assertMessage(IllegalArgumentException.class, "descriptor " + closed + " is not open (EBADF)",
+                () -> port.submitSendDescriptors(pair.client(), open, closed));
+        assertEquals(1, RawDescriptors.openTo(RawDescriptors.target(open)), "the duplicate made of the open one was closed");
+        assertEquals(0, pair.client().pendingOperations(), "nothing submitted");
+        sendDescriptors(pair.client(), open); // the socket goes on
+        Received received = receive(pair.server(), true);
+        assertEquals(RawDescriptors.target(open), RawDescriptors.target(received.descriptors()[0]));
+        backend().closeDescriptor(received.descriptors()[0]);
+        RawDescriptors.close(open);
+    }
+
+    /**
+     * The duplicates a send carries are closed when it completes: sent, and cancelled by its
+     * socket's close while it waits for room in a full send buffer.
+     */
+    @Test
+    void theDuplicatesASendCarriesAreClosedWhenItCompletesHoweverItDoes() throws IOException {
+        Pair pair = passingPair();
+        int[] sent = openFiles("carried-", 2);
+        sendDescriptors(pair.client(), sent);
+        assertOnlyTheCallersAreOpen(sent, "closed once sent (the message holds the files, not descriptors)");
+
+        pair.client().setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4096);
+        long fill = port.submitSend(pair.client(), ByteBuffer.allocateDirect(1 << 20)); // takes what fits, no more
+        assertTrue(driver.await(c -> c.id() == fill, "the send that fills the buffer").result() > 0);
+        long waiting = port.submitSendDescriptors(pair.client(), sent); // no room: it waits
+        long close = port.submitClose(pair.client());
+        List<Completion> seen = driver.awaitUntil(all -> all.stream().anyMatch(c -> c.id() == close), "the close");
+        Completion cancelled = seen.stream().filter(c -> c.id() == waiting).findFirst().orElseThrow();
+        assertEquals(-Errno.ECANCELED, cancelled.result(), () -> "in flight at the close: " + Errno.describe(cancelled.result()));
+        assertOnlyTheCallersAreOpen(sent, "the cancelled send's duplicates were closed");
+        closeAll(sent);
+    }
+
+    /** Of each file, only the caller's descriptor is open (counted by what they refer to, not in all). */
+    private static void assertOnlyTheCallersAreOpen(int[] descriptors, String message) throws IOException {
+        for (int fd : descriptors) {
+            assertEquals(1, RawDescriptors.openTo(RawDescriptors.target(fd)), message);
+        }
+    }
+
+    /**
+     * A receive that takes descriptors as its socket closes (submitted with the close, after the
+     * peer has sent them), and one in flight when the port closes: none of those descriptors
+     * stays open.
+     */
+    @Test
+    void aReceiveTakingDescriptorsAsItsSocketOrItsPortClosesLeavesNoneOpen() throws IOException {
+        Pair pair = passingPair();
+        int[] sent = openFiles("closing-", 3);
+        sendDescriptors(pair.client(), sent);
+        long id = port.submitReceiveDescriptors(pair.server());
+        long close = port.submitClose(pair.server());
+        List<Completion> seen = driver.awaitUntil(all -> all.stream().anyMatch(c -> c.id() == close), "the close");
+        int result = seen.stream().filter(c -> c.id() == id).findFirst().orElseThrow().result();
+        assertTrue(result == 1 || result == -Errno.ECANCELED, () -> Errno.describe(result));
+        assertOnlyTheCallersAreOpen(sent, "only the sender's (the receive took " + result + ")");
+
+        Pair second = unixPair();
+        sendDescriptors(second.client(), sent);
+        port.submitReceiveDescriptors(second.server()); // not dequeued: in flight, or done and unseen, at the close
+        port.close();
+        assertOnlyTheCallersAreOpen(sent, "only the sender's, after the port's drain");
+        closeAll(sent);
     }
 
     @Test

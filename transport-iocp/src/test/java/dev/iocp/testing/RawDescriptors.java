@@ -88,6 +88,29 @@ public final class RawDescriptors {
         return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
     }
 
+    /** How many of this process's descriptors refer to {@code target} (as {@link #target} names it). */
+    public static long openTo(String target) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().equals(target);
+                } catch (IOException closedMeanwhile) {
+                    return false; // the listing's own descriptor, or one closed since
+                }
+            }).count();
+        }
+    }
+
+    /**
+     * A number no descriptor of this process has, nor will soon: well above the highest open one
+     * (a closed one's number would be taken by the next descriptor opened anywhere in the process).
+     */
+    public static int notOpen() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.mapToInt(fd -> Integer.parseInt(fd.getFileName().toString())).max().orElse(0) + 1000;
+        }
+    }
+
     /** This process's open descriptors. */
     public static long openCount() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {

@@ -259,7 +259,8 @@ public final class SubmissionChecks {
 
     /**
      * The descriptors one message sends: 1 to {@link #MAX_PASSED_DESCRIPTORS} of them, none
-     * negative. (Whether each is open is the kernel's to say: the send fails with EBADF.)
+     * negative. (Whether each is open is checked as the port duplicates them, see
+     * {@link CompletionPort#submitSendDescriptors}.)
      *
      * @throws NullPointerException     for a null array
      * @throws IllegalArgumentException for a count outside 1 to {@link #MAX_PASSED_DESCRIPTORS}, or

@@ -130,6 +130,8 @@ public final class LinuxConstants {
     public static final int POLLRDHUP = 0x2000;
 
     // fcntl(2) commands and open(2) flags
+    /** Reads a descriptor's flags: EBADF says it is not open. */
+    public static final int F_GETFD = 1;
     public static final int F_DUPFD_CLOEXEC = 1030;
     /** Sets a pipe's capacity (2.6.35); above /proc/sys/fs/pipe-max-size only with CAP_SYS_RESOURCE. */
     public static final int F_SETPIPE_SZ = 1031;
