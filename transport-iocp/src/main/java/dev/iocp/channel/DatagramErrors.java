@@ -37,13 +37,18 @@ final class DatagramErrors {
 
     /**
      * What a failed send's promise fails with ({@code result}, described by {@code failure}): as
-     * NIO's datagram channel, the error's exception as {@link #of} maps it.
+     * NIO's datagram channel, the error's exception as {@link #of} maps it. A send the channel
+     * stopped ({@code stopped}: it cancelled the send, or it is closing) fails as the close fails
+     * what it did not send, {@link ClosedChannelException}: {@code -ECANCELED}, or {@code -EPIPE}
+     * from a send that started after the close shut the socket's sending side
+     * ({@link DatagramSendBatch#stop}). A cancellation the channel did not ask for is an error of
+     * its own ({@link SocketException} naming {@code ECANCELED}).
      */
-    static Throwable ofSend(int result, PortException failure) {
+    static Throwable ofSend(int result, PortException failure, boolean stopped) {
         if (result == -Errno.EDESTADDRREQ) {
             return new NotYetConnectedException(); // a bare buffer after a disconnect, as NIO fails it
         }
-        if (result == -Errno.ECANCELED) {
+        if (stopped && (result == -Errno.ECANCELED || result == -Errno.EPIPE)) {
             return new ClosedChannelException();
         }
         return of(failure);
