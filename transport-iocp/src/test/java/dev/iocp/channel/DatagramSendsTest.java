@@ -66,16 +66,23 @@ class DatagramSendsTest {
         assertThrows(IllegalStateException.class, sends::takeHead, "1 has no result yet");
     }
 
+    /** A batch of sends 1 to {@code results.length}, each completed with its result. */
+    private static DatagramSends batchCompleted(int... results) {
+        DatagramSends sends = new DatagramSends();
+        for (int i = 0; i < results.length; i++) {
+            sends.submitted(i + 1, new Object());
+        }
+        for (int i = 0; i < results.length; i++) {
+            assertTrue(sends.completed(i + 1, results[i]));
+        }
+        return sends;
+    }
+
     @Test
     void aSendCancelledWithoutTheChannelAskingAfterTheChainBrokeIsUnsentAndOneItCancelledIsNot() {
-        DatagramSends sends = new DatagramSends();
-        sends.submitted(1, new Object());
-        sends.submitted(2, new Object());
-        sends.submitted(3, new Object());
+        // 2 breaks the chain, so the kernel cancels 3, unsent
+        DatagramSends sends = batchCompleted(5, -Errno.EMSGSIZE, -Errno.ECANCELED);
         sends.submitted(4, new Object());
-        assertTrue(sends.completed(1, 5));
-        assertTrue(sends.completed(2, -Errno.EMSGSIZE)); // the chain breaks here
-        assertTrue(sends.completed(3, -Errno.ECANCELED)); // so the kernel cancels 3, unsent
         sends.cancelPending(id -> { }); // the close cancels 4
         assertTrue(sends.completed(4, -Errno.ECANCELED));
         assertEquals(5, sends.takeHead());
@@ -93,13 +100,7 @@ class DatagramSendsTest {
     /** A chain broken by a send the port re-armed: its own result is a success, those after it are cancelled. */
     @Test
     void aCancellationAfterSuccessesOnlyIsUnsentWhereTheChannelCannotSeeTheBreak() {
-        DatagramSends sends = new DatagramSends();
-        sends.submitted(1, new Object());
-        sends.submitted(2, new Object());
-        sends.submitted(3, new Object());
-        sends.completed(1, 5);
-        sends.completed(2, -Errno.ECANCELED);
-        sends.completed(3, -Errno.ECANCELED);
+        DatagramSends sends = batchCompleted(5, -Errno.ECANCELED, -Errno.ECANCELED);
         assertEquals(5, sends.takeHead());
         assertTrue(sends.headUnsent());
         sends.takeHead();
@@ -115,14 +116,7 @@ class DatagramSendsTest {
      */
     @Test
     void aBatchHeadCancelledWithoutTheChannelAskingFailsSoTheNextBatchProgresses() {
-        DatagramSends sends = new DatagramSends();
-        for (long id = 1; id <= 4; id++) {
-            sends.submitted(id, new Object());
-        }
-        sends.completed(1, -Errno.ECANCELED);
-        sends.completed(2, -Errno.ECANCELED);
-        sends.completed(3, -Errno.EINVAL);
-        sends.completed(4, -Errno.ECANCELED);
+        DatagramSends sends = batchCompleted(-Errno.ECANCELED, -Errno.ECANCELED, -Errno.EINVAL, -Errno.ECANCELED);
         assertFalse(sends.headUnsent(), "the head has nothing before it to have broken its chain: it fails");
         assertFalse(sends.headCancelAsked());
         sends.takeHead();
@@ -141,13 +135,7 @@ class DatagramSendsTest {
 
     @Test
     void aSendSentAfterAnUnsentOneOfItsBatchIsRefusedLoudly() {
-        DatagramSends sends = new DatagramSends();
-        sends.submitted(1, new Object());
-        sends.submitted(2, new Object());
-        sends.submitted(3, new Object());
-        sends.completed(1, -Errno.EMSGSIZE);
-        sends.completed(2, -Errno.ECANCELED);
-        sends.completed(3, 5);
+        DatagramSends sends = batchCompleted(-Errno.EMSGSIZE, -Errno.ECANCELED, 5);
         sends.takeHead();
         assertTrue(sends.headUnsent());
         sends.takeHead();
