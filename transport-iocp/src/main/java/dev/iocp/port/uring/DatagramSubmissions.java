@@ -71,7 +71,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * later ones would find the number closed ({@code EBADF}), or naming another socket.
  */
 final class DatagramSubmissions {
-
     private final SubmissionQueue submissions;
     private final OperationTable operations;
     private final PortMetricsRecorder metrics;

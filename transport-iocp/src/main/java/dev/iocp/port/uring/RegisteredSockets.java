@@ -59,7 +59,9 @@ final class RegisteredSockets {
      * sends or the like that did not complete while the port drained). Only after the ring: with
      * {@code COOP_TASKRUN} a linked send's turn comes as task work on the owner's return from any
      * system call, close(2) among them, and would look up its descriptor's number, maybe reused
-     * already; once the ring is closed, task work fails its requests instead of starting them.
+     * already. Closing the ring first kills its context, and task work that runs after that
+     * cancels its request instead of starting it (recent kernels' {@code io_should_terminate_tw};
+     * not checked here on older ones).
      */
     void closeLeft() {
         for (UringSocket socket : snapshot()) {
