@@ -1,7 +1,10 @@
 package dev.iocp.channel;
 
+import dev.iocp.port.PortSocket;
+import dev.iocp.port.ShutdownMode;
 import io.netty.channel.ChannelOutboundBuffer;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
@@ -14,6 +17,8 @@ import java.nio.ByteBuffer;
  * is in: a send the port cancelled because an earlier one failed (never sent, see
  * {@link DatagramSends#headUnsent}) is then still in its place in the outbound buffer and goes
  * again, first of the next batch, after the send that ended this one (which may have gone last).
+ *
+ * <p>A close {@linkplain #stop stops} the batch in flight before it cancels its sends.
  *
  * <p>The arrays are reused from batch to batch, and cleared after each so that they keep no
  * message alive.
@@ -57,6 +62,26 @@ final class DatagramSendBatch implements ChannelOutboundBuffer.MessageProcessor 
             return taken > 0;
         } finally {
             clear();
+        }
+    }
+
+    /**
+     * Stops the batch in flight on {@code socket}, which is being closed, before its sends are
+     * cancelled: a cancellation finds only the send of the chain under way. With
+     * {@code DEFER_TASKRUN}, the next send is queued as the kernel's task work when the one
+     * before it completes, and starts at the loop's next io_uring_enter, after the cancellations
+     * that enter submits, which find nothing there (-ENOENT): the chain would go on to its end,
+     * its datagrams leaving after close(). Once the socket's sending side is shut, each send that
+     * starts fails at once ({@code -EPIPE}, which the close reports as
+     * {@link java.nio.channels.ClosedChannelException}), and that ends the chain. Linux shuts it on
+     * an unconnected UDP socket too ({@code inet_shutdown}), where shutdown(2) still answers
+     * {@code ENOTCONN}.
+     */
+    static void stop(PortSocket socket) {
+        try {
+            socket.shutdown(ShutdownMode.OUTPUT);
+        } catch (IOException notConnected) {
+            // shut all the same (see above); else the cancellations end what they find
         }
     }
 

@@ -13,9 +13,9 @@ import java.util.function.LongConsumer;
  * A message that could not even be submitted is kept here too, already done, with the failure
  * its promise fails with, so that promises still complete in write order.
  *
- * <p>A send that completes with {@code -ECANCELED} without the channel having asked to cancel
- * it was never sent: the port ended its batch at an earlier send ({@link DatagramSendBatch}).
- * It is {@linkplain #headUnsent unsent}, not failed: its message goes again.
+ * <p>A send of a batch ({@link DatagramSendBatch}) that the kernel cancelled without the channel
+ * asking was never sent: the batch's chain broke at an earlier send. It is {@linkplain
+ * #headUnsent unsent}, not failed: its message goes again, with the next batch.
  */
 final class DatagramSends {
     /** The most sends one channel keeps in flight; a larger flush submits the rest as these complete. */
@@ -28,6 +28,10 @@ final class DatagramSends {
     private final boolean[] done = new boolean[MAX_IN_FLIGHT];
     /** Whether the channel asked to cancel the send: its -ECANCELED is then the cancellation's. */
     private final boolean[] cancelAsked = new boolean[MAX_IN_FLIGHT];
+    /** Whether the send was the first of its batch: nothing was in flight when it was submitted. */
+    private final boolean[] batchFirst = new boolean[MAX_IN_FLIGHT];
+    /** Whether a send of the batch being taken off was left unsent: the batch's chain broke before it. */
+    private boolean unsentInBatch;
     /** Ring positions: the oldest send in flight, and how many are. */
     private int head;
     private int count;
@@ -66,6 +70,7 @@ final class DatagramSends {
         messages[at] = message;
         failures[at] = null;
         cancelAsked[at] = false;
+        batchFirst[at] = count == 0;
         count++;
         return at;
     }
@@ -116,26 +121,56 @@ final class DatagramSends {
     }
 
     /**
-     * Whether the oldest send has its result, and it is that the send was cancelled without the
-     * channel asking: it was never sent (see the class comment), and its message is to go again.
+     * Whether the oldest send has its result, and it is that the send was never sent, so that its
+     * message is to go again. io_uring cancels the rest of a chain whose link did not succeed,
+     * so a send the channel did not ask to cancel that ends with {@code -ECANCELED} was not sent
+     * when the chain broke before it: at a send that failed, or that the port re-armed (alone:
+     * its own result may still be a success, so the channel cannot see the break), or at a send
+     * that failed at preparation, whose errno is its own and which also cancels the sends of the
+     * chain before it; that one, an error after an unsent send, is unsent too. The first send of
+     * a batch has nothing before it: a cancellation the channel did not ask for (the chain failed
+     * at preparation) fails it, so that every batch takes at least its first message off, and a
+     * batch that cannot be prepared is not submitted again, the same, for ever.
      */
     boolean headUnsent() {
-        return headDone() && failures[head] == null && results[head] == -Errno.ECANCELED && !cancelAsked[head];
+        if (!headDone() || failures[head] != null || batchFirst[head] || cancelAsked[head]) {
+            return false;
+        }
+        int result = results[head];
+        return result == -Errno.ECANCELED || result < 0 && unsentInBatch;
+    }
+
+    /** Whether the channel asked to cancel the oldest send (its -ECANCELED is then the cancellation's). */
+    boolean headCancelAsked() {
+        return count > 0 && cancelAsked[head];
     }
 
     /**
      * Takes the oldest send's result off (meaningless for one that {@linkplain #failed failed at
      * submission}: read {@link #headFailure()} first); {@link #headDone()} must be true.
+     *
+     * @throws IllegalStateException after taking it off, when it was sent although a send before
+     *                               it in its batch was {@linkplain #headUnsent unsent}: the chain
+     *                               did not stop there, so that one's message, sent again, would
+     *                               leave after this one, and may have gone already
      */
     int takeHead() {
         if (!headDone()) {
             throw new IllegalStateException("the oldest send has not completed");
         }
         int result = results[head];
+        if (batchFirst[head]) {
+            unsentInBatch = false;
+        }
+        boolean sentAfterUnsent = unsentInBatch && failures[head] == null && result >= 0;
+        unsentInBatch |= headUnsent();
         messages[head] = null;
         failures[head] = null;
         head = (head + 1) % MAX_IN_FLIGHT;
         count--;
+        if (sentAfterUnsent) {
+            throw new IllegalStateException("a send of a batch succeeded after one the kernel cancelled unsent");
+        }
         return result;
     }
 

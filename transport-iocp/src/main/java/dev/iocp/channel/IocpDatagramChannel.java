@@ -264,7 +264,16 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
             Object message = sends.headMessage();
             Throwable refused = sends.headFailure();
             boolean unsent = sends.headUnsent();
-            int sent = sends.takeHead();
+            boolean stopped = closing || sends.headCancelAsked();
+            int sent;
+            try {
+                sent = sends.takeHead();
+            } catch (IllegalStateException outOfOrder) {
+                // A datagram went after one said unsent: no order is left; the close fails the rest.
+                pipeline().fireExceptionCaught(outOfOrder);
+                close();
+                return;
+            }
             if (in == null || unsent) {
                 continue; // the close has failed what was queued; or it goes with the next batch
             }
@@ -277,7 +286,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
             } else if (sent >= 0) {
                 in.remove();
             } else {
-                in.remove(sendFailure(sent));
+                in.remove(DatagramErrors.ofSend(sent, (PortException) failure("sendmsg", sent), stopped));
             }
         }
     }
@@ -291,14 +300,6 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
         while (in.current() == Unpooled.EMPTY_BUFFER) {
             in.remove(); // completes no promise: a cancelled entry's is done
         }
-    }
-
-    private IOException receiveError(int result) {
-        return DatagramErrors.of((PortException) failure("recvmsg", result));
-    }
-
-    private Throwable sendFailure(int result) {
-        return DatagramErrors.ofSend(result, (PortException) failure("sendmsg", result));
     }
 
     // ---- multicast --------------------------------------------------------------------------
@@ -451,6 +452,9 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     @Override
     void cancelInFlight() {
         if (registration != null && socket.isOpen()) {
+            if (closing && sends.inFlight() > 0 && !registration.keepsDatagramSendOrder()) {
+                DatagramSendBatch.stop(socket); // before the cancellations: see there
+            }
             receives.forEachId(registration::submitCancel);
             sends.cancelPending(registration::submitCancel);
         }
@@ -623,7 +627,7 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
                 close(voidPromise());
                 return false;
             }
-            pipeline.fireExceptionCaught(receiveError(result));
+            pipeline.fireExceptionCaught(DatagramErrors.of((PortException) failure("recvmsg", result)));
             return true;
         }
 

@@ -464,9 +464,12 @@ public interface CompletionPort extends AutoCloseable {
      * completion of the batch is in, since the send that ended the batch may still go after
      * them. nio never cancels a batch this way. As for any operation, {@code -ECANCELED} also
      * follows {@link #submitCancel} or a close of the socket. Cancelling the send of a batch
-     * under way ends the sends after it too; on io_uring a send that has not started yet cannot
-     * be cancelled alone (the cancellation finds nothing, {@code -ENOENT}), so a caller stopping
-     * a batch cancels all of it.
+     * under way ends the sends after it too; but on io_uring a send that has not started yet
+     * cannot be cancelled (the cancellation finds nothing, {@code -ENOENT}, and the send starts
+     * after it), so a caller stopping a batch for good first shuts the socket's sending side
+     * ({@link PortSocket#shutdown}: each send that starts after it fails, {@code -EPIPE}, and ends
+     * the batch; Linux shuts an unconnected UDP socket's too, though it answers {@code ENOTCONN}),
+     * then cancels all of it. A close of the socket does both itself.
      *
      * @param socket  a datagram socket registered on this port
      * @param buffers the datagrams, each its buffer's remaining bytes; kept by the port until each

@@ -66,26 +66,84 @@ class DatagramSendsTest {
         assertThrows(IllegalStateException.class, sends::takeHead, "1 has no result yet");
     }
 
-    @Test
-    void aSendCancelledWithoutTheChannelAskingIsUnsentAndOneItCancelledIsNot() {
+    /** A batch of sends 1 to {@code results.length}, each completed with its result. */
+    private static DatagramSends batchCompleted(int... results) {
         DatagramSends sends = new DatagramSends();
-        sends.submitted(1, new Object());
-        sends.submitted(2, new Object());
-        sends.submitted(3, new Object());
-        sends.failed(new Object(), new IllegalStateException("refused"));
-        assertTrue(sends.completed(1, -Errno.EMSGSIZE));
-        assertTrue(sends.completed(2, -Errno.ECANCELED)); // the port ended the batch at 1
-        sends.cancelPending(id -> { }); // the close cancels 3
-        assertTrue(sends.completed(3, -Errno.ECANCELED));
-        assertFalse(sends.headUnsent(), "1 failed");
+        for (int i = 0; i < results.length; i++) {
+            sends.submitted(i + 1, new Object());
+        }
+        for (int i = 0; i < results.length; i++) {
+            assertTrue(sends.completed(i + 1, results[i]));
+        }
+        return sends;
+    }
+
+    @Test
+    void aSendCancelledWithoutTheChannelAskingAfterTheChainBrokeIsUnsentAndOneItCancelledIsNot() {
+        // 2 breaks the chain, so the kernel cancels 3, unsent
+        DatagramSends sends = batchCompleted(5, -Errno.EMSGSIZE, -Errno.ECANCELED);
+        sends.submitted(4, new Object());
+        sends.cancelPending(id -> { }); // the close cancels 4
+        assertTrue(sends.completed(4, -Errno.ECANCELED));
+        assertEquals(5, sends.takeHead());
+        assertFalse(sends.headUnsent(), "2 failed");
         sends.takeHead();
-        assertTrue(sends.headUnsent(), "2 was never sent, and the channel did not cancel it");
+        assertTrue(sends.headUnsent(), "3 was never sent, and the channel did not cancel it");
+        assertFalse(sends.headCancelAsked());
         assertEquals(-Errno.ECANCELED, sends.takeHead());
-        assertFalse(sends.headUnsent(), "3 was cancelled by the channel");
-        sends.takeHead();
-        assertFalse(sends.headUnsent(), "one that failed at submission is failed");
+        assertFalse(sends.headUnsent(), "4 was cancelled by the channel");
+        assertTrue(sends.headCancelAsked());
         sends.takeHead();
         assertFalse(sends.headUnsent(), "nothing left");
+    }
+
+    /** A chain broken by a send the port re-armed: its own result is a success, those after it are cancelled. */
+    @Test
+    void aCancellationAfterSuccessesOnlyIsUnsentWhereTheChannelCannotSeeTheBreak() {
+        DatagramSends sends = batchCompleted(5, -Errno.ECANCELED, -Errno.ECANCELED);
+        assertEquals(5, sends.takeHead());
+        assertTrue(sends.headUnsent());
+        sends.takeHead();
+        assertTrue(sends.headUnsent());
+    }
+
+    /**
+     * A chain that fails at preparation (SUBMIT_ALL): the kernel cancels its head and the links
+     * before the failing one, which gets its own errno, and those after it. The head fails, so
+     * that the batch after it starts one message further on (an unsent head would be submitted
+     * again, the same, for ever); the failing one, after unsent ones, is unsent too, and fails
+     * in its own turn, at the head of a batch.
+     */
+    @Test
+    void aBatchHeadCancelledWithoutTheChannelAskingFailsSoTheNextBatchProgresses() {
+        DatagramSends sends = batchCompleted(-Errno.ECANCELED, -Errno.ECANCELED, -Errno.EINVAL, -Errno.ECANCELED);
+        assertFalse(sends.headUnsent(), "the head has nothing before it to have broken its chain: it fails");
+        assertFalse(sends.headCancelAsked());
+        sends.takeHead();
+        assertTrue(sends.headUnsent());
+        sends.takeHead();
+        assertTrue(sends.headUnsent(), "an error after an unsent send: it was not sent either");
+        assertEquals(-Errno.EINVAL, sends.takeHead());
+        assertTrue(sends.headUnsent());
+        sends.takeHead();
+        // The next batch: its head, alone, gets its own error, which fails it.
+        sends.submitted(5, new Object());
+        sends.completed(5, -Errno.EINVAL);
+        assertFalse(sends.headUnsent(), "a batch's head that fails is failed");
+        sends.takeHead();
+    }
+
+    @Test
+    void aSendSentAfterAnUnsentOneOfItsBatchIsRefusedLoudly() {
+        DatagramSends sends = batchCompleted(-Errno.EMSGSIZE, -Errno.ECANCELED, 5);
+        sends.takeHead();
+        assertTrue(sends.headUnsent());
+        sends.takeHead();
+        assertThrows(IllegalStateException.class, sends::takeHead, "sending 2 again would put it after 3");
+        assertEquals(0, sends.inFlight(), "taken off all the same");
+        sends.submitted(4, new Object()); // a new batch: nothing of the last one carries over
+        sends.completed(4, 5);
+        assertEquals(5, sends.takeHead());
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -45,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -120,6 +122,29 @@ class IocpDatagramChannelTest {
         } finally {
             client.close().sync();
             server.close().sync();
+        }
+    }
+
+    /**
+     * A broadcast without SO_BROADCAST: sendmsg(2) answers EACCES, which NIO reports as a
+     * BindException (sun.nio.ch.Net's handleSocketError), and so does the channel, which stays open.
+     */
+    @Test
+    void aBroadcastWithoutSoBroadcastFailsWithTheBindExceptionNioGives() throws Exception {
+        InetSocketAddress broadcast = new InetSocketAddress(InetAddress.getByName("127.255.255.255"), 9);
+        Throwable nio;
+        try (java.nio.channels.DatagramChannel jdk = java.nio.channels.DatagramChannel.open()) {
+            nio = assertThrows(java.io.IOException.class, () -> jdk.send(java.nio.ByteBuffer.allocate(1), broadcast));
+        }
+        assertInstanceOf(BindException.class, nio, "NIO's failure here: " + nio);
+        DatagramChannel client = bound(new Recorder());
+        try {
+            Throwable cause = client.writeAndFlush(new DatagramPacket(text("all"), broadcast)).await().cause();
+            assertInstanceOf(BindException.class, cause, "as NIO's: " + cause);
+            assertTrue(cause.getMessage().contains("EACCES"), cause.getMessage());
+            assertTrue(client.isOpen());
+        } finally {
+            client.close().sync();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.iocp.port.internal.SubmissionChecks;
 import dev.iocp.port.internal.PortMetricsRecorder;
 import dev.iocp.port.uring.sys.Sockaddr;
 import dev.iocp.port.uring.sys.SocketLayouts;
+import dev.iocp.port.uring.sys.Syscalls;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
@@ -17,16 +18,14 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import static dev.iocp.port.uring.sys.LinuxConstants.IORING_ASYNC_CANCEL_ALL;
-import static dev.iocp.port.uring.sys.LinuxConstants.IORING_ASYNC_CANCEL_FD;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_CQE_F_SOCK_NONEMPTY;
-import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_ASYNC_CANCEL;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_RECVMSG;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_OP_SENDMSG;
 import static dev.iocp.port.uring.sys.LinuxConstants.IORING_RECVSEND_POLL_FIRST;
 import static dev.iocp.port.uring.sys.LinuxConstants.IOSQE_IO_LINK;
 import static dev.iocp.port.uring.sys.LinuxConstants.MSG_NOSIGNAL;
 import static dev.iocp.port.uring.sys.LinuxConstants.MSG_TRUNC;
+import static dev.iocp.port.uring.sys.LinuxConstants.SHUT_WR;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -56,19 +55,22 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * order; independent sends waiting together would be woken newest first. A link that does not
  * succeed (an error, or an {@code EAGAIN} re-armed here, which goes alone) ends the chain: the
  * kernel completes the sends after it with {@code -ECANCELED}, unsent, and the caller sends them
- * again once the whole batch is in. A cancellation finds only the send under way (one waiting
- * for its turn is in no list the kernel searches), and ends the rest with it; so does a socket's
- * close, which cancels everything of its descriptor. The kernel looks a linked request's
- * descriptor up only when the request's turn comes, so a socket with chained sends in flight
- * ({@link UringSocket#linkedSends}) hands its CLOSE to the kernel only once they have all
- * completed ({@link SocketCloses}): else the later ones would find the number closed
- * ({@code EBADF}), or naming another socket. Meanwhile each send of the chain that goes
- * cancels the socket's operations again (also while the port closes), so that the next one,
- * which the close's cancellation could not find, ends the chain as soon as it starts.
+ * again once the whole batch is in.
+ *
+ * <p><b>Stopping a chain.</b> When a link completes, the kernel queues the next one as task
+ * work, which (with {@code DEFER_TASKRUN}) runs only at the loop's next io_uring_enter, after the
+ * SQEs that enter submits. A cancellation therefore finds only a link already under way (one
+ * waiting for room in the send buffer); the next one is in no list it searches ({@code -ENOENT})
+ * and starts anyway, and so on to the end of the chain. What ends a chain for certain is the
+ * socket's sending side shut ({@link #stopChains}): each link that starts after it fails at once
+ * ({@code -EPIPE}) and the rest are cancelled with it; a cancellation submitted after the shut
+ * catches the link under way. A socket closed with chained sends in flight is shut so before its
+ * cancellation (also while the port closes). The kernel looks a linked request's descriptor up
+ * only when the request's turn comes, so such a socket ({@link UringSocket#linkedSends}) hands
+ * its CLOSE to the kernel only once they have all completed ({@link SocketCloses}): else the
+ * later ones would find the number closed ({@code EBADF}), or naming another socket.
  */
 final class DatagramSubmissions {
-    private static final long INTERNAL_CANCEL = UserData.encode(0, UserData.KIND_INTERNAL_CANCEL, 0);
-
     private final SubmissionQueue submissions;
     private final OperationTable operations;
     private final PortMetricsRecorder metrics;
@@ -127,9 +129,11 @@ final class DatagramSubmissions {
     }
 
     /**
-     * Submits checked send-tos as one link chain (see the class comment), as many as the ring
-     * holds ({@link SubmissionQueue#canLink}): a chain cut across two submissions would run as
-     * two.
+     * Submits checked send-tos as one link chain (see the class comment), at most as many as the
+     * submission queue has entries ({@link SubmissionQueue#capacity}, so that it passes
+     * {@link SubmissionQueue#canLink}): a chain must reach the kernel in one submission, one cut
+     * across two would run as two ({@link SubmissionQueue#beginChain} backlogs, whole, a chain
+     * that does not fit behind what is queued).
      *
      * @return how many were submitted, their ids in {@code ids}
      */
@@ -187,6 +191,18 @@ final class DatagramSubmissions {
         scratch.set(JAVA_LONG, msghdr + SocketLayouts.MSG_NAME, scratch.address() + name);
         scratch.set(JAVA_INT, msghdr + SocketLayouts.MSG_NAMELEN, Sockaddr.MAX_SIZE);
         submissions.prepare(IORING_OP_RECVMSG, socket.fd, id).address(scratch.address() + msghdr);
+    }
+
+    /**
+     * Ends the chains of sends in flight on {@code socket}, which is being closed (see the class
+     * comment): shuts its sending side, synchronously, before its operations are cancelled.
+     * Linux sets the shutdown on an unconnected UDP socket too, though shutdown(2) then answers
+     * {@code ENOTCONN}; any answer is let be, the cancellation follows whatever it was.
+     */
+    static void stopChains(UringSocket socket) {
+        if (socket.linkedSends > 0) {
+            Syscalls.shutdown(socket.fd, SHUT_WR);
+        }
     }
 
     /** Whether a user_data kind is one of the operations here. */
@@ -262,13 +278,7 @@ final class DatagramSubmissions {
         if (kind == UserData.KIND_SEND_TO) {
             if (linkedSlots.get(slot)) {
                 linkedSlots.clear(slot);
-                if (--socket.linkedSends > 0 && result >= 0
-                        && (socket.state == UringSocket.State.CLOSING || portClosing)) {
-                    // The chain goes on, and its next send starts only now, after the close's
-                    // cancellation: cancel again (the descriptor is open until the chain is done).
-                    submissions.prepare(IORING_OP_ASYNC_CANCEL, socket.fd, INTERNAL_CANCEL)
-                            .opFlags(IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL);
-                }
+                socket.linkedSends--;
             }
             operations.release(slot);
             operationDone.accept(socket);

@@ -17,7 +17,6 @@ import dev.iocp.port.ShutdownMode;
 import dev.iocp.port.internal.SubmissionChecks;
 import dev.iocp.port.uring.sys.IoUringLayouts;
 import dev.iocp.port.uring.sys.SockaddrUn;
-import dev.iocp.port.uring.sys.Syscalls;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -654,20 +653,11 @@ public final class IoUringPort implements CompletionPort {
 
     /** The second half of close(): lets go of everything, whether or not the drain finished. */
     private void release(boolean drained) {
-        for (UringSocket socket : sockets.snapshot()) {
-            // A socket still CLOSING has a close the kernel never finished: leave its fd alone,
-            // unless that close was never handed to the kernel at all.
-            if (socket.state == UringSocket.State.OPEN || socket.deferredCloseId != 0) {
-                socket.state = UringSocket.State.CLOSED;
-                socket.deferredCloseId = 0;
-                Syscalls.close(socket.fd);
-            }
-        }
-        sockets.clear();
         unadopted.closeAll();
         splices.close();
         waker.close();
         ring.close();
+        sockets.closeLeft(); // after the ring (see there)
         metrics.closed();
         if (drained) {
             try {

@@ -1,5 +1,7 @@
 package dev.iocp.port.uring;
 
+import dev.iocp.port.uring.sys.Syscalls;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,10 +52,25 @@ final class RegisteredSockets {
         return all;
     }
 
-    /** Removes every socket. */
-    void clear() {
-        for (UringSocket s : snapshot()) {
-            remove(s);
+    /**
+     * The port is closed and its ring too: closes the descriptors of the sockets left and removes
+     * them. A socket still CLOSING has a close the kernel never finished: its descriptor is left
+     * alone, unless that close was never handed to the kernel at all (one deferred for linked
+     * sends or the like that did not complete while the port drained). Only after the ring: with
+     * {@code COOP_TASKRUN} a linked send's turn comes as task work on the owner's return from any
+     * system call, close(2) among them, and would look up its descriptor's number, maybe reused
+     * already. Closing the ring first kills its context, and task work that runs after that
+     * cancels its request instead of starting it (recent kernels' {@code io_should_terminate_tw};
+     * not checked here on older ones).
+     */
+    void closeLeft() {
+        for (UringSocket socket : snapshot()) {
+            if (socket.state == UringSocket.State.OPEN || socket.deferredCloseId != 0) {
+                socket.state = UringSocket.State.CLOSED;
+                socket.deferredCloseId = 0;
+                Syscalls.close(socket.fd);
+            }
+            remove(socket);
         }
     }
 }

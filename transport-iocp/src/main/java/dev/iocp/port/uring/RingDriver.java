@@ -376,6 +376,7 @@ final class RingDriver {
                 .opFlags(IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
         Set<UringSocket> zeroCopyHeld = sends.zeroCopy().socketsAwaitingNotification(operations);
         for (UringSocket socket : sockets.snapshot()) {
+            DatagramSubmissions.stopChains(socket); // before the cancellation above is submitted
             if (socket.state == UringSocket.State.OPEN && zeroCopyHeld.contains(socket)) {
                 abortZeroCopySends(socket);
             } else if (socket.state == UringSocket.State.OPEN && socket.lingersOnClose) {

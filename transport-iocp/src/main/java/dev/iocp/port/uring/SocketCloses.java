@@ -48,6 +48,7 @@ final class SocketCloses {
     void begin(UringSocket s, long id) {
         s.state = UringSocket.State.CLOSING;
         if (s.inFlight > 0) {
+            DatagramSubmissions.stopChains(s); // else the cancellation could not end them
             // Closing an fd does not cancel io_uring requests on it (they hold their own file
             // reference), so cancel them first. Cancellation runs synchronously at submit time,
             // in SQE order, so their completions are posted before the close's.
