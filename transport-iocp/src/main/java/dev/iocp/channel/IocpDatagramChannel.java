@@ -42,13 +42,12 @@ import java.net.StandardProtocolFamily;
  * With auto-read off each {@code read()} arms one receive. A datagram larger than its buffer is
  * cut to it, as NIO cuts it.
  *
- * <p><b>Sends.</b> Datagrams leave in write order, as NIO's and epoll's do. Where the port keeps
- * a socket's sends in order (nio) a flush submits every flushed datagram at once (up to
- * {@link DatagramSends#MAX_IN_FLIGHT}, the rest as those complete); where it does not (io_uring)
- * they go in ordered batches of up to as many ({@link DatagramSendBatch}), the next once every
- * result of the one before is in. Each write's promise completes with its own send's result, in
- * order. A failed send fails its message only, as NIO's datagram channel continues after a write
- * error: the channel may be writing to many peers.
+ * <p><b>Sends.</b> Datagrams leave in write order, as NIO's and epoll's do: on nio, whose port
+ * keeps a socket's sends in order, up to {@link DatagramSends#MAX_IN_FLIGHT} at once, the rest as
+ * those complete; on io_uring in ordered batches of up to as many ({@link DatagramSendBatch}),
+ * the next once every result is in. Each promise completes with its own send's result, in order.
+ * A failed send fails its message only, as NIO's continues after a write error: the channel may
+ * be writing to many peers.
  *
  * <p><b>Errors.</b> A connected channel whose peer's side answers with an ICMP error hears of it
  * as NIO does: a receive fires the error through {@code exceptionCaught}
@@ -88,9 +87,9 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     }
 
     /**
-     * A new socket of {@code family}: {@code INET} or {@code INET6}, as java.net's or Netty's {@link SocketProtocolFamily}.
+     * A new socket of {@code family}.
      *
-     * @param family the socket's family
+     * @param family {@code INET} or {@code INET6}, as java.net's or Netty's {@link SocketProtocolFamily}
      * @throws io.netty.channel.ChannelException if the socket cannot be opened
      */
     public IocpDatagramChannel(ProtocolFamily family) {
@@ -211,10 +210,9 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
             if (sends.inFlight() == 0) {
                 removeCancelledHead(in); // flushed after the last send: nothing completes them else
             }
-            if (registration.keepsDatagramSendOrder()) {
-                if (sends.isFull()) {
-                    return;
-                }
+            if (registration.keepsDatagramSendOrder() && sends.isFull()) {
+                return;
+            } else if (registration.keepsDatagramSendOrder()) {
                 in.forEachFlushedMessage(this::submitSend);
             } else if (sends.inFlight() > 0) {
                 return; // the next batch goes once this one's results are all in
@@ -292,9 +290,9 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     }
 
     /**
-     * Removes the cancelled entries at the head of the outbound buffer. Such an entry's message
-     * is {@link Unpooled#EMPTY_BUFFER} (the cancellation released the real one), which no written
-     * message is: {@link #filterOutboundMessage} replaces it with a buffer of its own.
+     * Removes the cancelled entries at the head of the outbound buffer, whose message is
+     * {@link Unpooled#EMPTY_BUFFER} (the cancellation released the real one): no written message
+     * is ({@link #filterOutboundMessage} replaces it with a buffer of its own).
      */
     private static void removeCancelledHead(ChannelOutboundBuffer in) {
         while (in.current() == Unpooled.EMPTY_BUFFER) {
