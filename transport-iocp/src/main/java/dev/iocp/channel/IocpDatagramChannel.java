@@ -195,11 +195,9 @@ public class IocpDatagramChannel extends AbstractIocpChannel implements Datagram
     }
 
     /**
-     * Submits the flushed messages not yet in flight. Where the port {@linkplain
-     * IocpIoRegistration#keepsDatagramSendOrder keeps a socket's sends in order}, up to
-     * {@link DatagramSends#MAX_IN_FLIGHT} are in flight, another going as each completes; else
-     * (io_uring: sends that wait for room in the send buffer are woken newest first) they go as
-     * one ordered batch when nothing is in flight ({@link DatagramSendBatch}).
+     * Submits the flushed messages not yet in flight: up to {@link DatagramSends#MAX_IN_FLIGHT} at
+     * once where the port {@linkplain IocpIoRegistration#keepsDatagramSendOrder keeps sends in order},
+     * else (io_uring wakes sends that wait for room newest first) one ordered batch at a time.
      */
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
