@@ -97,9 +97,19 @@ class IocpDatagramChannelTest {
         }
     }
 
+    /** A bootstrap of datagram channels on the shared group, with {@code handler}. */
+    private static Bootstrap bootstrap(ChannelHandler handler) {
+        return new Bootstrap().group(group).channel(IocpDatagramChannel.class).handler(handler);
+    }
+
+    private static void closeAll(Channel... channels) throws InterruptedException {
+        for (Channel channel : channels) {
+            channel.close().sync();
+        }
+    }
+
     private static DatagramChannel bound(ChannelHandler handler) throws InterruptedException {
-        return (DatagramChannel) new Bootstrap().group(group).channel(IocpDatagramChannel.class).handler(handler)
-                .bind(LOOPBACK).sync().channel();
+        return (DatagramChannel) bootstrap(handler).bind(LOOPBACK).sync().channel();
     }
 
     private static ByteBuf text(String text) {
@@ -120,8 +130,7 @@ class IocpDatagramChannelTest {
             assertTrue(server.isActive());
             assertFalse(server.isConnected());
         } finally {
-            client.close().sync();
-            server.close().sync();
+            closeAll(client, server);
         }
     }
 
@@ -158,8 +167,7 @@ class IocpDatagramChannelTest {
                     server.localAddress())).sync();
             assertEquals("heap", received.nextText());
         } finally {
-            client.close().sync();
-            server.close().sync();
+            closeAll(client, server);
         }
     }
 
@@ -186,8 +194,7 @@ class IocpDatagramChannelTest {
             }
             assertEquals(sent, got, "every datagram once, in write order (loopback drops none at this rate)");
         } finally {
-            client.close().sync();
-            server.close().sync();
+            closeAll(client, server);
         }
     }
 
@@ -202,8 +209,8 @@ class IocpDatagramChannelTest {
             peer.bind(LOOPBACK);
             peer.socket().setSoTimeout(10_000);
             InetSocketAddress to = (InetSocketAddress) peer.getLocalAddress();
-            DatagramChannel client = (DatagramChannel) new Bootstrap().group(group).channel(IocpDatagramChannel.class)
-                    .option(ChannelOption.SO_SNDBUF, 4096).handler(new Recorder()).bind(LOOPBACK).sync().channel();
+            DatagramChannel client = (DatagramChannel) bootstrap(new Recorder()).option(ChannelOption.SO_SNDBUF, 4096)
+                    .bind(LOOPBACK).sync().channel();
             try {
                 int rounds = 5;
                 int perFlush = 200;
@@ -300,17 +307,15 @@ class IocpDatagramChannelTest {
             assertTrue(received.errors.isEmpty() && replies.errors.isEmpty(), () -> received.errors + " " + replies.errors);
             assertTrue(server.isOpen() && client.isOpen());
         } finally {
-            client.close().sync();
-            server.close().sync();
+            closeAll(client, server);
         }
     }
 
     @Test
     void aDatagramLargerThanTheReceiveBufferIsCutToIt() throws Exception {
         Recorder received = new Recorder();
-        DatagramChannel server = (DatagramChannel) new Bootstrap().group(group).channel(IocpDatagramChannel.class)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(8))
-                .handler(received).bind(LOOPBACK).sync().channel();
+        DatagramChannel server = (DatagramChannel) bootstrap(received)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(8)).bind(LOOPBACK).sync().channel();
         DatagramChannel client = bound(new Recorder());
         try {
             client.writeAndFlush(new DatagramPacket(text("0123456789abcdef"), server.localAddress())).sync();
@@ -318,16 +323,15 @@ class IocpDatagramChannelTest {
             client.writeAndFlush(new DatagramPacket(text("next"), server.localAddress())).sync();
             assertEquals("next", received.nextText());
         } finally {
-            client.close().sync();
-            server.close().sync();
+            closeAll(client, server);
         }
     }
 
     @Test
     void withAutoReadOffEachReadTakesOneDatagram() throws Exception {
         Recorder received = new Recorder();
-        DatagramChannel server = (DatagramChannel) new Bootstrap().group(group).channel(IocpDatagramChannel.class)
-                .option(ChannelOption.AUTO_READ, false).handler(received).bind(LOOPBACK).sync().channel();
+        DatagramChannel server = (DatagramChannel) bootstrap(received).option(ChannelOption.AUTO_READ, false)
+                .bind(LOOPBACK).sync().channel();
         DatagramChannel client = bound(new Recorder());
         try {
             for (String text : List.of("one", "two", "three")) {
@@ -342,8 +346,7 @@ class IocpDatagramChannelTest {
             server.config().setAutoRead(true);
             assertEquals("three", received.nextText());
         } finally {
-            client.close().sync();
-            server.close().sync();
+            closeAll(client, server);
         }
     }
 
@@ -360,8 +363,7 @@ class IocpDatagramChannelTest {
             server.read();
             assertEquals("held", received.nextText(), "the datagram waited in the socket");
         } finally {
-            client.close().sync();
-            server.close().sync();
+            closeAll(client, server);
         }
     }
 
@@ -375,8 +377,7 @@ class IocpDatagramChannelTest {
             nobody = (InetSocketAddress) gone.getLocalSocketAddress();
         }
         Recorder events = new Recorder();
-        DatagramChannel client = (DatagramChannel) new Bootstrap().group(group).channel(IocpDatagramChannel.class)
-                .handler(events).connect(nobody).sync().channel();
+        DatagramChannel client = (DatagramChannel) bootstrap(events).connect(nobody).sync().channel();
         try {
             assertTrue(client.isConnected());
             assertEquals(nobody, client.remoteAddress());
@@ -417,8 +418,7 @@ class IocpDatagramChannelTest {
                 assertTrue(server.isOpen());
                 assertNull(received.errors.poll());
             } finally {
-                client.close().sync();
-                server.close().sync();
+                closeAll(client, server);
             }
         } finally {
             FaultTestSupport.shutdown(faulty);
@@ -466,8 +466,8 @@ class IocpDatagramChannelTest {
             nobody = (InetSocketAddress) gone.getLocalSocketAddress();
         }
         ReadOnComplete events = new ReadOnComplete();
-        DatagramChannel client = (DatagramChannel) new Bootstrap().group(group).channel(IocpDatagramChannel.class)
-                .option(ChannelOption.AUTO_READ, false).handler(events).connect(nobody).sync().channel();
+        DatagramChannel client = (DatagramChannel) bootstrap(events).option(ChannelOption.AUTO_READ, false)
+                .connect(nobody).sync().channel();
         try {
             client.writeAndFlush(text("knock")).sync();
             // As NIO: the read batch the error ends completes first, then the error.
@@ -504,10 +504,10 @@ class IocpDatagramChannelTest {
         DatagramChannel peer = bound(peerEvents);
         for (boolean bindFirst : new boolean[] {false, true}) {
             Recorder received = new Recorder();
-            Bootstrap bootstrap = new Bootstrap().group(group).channel(IocpDatagramChannel.class).handler(received);
+            Bootstrap connecting = bootstrap(received);
             DatagramChannel client = (DatagramChannel) (bindFirst
-                    ? bootstrap.connect(peer.localAddress(), new InetSocketAddress(0)) // bind(port 0), then connect
-                    : bootstrap.connect(peer.localAddress())).sync().channel(); // connect's own bind
+                    ? connecting.connect(peer.localAddress(), new InetSocketAddress(0)) // bind(port 0), then connect
+                    : connecting.connect(peer.localAddress())).sync().channel(); // connect's own bind
             try {
                 int port = client.localAddress().getPort();
                 assertTrue(port != 0);
@@ -589,8 +589,7 @@ class IocpDatagramChannelTest {
             client.writeAndFlush(new DatagramPacket(text("still"), server.localAddress())).sync();
             assertEquals("still", received.nextText());
         } finally {
-            client.close().sync();
-            server.close().sync();
+            closeAll(client, server);
         }
     }
 
@@ -639,8 +638,7 @@ class IocpDatagramChannelTest {
             sender.writeAndFlush(new DatagramPacket(text("to none"), target)).sync();
             assertNull(received.texts.poll(300, TimeUnit.MILLISECONDS), "left the group");
         } finally {
-            sender.close().sync();
-            member.close().sync();
+            closeAll(sender, member);
         }
     }
 

@@ -13,12 +13,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import dev.iocp.testing.Executables;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -132,7 +132,7 @@ class IocpEmfileTest {
     @Test
     void aServerOutOfDescriptorsDoesNotSpin() throws Exception {
         FaultTestSupport.assumeReady();
-        String prlimit = findOnPath("prlimit");
+        String prlimit = Executables.onPath("prlimit");
         Assumptions.assumeTrue(prlimit != null, "needs prlimit (util-linux) to run a server under a descriptor limit");
         Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/stat")), "needs /proc/PID/stat to read CPU time");
         List<String> command = new ArrayList<>(List.of(prlimit, "--nofile=128:128",
@@ -277,20 +277,5 @@ class IocpEmfileTest {
         } catch (IOException | NumberFormatException | InterruptedException e) {
             return 100; // USER_HZ on every Linux architecture the JDK runs on
         }
-    }
-
-    private static String findOnPath(String program) {
-        String path = System.getenv("PATH");
-        List<String> dirs = new ArrayList<>(List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"));
-        if (path != null) {
-            dirs.addAll(0, List.of(path.split(File.pathSeparator)));
-        }
-        for (String dir : dirs) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
     }
 }

@@ -1,13 +1,12 @@
 package dev.iocp.port.uring;
 
 import dev.iocp.port.Errno;
+import dev.iocp.testing.Executables;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ class IoUringDescriptorReceiveEmfileTest {
     @Test
     void aMessageWhoseDescriptorsDoNotAllFitTheProcessCompletesEmfileAndLeavesNoneOpen() throws Exception {
         Assumptions.assumeTrue(IoUringBackend.INSTANCE.isAvailable(), "io_uring is not available here");
-        String prlimit = findOnPath("prlimit");
+        String prlimit = Executables.onPath("prlimit");
         Assumptions.assumeTrue(prlimit != null, "needs prlimit (util-linux) to run the child under a descriptor limit");
         List<String> command = new ArrayList<>(List.of(prlimit, "--nofile=1024:1024",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -42,20 +41,5 @@ class IoUringDescriptorReceiveEmfileTest {
         String result = output.lines().filter(line -> line.startsWith("RESULT ")).findFirst().orElse("");
         // Two of the six descriptors fitted and were closed by the port; only the sender's own stays.
         assertEquals("RESULT " + -Errno.EMFILE + " OPEN 1 ADOPTED 0", result, output);
-    }
-
-    private static String findOnPath(String program) {
-        String path = System.getenv("PATH");
-        List<String> dirs = new ArrayList<>(List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"));
-        if (path != null) {
-            dirs.addAll(0, List.of(path.split(File.pathSeparator)));
-        }
-        for (String dir : dirs) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
     }
 }
